@@ -1,0 +1,47 @@
+# The two commands: `make demo` and `make test`. Everything else is a helper of theirs.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+export MADANG_DATABASE_URL ?= sqlite+aiosqlite:///var/madang.sqlite3
+
+.PHONY: demo test install install-test system-deps lint serve clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(STAMP)
+
+install: $(STAMP)
+install-test: $(TEST_STAMP)
+
+demo: $(STAMP)
+	$(BIN)/madang migrate
+	$(BIN)/madang demo load --if-empty
+	$(BIN)/madang demo logins
+	$(BIN)/madang serve
+
+# Debian packages the suite uses: PostgreSQL (its own throwaway server per run).
+system-deps:
+	@if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+		echo "installing postgresql"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
+lint: $(TEST_STAMP)
+	$(BIN)/lint-imports
+
+test: system-deps $(TEST_STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) var

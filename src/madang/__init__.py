@@ -1,0 +1,1 @@
+"""madang: a Korean-first microblog for a city and its citizens."""

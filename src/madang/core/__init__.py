@@ -1,0 +1,1 @@
+"""Foundation that imports nothing of madang: ids, clock, errors, settings."""

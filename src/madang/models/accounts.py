@@ -1,0 +1,65 @@
+"""Accounts (local and remote profiles) and users (local logins)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from madang.models.base import Base, SnowflakePK
+
+
+class Account(SnowflakePK, Base):
+    __tablename__ = "accounts"
+
+    username: Mapped[str] = mapped_column(String(30))
+    # None for local accounts; federation adds remote rows, not a new model.
+    domain: Mapped[str | None] = mapped_column(String(255), default=None)
+    # lower("username") or lower("username@domain"): unique case-insensitively.
+    acct_key: Mapped[str] = mapped_column(String(300), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    note_html: Mapped[str] = mapped_column(Text, default="")
+    fields: Mapped[list] = mapped_column(JSON, default=list)
+    avatar_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    header_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    discoverable: Mapped[bool] = mapped_column(Boolean, default=True)
+    organisation: Mapped[bool] = mapped_column(Boolean, default=False)
+    verified_at: Mapped[datetime | None] = mapped_column(default=None)
+    uri: Mapped[str | None] = mapped_column(String(500), default=None)
+    url: Mapped[str | None] = mapped_column(String(500), default=None)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    suspended_at: Mapped[datetime | None] = mapped_column(default=None)
+    statuses_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    followers_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    following_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_status_at: Mapped[date | None] = mapped_column(Date, default=None)
+
+    @property
+    def is_local(self) -> bool:
+        return self.domain is None
+
+    @property
+    def acct(self) -> str:
+        return self.username if self.domain is None else f"{self.username}@{self.domain}"
+
+
+class User(SnowflakePK, Base):
+    __tablename__ = "users"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), unique=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
+    admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    locale: Mapped[str] = mapped_column(String(10), default="ko")
+    default_visibility: Mapped[str] = mapped_column(String(10), default="public")
+    default_sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    default_language: Mapped[str] = mapped_column(String(10), default="ko")
+    signup_ip: Mapped[str | None] = mapped_column(String(64), default=None)

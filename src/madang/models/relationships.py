@@ -1,0 +1,45 @@
+"""Follows, follow requests, blocks and mutes between accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from madang.models.base import Base, SnowflakePK
+
+
+class _Pair(SnowflakePK):
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    target_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+
+
+class Follow(_Pair, Base):
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("account_id", "target_account_id"),)
+
+    show_reblogs: Mapped[bool] = mapped_column(Boolean, default=True)
+    notify: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FollowRequest(_Pair, Base):
+    __tablename__ = "follow_requests"
+    __table_args__ = (UniqueConstraint("account_id", "target_account_id"),)
+
+    show_reblogs: Mapped[bool] = mapped_column(Boolean, default=True)
+    notify: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Block(_Pair, Base):
+    __tablename__ = "blocks"
+    __table_args__ = (UniqueConstraint("account_id", "target_account_id"),)
+
+
+class Mute(_Pair, Base):
+    __tablename__ = "mutes"
+    __table_args__ = (UniqueConstraint("account_id", "target_account_id"),)
+
+    hide_notifications: Mapped[bool] = mapped_column(Boolean, default=True)
+    expires_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -1,0 +1,1 @@
+"""Test support: real servers (PostgreSQL, madang) on loopback, and small factories."""
