@@ -73,11 +73,10 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
+        # Closing (not rolling back) keeps the loaded objects readable after the block;
+        # the connection's transaction is rolled back as it returns to the pool.
         async with self._read_sessions() as session:
-            try:
-                yield session
-            finally:
-                await session.rollback()
+            yield session
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:

@@ -1,0 +1,64 @@
+"""Follow requests to locked accounts: accepting, rejecting, listing."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from madang.accounts.follows import announce_follow, create_follow
+from madang.accounts.pagination import fetch_page
+from madang.accounts.rows import find_pair, pair_of
+from madang.core.errors import NotFound
+from madang.models import Account, Follow, FollowRequest
+
+
+async def _get_request(session: AsyncSession, account: Account, requester: Account) -> FollowRequest:
+    request = await find_pair(session, FollowRequest, requester.id, account.id)
+    if request is None:
+        raise NotFound("Follow request not found")
+    return request
+
+
+async def authorize_follow_request(session: AsyncSession, *, account: Account, requester: Account) -> Follow:
+    """``account`` accepts ``requester``'s request: the request becomes a follow."""
+    request = await _get_request(session, account, requester)
+    follow, created = await create_follow(
+        session, follower=requester, target=account,
+        show_reblogs=request.show_reblogs, notify=request.notify,
+    )
+    if created:
+        # The target already saw the request; the follower's timeline still fills in.
+        await announce_follow(session, follow, notify_target=False)
+    # create_follow removes the request when it makes the follow; not when the follow
+    # already existed, so remove it here too.
+    await session.execute(delete(FollowRequest).where(pair_of(FollowRequest, requester.id, account.id)))
+    await session.flush()
+    return follow
+
+
+async def reject_follow_request(session: AsyncSession, *, account: Account, requester: Account) -> None:
+    """NotFound when there is no such request, as Mastodon answers."""
+    await _get_request(session, account, requester)
+    await session.execute(delete(FollowRequest).where(pair_of(FollowRequest, requester.id, account.id)))
+    await session.flush()
+
+
+async def list_follow_requests(
+    session: AsyncSession,
+    *,
+    account: Account,
+    max_id: int | None = None,
+    since_id: int | None = None,
+    min_id: int | None = None,
+    limit: int = 40,
+) -> list[tuple[int, Account]]:
+    """(FollowRequest.id as cursor, requester), newest request first."""
+    stmt = (
+        select(FollowRequest.id, Account)
+        .join(Account, Account.id == FollowRequest.account_id)
+        .where(FollowRequest.target_account_id == account.id)
+    )
+    rows = await fetch_page(
+        session, stmt, FollowRequest.id, max_id=max_id, since_id=since_id, min_id=min_id, limit=limit
+    )
+    return [(cursor, requester) for cursor, requester in rows]

@@ -1,0 +1,72 @@
+"""Muting: hides an account (and optionally its notifications), forever or for a while.
+
+Muting deletes nothing: timelines and notifications filter by ``muted_account_ids`` when
+they read, so a mute that lapses brings the posts back.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from madang.accounts.pagination import fetch_page
+from madang.accounts.policies import active_mute
+from madang.accounts.rows import find_pair, insert_pair, pair_of
+from madang.core.clock import utcnow
+from madang.core.errors import Invalid
+from madang.models import Account, Mute
+
+
+async def mute_account(
+    session: AsyncSession,
+    *,
+    account: Account,
+    target: Account,
+    notifications: bool = True,
+    duration: int = 0,
+) -> Mute:
+    """``duration`` in seconds, 0 for ever. Muting again replaces the options and restarts
+    the duration."""
+    if account.id == target.id:
+        raise Invalid("You cannot mute yourself", field="account_id")
+    if duration < 0:
+        raise Invalid("Duration must be zero or more seconds", field="duration")
+    now = utcnow()
+    expires_at = now + timedelta(seconds=duration) if duration else None
+    mute = await find_pair(session, Mute, account.id, target.id)
+    if mute is None:
+        row = Mute(account_id=account.id, target_account_id=target.id, created_at=now)
+        mute, _ = await insert_pair(session, row)
+    mute.hide_notifications = notifications
+    mute.expires_at = expires_at
+    await session.flush()
+    return mute
+
+
+async def unmute_account(session: AsyncSession, *, account: Account, target: Account) -> None:
+    """Idempotent."""
+    await session.execute(delete(Mute).where(pair_of(Mute, account.id, target.id)))
+    await session.flush()
+
+
+async def list_mutes(
+    session: AsyncSession,
+    *,
+    account: Account,
+    max_id: int | None = None,
+    since_id: int | None = None,
+    min_id: int | None = None,
+    limit: int = 40,
+) -> list[tuple[int, Account]]:
+    """(Mute.id as cursor, muted account), newest mute first; lapsed mutes left out."""
+    stmt = (
+        select(Mute.id, Account)
+        .join(Account, Account.id == Mute.target_account_id)
+        .where(Mute.account_id == account.id, active_mute())
+    )
+    rows = await fetch_page(
+        session, stmt, Mute.id, max_id=max_id, since_id=since_id, min_id=min_id, limit=limit
+    )
+    return [(cursor, muted) for cursor, muted in rows]

@@ -1,0 +1,81 @@
+"""Looking accounts up: by id, by acct, by a batch of usernames."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from madang.core.errors import NotFound
+from madang.models import Account, User
+
+
+async def find_account(session: AsyncSession, account_id: int) -> Account | None:
+    return await session.get(Account, account_id)
+
+
+async def get_account(session: AsyncSession, account_id: int) -> Account:
+    account = await find_account(session, account_id)
+    if account is None:
+        raise NotFound("Account not found")
+    return account
+
+
+async def get_accounts(session: AsyncSession, ids: Iterable[int]) -> dict[int, Account]:
+    """Accounts by id in one query; ids that do not exist are simply absent."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = await session.scalars(select(Account).where(Account.id.in_(wanted)))
+    return {account.id: account for account in rows}
+
+
+def acct_key(acct: str, *, local_domain: str | None = None) -> str | None:
+    """The ``acct_key`` an acct string ("user", "@user", "user@domain") would be stored
+    under, or None when it cannot name an account. The own domain means local."""
+    acct = acct.strip().removeprefix("@")
+    username, _, domain = acct.partition("@")
+    if not username or "@" in domain:
+        return None
+    if domain and local_domain and domain.lower() == local_domain.lower():
+        domain = ""
+    return (f"{username}@{domain}" if domain else username).lower()
+
+
+async def find_account_by_acct(
+    session: AsyncSession, acct: str, *, local_domain: str | None = None
+) -> Account | None:
+    key = acct_key(acct, local_domain=local_domain)
+    if key is None:
+        return None
+    return await session.scalar(select(Account).where(Account.acct_key == key))
+
+
+async def find_local_accounts_by_usernames(
+    session: AsyncSession, usernames: Iterable[str]
+) -> dict[str, Account]:
+    """Local accounts keyed by lower-cased username, in one query (resolving mentions)."""
+    keys = {name.lower() for name in usernames if name}
+    if not keys:
+        return {}
+    stmt = select(Account).where(Account.acct_key.in_(keys), Account.domain.is_(None))
+    return {account.acct_key: account for account in await session.scalars(stmt)}
+
+
+async def list_accounts(
+    session: AsyncSession, *, local_only: bool = True, limit: int = 100
+) -> list[Account]:
+    """Oldest first (sign-up order), for the admin CLI and directory-like listings."""
+    stmt = select(Account).order_by(Account.id).limit(max(1, limit))
+    if local_only:
+        stmt = stmt.where(Account.domain.is_(None))
+    return list(await session.scalars(stmt))
+
+
+async def find_user_for_account(session: AsyncSession, account_id: int) -> User | None:
+    return await session.scalar(select(User).where(User.account_id == account_id))
+
+
+async def find_user(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id)

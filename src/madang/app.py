@@ -1,0 +1,84 @@
+"""The composition root: builds the ASGI app from settings, wiring surfaces, jobs and the worker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from madang.auth.throttle import LoginThrottle
+from madang.core.errors import DomainError
+from madang.core.settings import Settings
+from madang.db import Database
+from madang.jobs import Worker
+from madang.mastodon_api import app as mastodon_api
+from madang.mastodon_api.problems import ApiProblem
+from madang.runtime import AppContext
+from madang.web import oauth as web_oauth
+
+# Modules whose import registers job handlers (domain packages register by name).
+JOB_MODULES = ("madang.timelines.fan_out", "madang.notifications.handlers")
+
+
+def register_jobs() -> None:
+    for name in JOB_MODULES:
+        importlib.import_module(name)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    register_jobs()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings.database_url)
+        app.state.ctx = AppContext(settings=settings, db=db,
+                                   login_throttle=LoginThrottle(settings.login_attempts_per_5min))
+        worker_task = None
+        if settings.embedded_worker:
+            worker = Worker(db, poll_seconds=settings.worker_poll_seconds)
+            worker_task = asyncio.create_task(worker.run_forever())
+        try:
+            yield
+        finally:
+            if worker_task is not None:
+                worker_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker_task
+            await db.dispose()
+
+    app = FastAPI(title="madang", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    mastodon_api.install(app, rate_limit=settings.rate_limit_per_5min)
+    app.include_router(web_oauth.router)
+
+    async def on_domain_error(request: Request, exc: DomainError) -> Response:
+        if mastodon_api.is_api_path(request.url.path):
+            return await mastodon_api.on_domain_error(request, exc)
+        return PlainTextResponse(exc.message, status_code=400)
+
+    app.add_exception_handler(DomainError, on_domain_error)  # type: ignore[arg-type]
+    app.add_exception_handler(ApiProblem, mastodon_api.on_problem)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, mastodon_api.on_http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, mastodon_api.on_validation_error)  # type: ignore[arg-type]
+
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        from madang.mastodon_api.responses import error
+
+        if mastodon_api.is_api_path(request.url.path):
+            return error(500, "Internal server error")
+        return PlainTextResponse("서버 오류가 발생했습니다. (Internal server error)", status_code=500)
+
+    app.add_exception_handler(Exception, on_unexpected)
+
+    @app.get("/health")
+    async def health() -> PlainTextResponse:
+        return PlainTextResponse("OK")
+
+    return app

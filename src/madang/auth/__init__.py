@@ -1,0 +1,1 @@
+"""OAuth 2: client applications, scopes, authorization codes, access tokens, login throttling."""

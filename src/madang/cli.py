@@ -1,0 +1,222 @@
+"""The `madang` command: serve, worker, migrate, demo, accounts, jobs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from madang.core.settings import Settings
+from madang.db import Database
+
+app = typer.Typer(help="마당 — a Korean-first microblog for a city and its citizens.", no_args_is_help=True)
+demo_app = typer.Typer(help="The demo city (안양시).", no_args_is_help=True)
+accounts_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
+app.add_typer(demo_app, name="demo")
+app.add_typer(accounts_app, name="accounts")
+console = Console()
+T = TypeVar("T")
+
+
+def _run(fn: Callable[[Database, Settings], Awaitable[T]]) -> T:
+    settings = Settings()
+
+    async def main() -> T:
+        db = Database(settings.database_url)
+        try:
+            return await fn(db, settings)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(main())
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (Alembic)."""
+    from madang.db.migrate import upgrade
+
+    upgrade(Settings().database_url)
+    console.print("[green]database is up to date[/green]")
+
+
+@app.command()
+def serve(workers: Annotated[int, typer.Option(help="web processes")] = 1) -> None:
+    """Serve the web UI and the APIs (with the job worker inside unless MADANG_EMBEDDED_WORKER=false)."""
+    import uvicorn
+
+    settings = Settings()
+    console.print(f"마당 is serving on [bold]http://{settings.host}:{settings.port}[/bold]")
+    uvicorn.run("madang.asgi:app", host=settings.host, port=settings.port, workers=workers,
+                log_level="warning", access_log=False, proxy_headers=True)
+
+
+@app.command()
+def worker() -> None:
+    """Run background jobs (for deployments with MADANG_EMBEDDED_WORKER=false)."""
+    from madang.app import register_jobs
+    from madang.jobs import Worker
+
+    register_jobs()
+
+    async def go(db: Database, settings: Settings) -> None:
+        await Worker(db, poll_seconds=settings.worker_poll_seconds).run_forever()
+
+    _run(go)
+
+
+@demo_app.command("load")
+def demo_load(if_empty: Annotated[bool, typer.Option("--if-empty", help="only into an empty database")] = False) -> None:
+    """Load the demo city: @anyanglove, the mayor and about fifty citizens."""
+    from madang.app import register_jobs
+    from madang.demo.loader import is_empty, load_demo
+
+    register_jobs()
+
+    async def go(db: Database, settings: Settings) -> bool:
+        if if_empty and not await is_empty(db):
+            return False
+        await load_demo(db, settings)
+        return True
+
+    loaded = _run(go)
+    console.print("demo city loaded" if loaded else "database is not empty: demo not loaded (data kept)")
+
+
+@demo_app.command("logins")
+def demo_logins() -> None:
+    """Print the demo logins."""
+    from madang.demo.city import CITY
+
+    settings = Settings()
+    table = Table(title=f"마당 demo — http://{settings.host}:{settings.port}")
+    table.add_column("login")
+    table.add_column("password")
+    table.add_column("who")
+    by_name = {a.username: a for a in CITY.accounts}
+    for username in CITY.logins:
+        a = by_name[username]
+        table.add_row(a.username, a.password, a.display_name)
+    console.print(table)
+
+
+@accounts_app.command("create")
+def accounts_create(
+    username: str, email: str,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    admin: bool = False, organisation: bool = False, verified: bool = False,
+) -> None:
+    """Create a local account."""
+    from madang.accounts import register_account
+    from madang.models import User
+
+    async def go(db: Database, settings: Settings) -> None:
+        async with db.write() as session:
+            account, user = await register_account(
+                session, username=username, email=email, password=password, base_url=settings.base_url,
+                organisation=organisation, verified=verified)
+            if admin:
+                (await session.get(User, user.id)).admin = True  # type: ignore[union-attr]
+
+    _run(go)
+    console.print(f"created @{username}")
+
+
+async def _account_by_name(session, username: str):  # type: ignore[no-untyped-def]
+    from madang.accounts import find_account_by_acct
+
+    account = await find_account_by_acct(session, username)
+    if account is None:
+        console.print(f"[red]no account @{username}[/red]")
+        raise typer.Exit(1)
+    return account
+
+
+@accounts_app.command("verify")
+def accounts_verify(
+    username: str,
+    organisation: Annotated[bool | None, typer.Option("--organisation/--person")] = None,
+    unverify: bool = False,
+) -> None:
+    """Mark an account as verified (official), optionally as an organisation."""
+    from madang.accounts import set_flags
+
+    async def go(db: Database, settings: Settings) -> None:
+        async with db.write() as session:
+            account = await _account_by_name(session, username)
+            await set_flags(session, account, verified=not unverify, organisation=organisation)
+
+    _run(go)
+    console.print(f"@{username} {'un' if unverify else ''}verified")
+
+
+@accounts_app.command("set-password")
+def accounts_set_password(
+    username: str,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Set an account's password."""
+    from madang.accounts import find_user_for_account, set_password
+
+    async def go(db: Database, settings: Settings) -> None:
+        async with db.write() as session:
+            account = await _account_by_name(session, username)
+            user = await find_user_for_account(session, account.id)
+            if user is None:
+                console.print(f"[red]@{username} has no login[/red]")
+                raise typer.Exit(1)
+            await set_password(session, user, password)
+
+    _run(go)
+    console.print(f"password of @{username} changed")
+
+
+@accounts_app.command("list")
+def accounts_list(limit: int = 100) -> None:
+    """List local accounts."""
+    from madang.accounts import list_accounts
+
+    async def go(db: Database, settings: Settings):  # type: ignore[no-untyped-def]
+        async with db.read() as session:
+            return await list_accounts(session, local_only=True, limit=limit)
+
+    table = Table()
+    for col in ("username", "display name", "flags", "followers", "posts"):
+        table.add_column(col)
+    for a in _run(go):
+        flags = " ".join(f for f, on in (("organisation", a.organisation), ("verified", a.verified_at is not None),
+                                         ("locked", a.locked), ("bot", a.bot)) if on)
+        table.add_row(a.username, a.display_name, flags, str(a.followers_count), str(a.statuses_count))
+    console.print(table)
+
+
+@app.command()
+def jobs(
+    all_states: Annotated[bool, typer.Option("--all", help="include done jobs")] = False,
+    retry: Annotated[int | None, typer.Option(help="put a failed job back in the queue")] = None,
+) -> None:
+    """Pending, running and failed jobs."""
+    from madang.jobs import list_jobs, retry_job
+
+    async def go(db: Database, settings: Settings):  # type: ignore[no-untyped-def]
+        if retry is not None:
+            await retry_job(db, retry)
+        states = ("pending", "running", "failed", "done") if all_states else ("pending", "running", "failed")
+        return await list_jobs(db, states=states)
+
+    table = Table()
+    for col in ("id", "name", "state", "attempts", "run at", "last error"):
+        table.add_column(col)
+    rows = _run(go)
+    for j in rows:
+        table.add_row(str(j.id), j.name, j.state, str(j.attempts), j.run_at.isoformat(timespec="seconds"),
+                      (j.last_error or "").strip().splitlines()[-1][:80] if j.last_error else "")
+    console.print(table if rows else "no pending or failed jobs")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,171 @@
+"""The worker: claims due jobs and runs each in its own unit of work."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+import traceback
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from madang.core.clock import utcnow
+from madang.db.database import Database
+from madang.jobs.claims import Claim, claim_due, held
+from madang.jobs.failures import backoff, error_text
+from madang.jobs.registry import NAME_LENGTH, find_registration, registered_names
+from madang.jobs.wakeups import Waker
+from madang.models.jobs import Job
+
+log = logging.getLogger(__name__)
+
+
+class LeaseLost(Exception):
+    """Our lease expired and another worker re-claimed the job while we ran it."""
+
+
+def default_worker_name() -> str:
+    # Unique per Worker object, so two workers in one process never share a lease.
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[-NAME_LENGTH:]
+
+
+class Worker:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        name: str | None = None,
+        batch: int = 20,
+        poll_seconds: float = 1.0,
+        lease_seconds: float = 300.0,
+    ) -> None:
+        self.db = db
+        self.name = (name or default_worker_name())[:NAME_LENGTH]
+        self.batch = batch
+        self.poll_seconds = poll_seconds
+        self.lease_seconds = lease_seconds
+
+    async def run_once(self) -> int:
+        """Claim due jobs and run them one by one; returns how many were handled (ran,
+        successfully or not, or were failed for good after their worker died)."""
+        async with self.db.write() as session:
+            claims, spent = await claim_due(
+                session, worker=self.name, batch=self.batch,
+                lease_seconds=self.lease_seconds, now=utcnow(),
+            )
+        waiting = list(claims)
+        try:
+            while waiting:
+                await self._run(waiting[0])
+                waiting.pop(0)
+                # Jobs queued behind slow ones would outlive their lease and be run again
+                # by another worker: give them back instead.
+                if waiting and self._lease_half_gone(waiting[0]):
+                    break
+        finally:
+            if waiting:  # cancelled, or handing back: do not leave them locked for a lease
+                await asyncio.shield(self._release(waiting))
+        return len(claims) - len(waiting) + spent
+
+    async def run_until_idle(self, timeout: float = 30.0) -> int:
+        """Run until no job is due; for tests and the CLI. Raises TimeoutError when jobs
+        keep coming for longer than ``timeout`` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        total = 0
+        while ran := await self.run_once():
+            total += ran
+            if loop.time() > deadline:
+                raise TimeoutError(f"jobs still due after {timeout}s ({total} ran)")
+        return total
+
+    async def run_forever(self) -> None:
+        """Run jobs as they come; stops (raising CancelledError) when cancelled."""
+        waker = Waker()
+        log.info("job worker %s started; handlers: %s", self.name, ", ".join(registered_names()))
+        try:
+            while True:
+                # Cleared before looking, so a commit while we look is not missed.
+                waker.clear()
+                try:
+                    ran = await self.run_once()
+                except Exception:
+                    # A database hiccup must not end the worker; try again after a poll.
+                    log.exception("job worker %s could not claim or record jobs", self.name)
+                    ran = 0
+                if not ran:
+                    await waker.wait(self.poll_seconds)
+        finally:
+            waker.close()
+
+    async def _run(self, claim: Claim) -> None:
+        registration = find_registration(claim.name)
+        if registration is None:
+            known = ", ".join(registered_names()) or "none"
+            await self._fail(
+                claim, f"no handler is registered for job {claim.name!r} in worker "
+                f"{self.name} (registered: {known})", final=True,
+            )
+            return
+        try:
+            async with self.db.write() as session:
+                await registration.fn(session, claim.payload)
+                await _mark_done(session, claim)
+        except LeaseLost:
+            log.warning("job %s (%s) was re-claimed by another worker; its run here was rolled back",
+                        claim.id, claim.name)
+        except Exception:
+            await self._fail(claim, traceback.format_exc(), max_attempts=registration.max_attempts)
+
+    async def _fail(self, claim: Claim, error: str, *, max_attempts: int | None = None,
+                    final: bool = False) -> None:
+        # The handler's own transaction has rolled back; this records the failure apart.
+        now = utcnow()
+        limit = max_attempts or claim.max_attempts  # the registration wins over the row
+        values: dict = {"last_error": error_text(error), "max_attempts": limit}
+        summary = error.strip().splitlines()[-1] if error.strip() else "?"
+        if final or claim.attempts >= limit:
+            values.update(state="failed", finished_at=now)
+            log.error("job %s (%s) failed after %d attempts: %s", claim.id, claim.name, claim.attempts, summary)
+        else:
+            values.update(state="pending", run_at=now + backoff(claim.attempts), locked_at=None, locked_by=None)
+            log.warning("job %s (%s) attempt %d/%d failed, will retry: %s",
+                        claim.id, claim.name, claim.attempts, limit, summary)
+        async with self.db.write() as session:
+            await session.execute(
+                update(Job).where(held(claim)).values(**values).execution_options(synchronize_session=False)
+            )
+
+    async def _release(self, claims: list[Claim]) -> None:
+        """Hand claimed jobs back unrun: pending again, and the attempt not counted."""
+        try:
+            async with self.db.write() as session:
+                for claim in claims:
+                    await session.execute(
+                        update(Job)
+                        .where(held(claim))
+                        .values(state="pending", attempts=Job.attempts - 1, locked_at=None, locked_by=None)
+                        .execution_options(synchronize_session=False)
+                    )
+        except Exception:
+            log.exception("job worker %s could not hand back %d jobs; they run again when "
+                          "their lease expires", self.name, len(claims))
+
+    def _lease_half_gone(self, claim: Claim) -> bool:
+        return (utcnow() - claim.locked_at).total_seconds() > self.lease_seconds / 2
+
+
+async def _mark_done(session: AsyncSession, claim: Claim) -> None:
+    # In the handler's transaction: its writes and the done mark commit together or not
+    # at all. locked_by/locked_at stay on a finished job to show who ran it and when.
+    result = await session.execute(
+        update(Job)
+        .where(held(claim))
+        .values(state="done", finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise LeaseLost(claim.id)

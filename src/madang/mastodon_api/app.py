@@ -1,0 +1,59 @@
+"""Installs the Mastodon API surface on an app: routes, error mapping, CORS, rate limits."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from madang.core.errors import DomainError
+from madang.mastodon_api.errors import (
+    domain_error_response,
+    http_error_response,
+    problem_response,
+    validation_error_response,
+)
+from madang.mastodon_api.middleware import RateLimit, StripTrailingSlash
+from madang.mastodon_api.problems import ApiProblem
+from madang.mastodon_api.routes import accounts, apps, instance, misc, notifications, oauth, statuses, timelines
+
+JSON_PREFIXES = ("/api/", "/oauth/token", "/oauth/revoke", "/.well-known/", "/nodeinfo/")
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith(JSON_PREFIXES)
+
+
+def install(app: FastAPI, *, rate_limit: int) -> None:
+    for module in (instance, apps, oauth, accounts, statuses, timelines, notifications, misc):
+        app.include_router(module.router)
+    app.add_middleware(RateLimit, limit=rate_limit)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["*", "Authorization", "Content-Type", "Idempotency-Key"],
+        expose_headers=["Link", "X-RateLimit-Reset", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-Request-Id",
+                        "Idempotency-Key"],
+        max_age=86400,
+    )
+    app.add_middleware(StripTrailingSlash)
+
+
+async def on_domain_error(request: Request, exc: DomainError) -> Response:
+    return domain_error_response(exc)
+
+
+async def on_problem(request: Request, exc: ApiProblem) -> Response:
+    return problem_response(exc)
+
+
+async def on_http_error(request: Request, exc: HTTPException) -> Response:
+    return http_error_response(exc)
+
+
+async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
+    return validation_error_response(request, exc)

@@ -1,0 +1,78 @@
+"""Bearer tokens: who is calling, with which scopes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from madang.accounts import find_account
+from madang.auth.scopes import covers
+from madang.auth.tokens import find_token
+from madang.core.errors import Forbidden, Unauthorized
+from madang.runtime import ctx_of
+from madang.models import AccessToken, Account
+
+
+@dataclass
+class Caller:
+    token: AccessToken
+    account: Account | None  # None for an app token (client_credentials)
+
+    @property
+    def application_id(self) -> int | None:
+        return self.token.application_id
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip() or None
+    return request.query_params.get("access_token") or None
+
+
+async def load_caller(request: Request) -> Caller | None:
+    """None without a token; 401 for a token that is unknown or revoked (as Mastodon)."""
+    cached = getattr(request.state, "caller", False)
+    if cached is not False:
+        return cached
+    secret = bearer(request)
+    caller = None
+    if secret:
+        async with ctx_of(request).db.read() as session:
+            token = await find_token(session, secret)
+            if token is None:
+                raise Unauthorized("The access token is invalid")
+            account = await find_account(session, token.account_id) if token.account_id else None
+            if token.account_id and (account is None or account.suspended_at is not None):
+                raise Unauthorized("The access token is invalid")
+            caller = Caller(token, account)
+    request.state.caller = caller
+    return caller
+
+
+def _check_scope(caller: Caller, scope: str | None) -> None:
+    if scope and not covers(caller.token.scopes, scope):
+        raise Forbidden("This action is outside the authorized scopes")
+
+
+async def optional_caller(request: Request, scope: str | None = None) -> Caller | None:
+    caller = await load_caller(request)
+    if caller is not None and caller.account is not None:
+        _check_scope(caller, scope)
+    return caller
+
+
+async def require_token(request: Request, scope: str | None = None) -> Caller:
+    caller = await load_caller(request)
+    if caller is None:
+        raise Unauthorized("The access token is invalid")
+    _check_scope(caller, scope)
+    return caller
+
+
+async def require_user(request: Request, scope: str | None = None) -> tuple[Caller, Account]:
+    caller = await require_token(request, scope)
+    if caller.account is None:
+        raise Unauthorized("This method requires an authenticated user")
+    return caller, caller.account

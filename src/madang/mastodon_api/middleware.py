@@ -1,0 +1,86 @@
+"""ASGI middleware of the API: trailing slashes, rate-limit headers."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import OrderedDict
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from madang.mastodon_api.responses import error
+
+API_PREFIXES = ("/api/", "/oauth/", "/.well-known/", "/nodeinfo/")
+
+
+class StripTrailingSlash:
+    """Every API path answers with or without a trailing slash (Mastodon.py asks for
+    ``/api/v1/instance/``); a redirect would drop a POST body, so the path is rewritten."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            path: str = scope["path"]
+            if len(path) > 1 and path.endswith("/") and path.startswith(API_PREFIXES):
+                scope = dict(scope)
+                scope["path"] = path.rstrip("/") or "/"
+                raw = scope.get("raw_path")
+                if raw:
+                    scope["raw_path"] = raw.rstrip(b"/") or b"/"
+        await self.app(scope, receive, send)
+
+
+class RateLimit:
+    """Mastodon's default: 300 requests per 5 minutes per token (or address), with
+    X-RateLimit-* headers. Fixed windows in-process; bounded memory (LRU of keys)."""
+
+    WINDOW = 300
+
+    def __init__(self, app: ASGIApp, *, limit: int, max_keys: int = 100_000) -> None:
+        self.app = app
+        self.limit = limit
+        self.max_keys = max_keys
+        self.windows: OrderedDict[str, tuple[int, int]] = OrderedDict()
+
+    def _key(self, scope: Scope) -> str:
+        for name, value in scope.get("headers", []):
+            if name == b"authorization":
+                return "t:" + hashlib.blake2b(value, digest_size=12).hexdigest()
+        client = scope.get("client")
+        return "ip:" + (client[0] if client else "-")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/") or scope["method"] == "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        now = int(time.time())
+        window_start = now - now % self.WINDOW
+        key = self._key(scope)
+        start, count = self.windows.get(key, (window_start, 0))
+        if start != window_start:
+            start, count = window_start, 0
+        count += 1
+        self.windows[key] = (start, count)
+        self.windows.move_to_end(key)
+        if len(self.windows) > self.max_keys:
+            self.windows.popitem(last=False)
+        reset = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(start + self.WINDOW))
+        headers = [
+            (b"x-ratelimit-limit", str(self.limit).encode()),
+            (b"x-ratelimit-remaining", str(max(self.limit - count, 0)).encode()),
+            (b"x-ratelimit-reset", reset.encode()),
+        ]
+        if count > self.limit:
+            response = error(429, "Too many requests", headers={k.decode(): v.decode() for k, v in headers})
+            await response(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = dict(message)
+                message["headers"] = list(message.get("headers", [])) + headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

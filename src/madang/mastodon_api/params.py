@@ -1,0 +1,192 @@
+"""One parameter bag for every body encoding Mastodon clients send.
+
+Clients post form-urlencoded, multipart, JSON, and parameters in the query string of a
+POST (Ice Cubes, Mammoth); arrays arrive as ``k[]=a``, ``k[0]=a`` or JSON lists, nested
+values as ``poll[options][]``. Everything is merged into one nested dict (body wins).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+from madang.mastodon_api.problems import BadRequest, UnprocessableEntity
+
+_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+MAX_JSON_BYTES = 1_000_000
+TRUE = {"true", "1", "on", "yes", "t"}
+FALSE = {"false", "0", "off", "no", "f", ""}
+
+
+def _insert(target: dict[str, Any], key: str, value: Any) -> None:
+    m = _KEY.match(key)
+    if not m:
+        target[key] = value
+        return
+    path = [m.group(1)] + _SEGMENT.findall(m.group(2))
+    node: Any = target
+    for i, seg in enumerate(path):
+        last = i == len(path) - 1
+        if seg == "":  # "[]": append
+            if not isinstance(node, list):
+                return  # a shape clash (k=1&k[]=2): the first shape wins
+            if last:
+                node.append(value)
+                return
+            node.append({})
+            node = node[-1]
+            continue
+        if not isinstance(node, dict):
+            return
+        if last:
+            node[seg] = value
+            return
+        nxt = path[i + 1]
+        if seg not in node or not isinstance(node[seg], (dict, list)):
+            node[seg] = [] if nxt == "" else {}
+        node = node[seg]
+
+
+def _listify(value: Any) -> Any:
+    """``{"0": a, "1": b}`` (masto.js multipart) becomes ``[a, b]``."""
+    if isinstance(value, dict):
+        value = {k: _listify(v) for k, v in value.items()}
+        if value and all(k.isdigit() for k in value):
+            return [value[k] for k in sorted(value, key=int)]
+    elif isinstance(value, list):
+        return [_listify(v) for v in value]
+    return value
+
+
+class Params:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.data
+
+    def raw(self, name: str) -> Any:
+        return self.data.get(name)
+
+    def str(self, name: str, default: str | None = None) -> str | None:
+        value = self.data.get(name)
+        if value is None:
+            return default
+        if isinstance(value, bool) or isinstance(value, (dict, list, UploadFile)):
+            raise UnprocessableEntity(f"{name} must be a string")
+        return str(value)
+
+    def int(self, name: str, default: int | None = None, *, minimum: int | None = None,
+            maximum: int | None = None) -> int | None:
+        value = self.data.get(name)
+        if value is None or value == "":
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise BadRequest(f"{name} must be an integer")
+        try:
+            number = int(value)
+        except ValueError:
+            raise BadRequest(f"{name} must be an integer") from None
+        if minimum is not None and number < minimum:
+            raise BadRequest(f"{name} must be at least {minimum}")
+        if maximum is not None and number > maximum:
+            raise BadRequest(f"{name} must be at most {maximum}")
+        return number
+
+    def limit(self, default: int, maximum: int) -> int:
+        """Mastodon clamps an over-large limit (clients ask for 100 where 80 is the cap)."""
+        value = self.int("limit", default, minimum=1)
+        return min(value or default, maximum)
+
+    def id(self, name: str) -> int | None:
+        """A cursor or id parameter: decimal digits of a 64-bit id; anything else is a 400."""
+        value = self.data.get(name)
+        if value is None or value == "":
+            return None
+        return parse_id(value, name)
+
+    def bool(self, name: str, default: bool | None = None) -> bool | None:
+        value = self.data.get(name)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return value != 0
+        if isinstance(value, str) and value.strip().lower() in TRUE:
+            return True
+        if isinstance(value, str) and value.strip().lower() in FALSE:
+            return False
+        raise UnprocessableEntity(f"{name} must be a boolean")
+
+    def list(self, name: str) -> list[Any]:
+        value = self.data.get(name)
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return value
+        if isinstance(value, dict):
+            raise UnprocessableEntity(f"{name} must be an array")
+        return [value]
+
+    def ids(self, name: str) -> list[int]:
+        return [parse_id(v, name) for v in self.list(name) if v not in (None, "")]
+
+    def dict(self, name: str) -> Params:
+        value = self.data.get(name)
+        if value is None:
+            return Params({})
+        if not isinstance(value, dict):
+            raise UnprocessableEntity(f"{name} must be an object")
+        return Params(value)
+
+    def file(self, name: str) -> UploadFile | None:
+        value = self.data.get(name)
+        if value is None or value == "":
+            return None
+        if not isinstance(value, UploadFile):
+            raise UnprocessableEntity(f"{name} must be a file")
+        return value
+
+
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: Any, name: str = "id") -> int:
+    text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+    if not text.isdigit() or not text.isascii() or int(text) > MAX_ID:
+        raise BadRequest(f"{name} must be a numeric id")
+    return int(text)
+
+
+async def read_params(request: Request) -> Params:
+    data: dict[str, Any] = {}
+    for key, value in request.query_params.multi_items():
+        _insert(data, key, value)
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype == "application/json":
+            body = await request.body()
+            if len(body) > MAX_JSON_BYTES:
+                raise BadRequest("Request body is too large")
+            if body.strip():
+                try:
+                    parsed = orjson.loads(body)
+                except orjson.JSONDecodeError:
+                    raise BadRequest("Request body is not valid JSON") from None
+                if not isinstance(parsed, dict):
+                    raise BadRequest("Request body must be a JSON object")
+                data.update(parsed)
+        elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            try:
+                form = await request.form(max_files=10, max_fields=1000)
+            except Exception as exc:  # malformed multipart: a client error, not ours
+                raise BadRequest(f"Malformed form body: {exc}") from None
+            for key, value in form.multi_items():
+                _insert(data, key, value)
+    return Params(_listify(data))

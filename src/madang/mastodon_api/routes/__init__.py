@@ -1,0 +1,1 @@
+"""The Mastodon client API's routes, one module per resource."""

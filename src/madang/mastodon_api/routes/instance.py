@@ -1,0 +1,202 @@
+"""Instance v1 and v2, NodeInfo, WebFinger and host-meta: what clients read to know the server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy import func, select
+from starlette.responses import Response
+
+from madang import __version__
+from madang.accounts import find_account_by_acct
+from madang.mastodon_api.responses import JSON, error
+from madang.mastodon_api.routes.common import base_url, ctx
+from madang.mastodon_api.serializers.accounts import account_json
+from madang.models import Account, Status, User
+
+router = APIRouter()
+VERSION = f"4.3.0 (compatible; madang {__version__})"
+SOURCE_URL = "https://github.com/madang-city/madang"
+
+
+def _configuration(request: Request) -> dict[str, Any]:
+    s = ctx(request).settings
+    return {
+        "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5, "max_profile_fields": 4},
+        "statuses": {"max_characters": s.max_characters, "max_media_attachments": 4,
+                     "characters_reserved_per_url": 23},
+        "media_attachments": {
+            "supported_mime_types": ["image/jpeg", "image/png", "image/gif", "image/webp"],
+            "description_limit": 1500, "image_size_limit": 16 * 1024 * 1024, "image_matrix_limit": 33_177_600,
+            "video_size_limit": 0, "video_frame_rate_limit": 0, "video_matrix_limit": 0,
+        },
+        "polls": {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300,
+                  "max_expiration": 2_629_746},
+    }
+
+
+async def _stats(request: Request) -> tuple[int, int]:
+    async with ctx(request).db.read() as session:
+        users = await session.scalar(select(func.count()).select_from(User)) or 0
+        statuses = await session.scalar(select(func.count()).select_from(Status).where(
+            Status.local.is_(True), Status.deleted_at.is_(None), Status.reblog_of_id.is_(None))) or 0
+    return users, statuses
+
+
+async def _contact_account(request: Request) -> dict[str, Any] | None:
+    async with ctx(request).db.read() as session:
+        admin = await session.scalar(
+            select(Account).join(User, User.account_id == Account.id).where(User.admin.is_(True)).order_by(Account.id)
+        )
+    return account_json(admin, base_url(request)) if admin else None
+
+
+def _streaming(request: Request) -> str:
+    s = ctx(request).settings
+    return f"{'wss' if s.scheme == 'https' else 'ws'}://{s.public_host}"
+
+
+@router.get("/api/v1/instance")
+async def instance_v1(request: Request) -> Response:
+    s = ctx(request).settings
+    users, statuses = await _stats(request)
+    config = _configuration(request)
+    return JSON({
+        "uri": s.public_host, "title": s.instance_title, "short_description": s.instance_description,
+        "description": s.instance_description, "email": s.contact_email, "version": VERSION,
+        "urls": {"streaming_api": _streaming(request)},
+        "stats": {"user_count": users, "status_count": statuses, "domain_count": 0},
+        "thumbnail": f"{s.base_url}/static/thumbnail.png", "languages": ["ko", "en"],
+        "registrations": s.registrations_open, "approval_required": s.approval_required,
+        "invites_enabled": False, "configuration": config, "contact_account": await _contact_account(request),
+        "rules": [], "max_toot_chars": s.max_characters,
+    })
+
+
+@router.get("/api/v2/instance")
+async def instance_v2(request: Request) -> Response:
+    s = ctx(request).settings
+    config = _configuration(request)
+    config["urls"] = {"streaming": _streaming(request), "status": None, "about": f"{s.base_url}/about"}
+    config["vapid"] = {"public_key": ""}
+    config["translation"] = {"enabled": False}
+    config["timelines_access"] = {
+        "live_feeds": {"local": "public" if s.public_timelines_open else "authenticated",
+                       "remote": "public" if s.public_timelines_open else "authenticated"},
+        "hashtag_feeds": {"local": "public" if s.public_timelines_open else "authenticated",
+                          "remote": "public" if s.public_timelines_open else "authenticated"},
+        "trending_link_feeds": {"local": "public", "remote": "public"},
+    }
+    config["accounts"]["max_display_name_length"] = 30
+    users, _ = await _stats(request)
+    return JSON({
+        "domain": s.public_host, "title": s.instance_title, "version": VERSION, "source_url": SOURCE_URL,
+        "description": s.instance_description,
+        "usage": {"users": {"active_month": users}},
+        "thumbnail": {"url": f"{s.base_url}/static/thumbnail.png", "blurhash": None, "versions": {}},
+        "icon": [], "languages": ["ko", "en"], "configuration": config,
+        "registrations": {"enabled": s.registrations_open, "approval_required": s.approval_required,
+                          "message": None, "url": None, "min_age": None, "reason_required": False},
+        "api_versions": {"mastodon": 1},
+        "contact": {"email": s.contact_email, "account": await _contact_account(request)},
+        "rules": [],
+    })
+
+
+@router.get("/api/v1/instance/rules")
+async def rules(request: Request) -> Response:
+    return JSON([])
+
+
+@router.get("/api/v1/instance/peers")
+async def peers(request: Request) -> Response:
+    return JSON([])
+
+
+@router.get("/api/v1/instance/activity")
+async def activity(request: Request) -> Response:
+    return JSON([])
+
+
+@router.get("/api/v1/instance/extended_description")
+async def extended_description(request: Request) -> Response:
+    return JSON({"updated_at": "2026-01-01T00:00:00.000Z", "content": f"<p>{ctx(request).settings.instance_description}</p>"})
+
+
+@router.get("/.well-known/nodeinfo")
+async def nodeinfo_links(request: Request) -> Response:
+    return JSON({"links": [{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.0",
+                            "href": f"{base_url(request)}/nodeinfo/2.0"}]})
+
+
+@router.get("/nodeinfo/2.0")
+async def nodeinfo(request: Request) -> Response:
+    users, statuses = await _stats(request)
+    s = ctx(request).settings
+    return JSON({
+        "version": "2.0",
+        "software": {"name": "madang", "version": __version__},
+        "protocols": ["activitypub"],
+        "services": {"inbound": [], "outbound": []},
+        "usage": {"users": {"total": users, "activeMonth": users, "activeHalfyear": users},
+                  "localPosts": statuses},
+        "openRegistrations": s.registrations_open,
+        "metadata": {"nodeName": s.instance_title, "upstream": {"name": "mastodon"}},
+    })
+
+
+@router.get("/.well-known/webfinger")
+async def webfinger(request: Request) -> Response:
+    resource = request.query_params.get("resource", "")
+    s = ctx(request).settings
+    acct = resource[5:] if resource.startswith("acct:") else resource
+    if acct.startswith(f"{s.base_url}/@"):
+        acct = acct[len(f"{s.base_url}/@"):]
+    elif acct.startswith(f"{s.base_url}/users/"):
+        acct = acct[len(f"{s.base_url}/users/"):]
+    username, _, domain = acct.partition("@")
+    if not username or (domain and domain.lower() != s.public_host.lower()):
+        return error(404, "Record not found")
+    async with ctx(request).db.read() as session:
+        account = await find_account_by_acct(session, username, local_domain=s.public_host)
+    if account is None or not account.is_local:
+        return error(404, "Record not found")
+    return JSON({
+        "subject": f"acct:{account.username}@{s.public_host}",
+        "aliases": [f"{s.base_url}/@{account.username}", f"{s.base_url}/users/{account.username}"],
+        "links": [
+            {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html",
+             "href": f"{s.base_url}/@{account.username}"},
+            {"rel": "self", "type": "application/activity+json", "href": f"{s.base_url}/users/{account.username}"},
+        ],
+    }, headers={"Content-Type": "application/jrd+json; charset=utf-8"})
+
+
+@router.get("/.well-known/host-meta")
+async def host_meta(request: Request) -> Response:
+    url = base_url(request)
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">'
+           f'<Link rel="lrdd" template="{url}/.well-known/webfinger?resource={{uri}}"/></XRD>')
+    return Response(xml, media_type="application/xrd+xml")
+
+
+@router.get("/.well-known/oauth-authorization-server")
+async def oauth_metadata(request: Request) -> Response:
+    from madang.auth.scopes import ALL
+
+    url = base_url(request)
+    return JSON({
+        "issuer": f"{url}/",
+        "service_documentation": "https://docs.joinmastodon.org/",
+        "authorization_endpoint": f"{url}/oauth/authorize",
+        "token_endpoint": f"{url}/oauth/token",
+        "revocation_endpoint": f"{url}/oauth/revoke",
+        "app_registration_endpoint": f"{url}/api/v1/apps",
+        "scopes_supported": sorted(ALL),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query", "fragment", "form_post"],
+        "grant_types_supported": ["authorization_code", "password", "client_credentials"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "code_challenge_methods_supported": ["S256"],
+    })

@@ -1,0 +1,86 @@
+"""Notifications: list, get one, dismiss, clear."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from madang.accounts import get_accounts
+from madang.mastodon_api.auth import require_user
+from madang.mastodon_api.pagination import link_header
+from madang.mastodon_api.params import read_params
+from madang.mastodon_api.responses import JSON
+from madang.mastodon_api.routes.common import base_url, ctx, page_of, path_id
+from madang.mastodon_api.serializers.notifications import notification_json
+from madang.models import Notification, Status
+from madang.notifications.queries import (
+    clear_notifications,
+    dismiss_notification,
+    get_notification,
+    list_notifications,
+)
+from madang.statuses.views import load_status_views
+
+router = APIRouter()
+
+
+async def _render(session, request: Request, rows: list[Notification], viewer_id: int) -> list[dict]:  # type: ignore[no-untyped-def]
+    senders = await get_accounts(session, {n.from_account_id for n in rows})
+    status_ids = [n.status_id for n in rows if n.status_id]
+    statuses = {}
+    if status_ids:
+        from sqlalchemy import select
+
+        found = list(await session.scalars(select(Status).where(Status.id.in_(status_ids))))
+        statuses = {v.status.id: v for v in await load_status_views(session, found, viewer_id)}
+    url = base_url(request)
+    return [notification_json(n, senders[n.from_account_id], statuses.get(n.status_id or 0), url)
+            for n in rows if n.from_account_id in senders]
+
+
+@router.get("/api/v1/notifications")
+async def index(request: Request) -> Response:
+    _, me = await require_user(request, "read:notifications")
+    params = await read_params(request)
+    page = page_of(params, 40, 80)
+    async with ctx(request).db.read() as session:
+        rows = await list_notifications(
+            session, account_id=me.id, page=page, types=[str(t) for t in params.list("types")],
+            exclude_types=[str(t) for t in params.list("exclude_types")], from_account_id=params.id("account_id"))
+        body = await _render(session, request, rows, me.id)
+    return JSON(body, headers=link_header(request, base_url(request), [n.id for n in rows], page.limit))
+
+
+@router.get("/api/v1/notifications/unread_count")
+async def unread_count(request: Request) -> Response:
+    _, me = await require_user(request, "read:notifications")
+    from madang.notifications.queries import count_unread
+
+    async with ctx(request).db.read() as session:
+        count = await count_unread(session, account_id=me.id)
+    return JSON({"count": count})
+
+
+@router.post("/api/v1/notifications/clear")
+async def clear(request: Request) -> Response:
+    _, me = await require_user(request, "write:notifications")
+    async with ctx(request).db.write() as session:
+        await clear_notifications(session, account_id=me.id)
+    return JSON({})
+
+
+@router.get("/api/v1/notifications/{notification_id}")
+async def show(request: Request, notification_id: str) -> Response:
+    _, me = await require_user(request, "read:notifications")
+    async with ctx(request).db.read() as session:
+        row = await get_notification(session, account_id=me.id, notification_id=path_id(notification_id))
+        body = await _render(session, request, [row], me.id)
+    return JSON(body[0])
+
+
+@router.post("/api/v1/notifications/{notification_id}/dismiss")
+async def dismiss(request: Request, notification_id: str) -> Response:
+    _, me = await require_user(request, "write:notifications")
+    async with ctx(request).db.write() as session:
+        await dismiss_notification(session, account_id=me.id, notification_id=path_id(notification_id))
+    return JSON({})

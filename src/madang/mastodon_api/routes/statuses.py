@@ -1,0 +1,224 @@
+"""Statuses: create, show, edit, delete, context, history, source, and the per-status actions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from starlette.responses import Response
+
+from madang.accounts import get_account, get_accounts
+from madang.core.errors import Invalid, NotFound
+from madang.mastodon_api.auth import optional_caller, require_user
+from madang.mastodon_api.pagination import link_header
+from madang.mastodon_api.params import read_params
+from madang.mastodon_api.responses import JSON
+from madang.mastodon_api.routes.common import base_url, ctx, page_of, path_id, render_status, render_statuses, site
+from madang.mastodon_api.serializers.accounts import account_json
+from madang.mastodon_api.serializers.statuses import status_edit_json
+from madang.models import Status, User
+from madang.statuses import interactions
+from madang.statuses.create import create_status
+from madang.statuses.delete import delete_status
+from madang.statuses.edit import edit_status, list_revisions
+from madang.statuses.queries import get_context, get_visible_status, list_favourited_by, list_reblogged_by
+
+router = APIRouter()
+
+
+@router.post("/api/v1/statuses")
+async def create(request: Request) -> Response:
+    caller, me = await require_user(request, "write:statuses")
+    params = await read_params(request)
+    if params.raw("scheduled_at"):
+        raise Invalid("Scheduled posts are not supported yet", field="scheduled_at")
+    if params.list("media_ids"):
+        raise Invalid("Media attachments are not supported yet", field="media_ids")
+    async with ctx(request).db.write() as session:
+        author = await get_account(session, me.id)
+        user = await session.scalar(select(User).where(User.account_id == me.id))
+        status = await create_status(
+            session, site=site(request), author=author, text=params.str("status") or "",
+            spoiler_text=params.str("spoiler_text") or "", sensitive=bool(params.bool("sensitive", False)),
+            visibility=params.str("visibility"), language=params.str("language"),
+            in_reply_to_id=params.id("in_reply_to_id"), application_id=caller.application_id,
+            idempotency_key=request.headers.get("idempotency-key"),
+            default_visibility=user.default_visibility if user else "public",
+        )
+        body = await render_status(session, request, status, me.id)
+    return JSON(body)
+
+
+@router.get("/api/v1/statuses")
+async def show_many(request: Request) -> Response:
+    caller = await optional_caller(request, "read:statuses")
+    viewer = caller.account.id if caller and caller.account else None
+    params = await read_params(request)
+    ids = params.ids("id")[:40]
+    async with ctx(request).db.read() as session:
+        found = []
+        for status_id in ids:
+            try:
+                found.append(await get_visible_status(session, status_id, viewer))
+            except NotFound:  # unknown or hidden ids are left out, as Mastodon does
+                continue
+        body = await render_statuses(session, request, found, viewer)
+    return JSON(body)
+
+
+async def _viewer(request: Request) -> int | None:
+    caller = await optional_caller(request, "read:statuses")
+    return caller.account.id if caller and caller.account else None
+
+
+@router.get("/api/v1/statuses/{status_id}")
+async def show(request: Request, status_id: str) -> Response:
+    viewer = await _viewer(request)
+    async with ctx(request).db.read() as session:
+        status = await get_visible_status(session, path_id(status_id), viewer)
+        body = await render_status(session, request, status, viewer)
+    return JSON(body)
+
+
+@router.delete("/api/v1/statuses/{status_id}")
+async def destroy(request: Request, status_id: str) -> Response:
+    _, me = await require_user(request, "write:statuses")
+    async with ctx(request).db.write() as session:
+        status = await get_visible_status(session, path_id(status_id), me.id)
+        await delete_status(session, actor=await get_account(session, me.id), status=status)
+        # The deleted post with its source, for delete-and-redraft.
+        body = await render_status(session, request, status, me.id, with_source=True)
+    return JSON(body)
+
+
+@router.api_route("/api/v1/statuses/{status_id}", methods=["PUT", "PATCH"])
+async def update(request: Request, status_id: str) -> Response:
+    _, me = await require_user(request, "write:statuses")
+    params = await read_params(request)
+    if params.list("media_ids"):
+        raise Invalid("Media attachments are not supported yet", field="media_ids")
+    async with ctx(request).db.write() as session:
+        status = await get_visible_status(session, path_id(status_id), me.id)
+        await edit_status(session, site=site(request), editor=await get_account(session, me.id), status=status,
+                          text=params.str("status") or "", spoiler_text=params.str("spoiler_text"),
+                          sensitive=params.bool("sensitive"), language=params.str("language"))
+        body = await render_status(session, request, status, me.id)
+    return JSON(body)
+
+
+@router.get("/api/v1/statuses/{status_id}/context")
+async def context(request: Request, status_id: str) -> Response:
+    viewer = await _viewer(request)
+    async with ctx(request).db.read() as session:
+        status = await get_visible_status(session, path_id(status_id), viewer)
+        thread = await get_context(session, status, viewer)
+        ancestors = await render_statuses(session, request, thread.ancestors, viewer)
+        descendants = await render_statuses(session, request, thread.descendants, viewer)
+    return JSON({"ancestors": ancestors, "descendants": descendants})
+
+
+@router.get("/api/v1/statuses/{status_id}/history")
+async def history(request: Request, status_id: str) -> Response:
+    viewer = await _viewer(request)
+    async with ctx(request).db.read() as session:
+        status = await get_visible_status(session, path_id(status_id), viewer)
+        revisions = await list_revisions(session, status)
+        authors = await get_accounts(session, {r.account_id for r in revisions})
+    url = base_url(request)
+    return JSON([status_edit_json(r, authors[r.account_id], url) for r in revisions])
+
+
+@router.get("/api/v1/statuses/{status_id}/source")
+async def source(request: Request, status_id: str) -> Response:
+    _, me = await require_user(request, "read:statuses")
+    async with ctx(request).db.read() as session:
+        status = await get_visible_status(session, path_id(status_id), me.id)
+    return JSON({"id": str(status.id), "text": status.text, "spoiler_text": status.spoiler_text})
+
+
+async def _action(request: Request, status_id: str, scope: str, action, *, returns_boost: bool = False) -> Response:  # type: ignore[no-untyped-def]
+    _, me = await require_user(request, scope)
+    params = await read_params(request)
+    async with ctx(request).db.write() as session:
+        status = await get_visible_status(session, path_id(status_id), me.id)
+        result: Status = await action(session, await get_account(session, me.id), status, params)
+        body = await render_status(session, request, result, me.id)
+    return JSON(body)
+
+
+@router.post("/api/v1/statuses/{status_id}/reblog")
+async def reblog(request: Request, status_id: str) -> Response:
+    async def act(session, me, status, params):  # type: ignore[no-untyped-def]
+        return await interactions.reblog_status(session, site=site(request), account=me, status=status,
+                                                visibility=params.str("visibility"))
+    return await _action(request, status_id, "write:statuses", act)
+
+
+@router.post("/api/v1/statuses/{status_id}/unreblog")
+async def unreblog(request: Request, status_id: str) -> Response:
+    async def act(session, me, status, params):  # type: ignore[no-untyped-def]
+        return await interactions.unreblog_status(session, account=me, status=status)
+    return await _action(request, status_id, "write:statuses", act)
+
+
+@router.post("/api/v1/statuses/{status_id}/favourite")
+async def favourite(request: Request, status_id: str) -> Response:
+    async def act(session, me, status, params):  # type: ignore[no-untyped-def]
+        return await interactions.favourite_status(session, account=me, status=status)
+    return await _action(request, status_id, "write:favourites", act)
+
+
+@router.post("/api/v1/statuses/{status_id}/unfavourite")
+async def unfavourite(request: Request, status_id: str) -> Response:
+    async def act(session, me, status, params):  # type: ignore[no-untyped-def]
+        return await interactions.unfavourite_status(session, account=me, status=status)
+    return await _action(request, status_id, "write:favourites", act)
+
+
+@router.post("/api/v1/statuses/{status_id}/bookmark")
+async def bookmark(request: Request, status_id: str) -> Response:
+    async def act(session, me, status, params):  # type: ignore[no-untyped-def]
+        return await interactions.bookmark_status(session, account=me, status=status)
+    return await _action(request, status_id, "write:bookmarks", act)
+
+
+@router.post("/api/v1/statuses/{status_id}/unbookmark")
+async def unbookmark(request: Request, status_id: str) -> Response:
+    async def act(session, me, status, params):  # type: ignore[no-untyped-def]
+        return await interactions.unbookmark_status(session, account=me, status=status)
+    return await _action(request, status_id, "write:bookmarks", act)
+
+
+@router.post("/api/v1/statuses/{status_id}/pin")
+async def pin(request: Request, status_id: str) -> Response:
+    async def act(session, me, status, params):  # type: ignore[no-untyped-def]
+        return await interactions.pin_status(session, account=me, status=status)
+    return await _action(request, status_id, "write:accounts", act)
+
+
+@router.post("/api/v1/statuses/{status_id}/unpin")
+async def unpin(request: Request, status_id: str) -> Response:
+    async def act(session, me, status, params):  # type: ignore[no-untyped-def]
+        return await interactions.unpin_status(session, account=me, status=status)
+    return await _action(request, status_id, "write:accounts", act)
+
+
+async def _who(request: Request, status_id: str, lister) -> Response:  # type: ignore[no-untyped-def]
+    viewer = await _viewer(request)
+    params = await read_params(request)
+    page = page_of(params, 40, 80)
+    async with ctx(request).db.read() as session:
+        status = await get_visible_status(session, path_id(status_id), viewer)
+        rows = await lister(session, status=status, page=page)
+    url = base_url(request)
+    return JSON([account_json(a, url) for _, a in rows],
+                headers=link_header(request, url, [c for c, _ in rows], page.limit))
+
+
+@router.get("/api/v1/statuses/{status_id}/favourited_by")
+async def favourited_by(request: Request, status_id: str) -> Response:
+    return await _who(request, status_id, list_favourited_by)
+
+
+@router.get("/api/v1/statuses/{status_id}/reblogged_by")
+async def reblogged_by(request: Request, status_id: str) -> Response:
+    return await _who(request, status_id, list_reblogged_by)

@@ -1,0 +1,20 @@
+"""Mastodon's value formats: ids as strings, times as ``YYYY-MM-DDTHH:MM:SS.mmmZ``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+
+def ts(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    value = value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def day(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def sid(value: int | None) -> str | None:
+    return str(value) if value is not None else None

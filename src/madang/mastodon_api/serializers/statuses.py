@@ -1,0 +1,87 @@
+"""Status, StatusEdit, StatusSource, Context, Tag."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from madang.mastodon_api.serializers.accounts import account_json
+from madang.mastodon_api.serializers.formats import sid, ts
+from madang.models import Account, StatusEdit, Tag
+from madang.statuses.views import StatusView
+
+
+def tag_json(tag: Tag, base_url: str) -> dict[str, Any]:
+    return {"name": tag.name, "url": f"{base_url}/tags/{quote(tag.name)}"}
+
+
+def mention_json(a: Account, base_url: str) -> dict[str, Any]:
+    return {"id": str(a.id), "username": a.username, "url": a.url or f"{base_url}/@{a.username}", "acct": a.acct}
+
+
+def status_json(v: StatusView, base_url: str, *, with_source: bool = False) -> dict[str, Any]:
+    s = v.status
+    accounts_cache: dict[int, dict[str, Any]] = {}
+
+    def acc(a: Account) -> dict[str, Any]:
+        if a.id not in accounts_cache:
+            accounts_cache[a.id] = account_json(a, base_url)
+        return accounts_cache[a.id]
+
+    reblog = status_json(v.reblog, base_url) if v.reblog is not None else None
+    data: dict[str, Any] = {
+        "id": str(s.id),
+        "uri": s.uri,
+        "url": s.url,
+        "created_at": ts(s.created_at),
+        "account": acc(v.account),
+        "content": s.content,
+        "visibility": s.visibility,
+        "sensitive": s.sensitive,
+        "spoiler_text": s.spoiler_text,
+        "media_attachments": [],
+        "application": ({"name": v.application.name, "website": v.application.website}
+                        if v.application is not None else None),
+        "mentions": [mention_json(a, base_url) for a in v.mentions],
+        "tags": [tag_json(t, base_url) for t in v.tags],
+        "emojis": [],
+        "reblogs_count": s.reblogs_count,
+        "favourites_count": s.favourites_count,
+        "replies_count": s.replies_count,
+        "in_reply_to_id": sid(s.in_reply_to_id),
+        "in_reply_to_account_id": sid(s.in_reply_to_account_id),
+        "reblog": reblog,
+        "poll": None,
+        "card": None,
+        "language": s.language,
+        "text": s.text if with_source else None,
+        "edited_at": ts(s.edited_at),
+        "quote": None,
+        "filtered": [],
+    }
+    if reblog is not None:
+        # A boost carries the original's counts and flags, as Mastodon's wrapper does.
+        for key in ("reblogs_count", "favourites_count", "replies_count", "sensitive", "spoiler_text",
+                    "language"):
+            data[key] = reblog[key]
+    if v.favourited is not None:
+        target = v.reblog or v
+        data["favourited"] = bool(target.favourited)
+        data["reblogged"] = bool(target.reblogged)
+        data["bookmarked"] = bool(target.bookmarked)
+        data["pinned"] = bool(v.pinned)
+        data["muted"] = False
+    return data
+
+
+def status_edit_json(edit: StatusEdit, account: Account, base_url: str) -> dict[str, Any]:
+    return {
+        "content": edit.content,
+        "spoiler_text": edit.spoiler_text,
+        "sensitive": edit.sensitive,
+        "created_at": ts(edit.created_at),
+        "account": account_json(account, base_url),
+        "poll": None,
+        "media_attachments": [],
+        "emojis": [],
+    }

@@ -1,0 +1,37 @@
+"""Writing notifications. Idempotent by (recipient, type, sender, activity); muted and
+blocked senders are skipped, as on Mastodon."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from madang.core.clock import utcnow
+from madang.core.ids import new_id
+from madang.db.dialect import insert_ignore
+from madang.models import Block, Mute, Notification
+
+
+async def _silenced(session: AsyncSession, recipient_id: int, sender_id: int) -> bool:
+    now = utcnow()
+    muted = exists().where(Mute.account_id == recipient_id, Mute.target_account_id == sender_id,
+                           Mute.hide_notifications.is_(True),
+                           or_(Mute.expires_at.is_(None), Mute.expires_at > now))
+    blocked = exists().where(or_(
+        and_(Block.account_id == recipient_id, Block.target_account_id == sender_id),
+        and_(Block.account_id == sender_id, Block.target_account_id == recipient_id)))
+    return bool(await session.scalar(select(or_(muted, blocked))))
+
+
+async def notify(
+    session: AsyncSession, *, recipient_id: int, sender_id: int, type: str, activity_id: int,
+    status_id: int | None = None,
+) -> bool:
+    """True when a new notification was written."""
+    if recipient_id == sender_id or await _silenced(session, recipient_id, sender_id):
+        return False
+    result = await session.execute(insert_ignore(session, Notification.__table__).values(
+        id=new_id(), account_id=recipient_id, from_account_id=sender_id, type=type, activity_id=activity_id,
+        status_id=status_id, created_at=utcnow(),
+    ))
+    return bool(result.rowcount)

@@ -1,0 +1,24 @@
+"""What every surface of a running app can reach: settings, the database, shared helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import HTTPConnection
+
+from madang.auth.throttle import LoginThrottle
+from madang.core.settings import Settings
+from madang.db import Database
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    db: Database
+    login_throttle: LoginThrottle
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def ctx_of(conn: HTTPConnection) -> AppContext:
+    return conn.app.state.ctx

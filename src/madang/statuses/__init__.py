@@ -1,0 +1,1 @@
+"""Statuses: posting, editing, deleting, replies and threads, reblogs, favourites, bookmarks, pins."""

@@ -1,0 +1,68 @@
+"""Editing a status: a new revision is appended; nothing earlier is overwritten."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from madang.core.clock import utcnow
+from madang.core.errors import Forbidden, Invalid, NotFound
+from madang.jobs import enqueue
+from madang.models import Account, Mention, Status, StatusEdit, StatusTag
+from madang.statuses.composing import check_language, compose
+from madang.statuses.create import Site
+
+
+async def edit_status(
+    session: AsyncSession,
+    *,
+    site: Site,
+    editor: Account,
+    status: Status,
+    text: str,
+    spoiler_text: str | None = None,
+    sensitive: bool | None = None,
+    language: str | None = None,
+) -> Status:
+    if status.deleted_at is not None:
+        raise NotFound("Record not found")
+    if status.account_id != editor.id:
+        raise Forbidden("This action is not allowed")
+    if status.reblog_of_id is not None:
+        raise Invalid("A reblog cannot be edited", field="status")
+    if not (text or "").strip():
+        raise Invalid("Text can't be blank", field="status")
+    composed = await compose(
+        session, text=text, spoiler_text=status.spoiler_text if spoiler_text is None else spoiler_text,
+        max_characters=site.max_characters, base_url=site.base_url, local_domain=site.domain,
+    )
+    now = utcnow()
+    status.text = composed.text
+    status.content = composed.content
+    status.spoiler_text = composed.spoiler_text
+    status.sensitive = (status.sensitive if sensitive is None else bool(sensitive)) or bool(composed.spoiler_text)
+    status.language = check_language(language, status.language or site.default_language)
+    status.edited_at = now
+    session.add(StatusEdit(status_id=status.id, account_id=editor.id, text=status.text, content=status.content,
+                           spoiler_text=status.spoiler_text, sensitive=status.sensitive, language=status.language,
+                           created_at=now))
+    # Mentions and tags follow the new text; those who were already notified stay notified.
+    old_mentions = set(await session.scalars(select(Mention.account_id).where(Mention.status_id == status.id)))
+    new_mentions = {a.id for a in composed.mentioned}
+    if old_mentions - new_mentions:
+        await session.execute(delete(Mention).where(Mention.status_id == status.id,
+                                                    Mention.account_id.in_(old_mentions - new_mentions)))
+    session.add_all(Mention(status_id=status.id, account_id=a) for a in new_mentions - old_mentions)
+    await session.execute(delete(StatusTag).where(StatusTag.status_id == status.id))
+    session.add_all(StatusTag(status_id=status.id, tag_id=t.id) for t in composed.tags)
+    await session.flush()
+    await enqueue(session, "notifications.status_edited", {"status_id": status.id, "edited_at": now.isoformat()})
+    if new_mentions - old_mentions:
+        await enqueue(session, "notifications.status_posted", {"status_id": status.id, "new": False})
+    return status
+
+
+async def list_revisions(session: AsyncSession, status: Status) -> list[StatusEdit]:
+    return list(await session.scalars(
+        select(StatusEdit).where(StatusEdit.status_id == status.id).order_by(StatusEdit.id)
+    ))

@@ -1,0 +1,133 @@
+"""Reading statuses: one status, a thread, an account's posts, who favourited or boosted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from madang.core.errors import NotFound
+from madang.db.paging import Page, fetch_page
+from madang.models import Account, Favourite, Mention, Status, StatusPin, StatusTag, Tag
+from madang.statuses.policies import not_blocked, visible_to
+
+
+async def find_status(session: AsyncSession, status_id: int) -> Status | None:
+    return await session.get(Status, status_id)
+
+
+async def get_visible_status(session: AsyncSession, status_id: int, viewer_id: int | None) -> Status:
+    """The status if the viewer may see it; NotFound alike for missing, deleted and hidden."""
+    status = await session.scalar(
+        select(Status).where(Status.id == status_id, visible_to(viewer_id), not_blocked(viewer_id))
+    )
+    if status is None:
+        raise NotFound("Record not found")
+    return status
+
+
+@dataclass
+class Context:
+    ancestors: list[Status]
+    descendants: list[Status]
+
+
+MAX_ANCESTORS = 40
+MAX_DESCENDANTS = 200
+
+
+async def get_context(session: AsyncSession, status: Status, viewer_id: int | None) -> Context:
+    """Ancestors by walking up the reply chain; descendants breadth-first, one query per
+    level (threads are shallow), both filtered by what the viewer may see."""
+    visible = visible_to(viewer_id)
+    unblocked = not_blocked(viewer_id)
+    ancestors: list[Status] = []
+    parent_id = status.in_reply_to_id
+    while parent_id is not None and len(ancestors) < MAX_ANCESTORS:
+        parent = await session.get(Status, parent_id)
+        if parent is None:
+            break
+        ok = await session.scalar(select(Status.id).where(Status.id == parent.id, visible, unblocked))
+        if ok is not None:
+            ancestors.append(parent)
+        parent_id = parent.in_reply_to_id
+    ancestors.reverse()
+
+    descendants: list[Status] = []
+    frontier = [status.id]
+    while frontier and len(descendants) < MAX_DESCENDANTS:
+        children = list(await session.scalars(
+            select(Status).where(Status.in_reply_to_id.in_(frontier), Status.reblog_of_id.is_(None))
+            .order_by(Status.id)
+        ))
+        shown = set(await session.scalars(
+            select(Status.id).where(Status.id.in_([c.id for c in children]), visible, unblocked)
+        )) if children else set()
+        # A hidden reply hides its subtree too, as on Mastodon.
+        frontier = [c.id for c in children if c.id in shown]
+        descendants.extend(c for c in children if c.id in shown)
+    descendants.sort(key=lambda s: s.id)
+    return Context(ancestors, descendants[:MAX_DESCENDANTS])
+
+
+@dataclass
+class AccountStatusFilter:
+    only_media: bool = False
+    exclude_replies: bool = False
+    exclude_reblogs: bool = False
+    pinned: bool = False
+    tagged: str | None = None
+
+
+async def list_account_statuses(
+    session: AsyncSession, *, account: Account, viewer_id: int | None, page: Page, filters: AccountStatusFilter
+) -> list[Status]:
+    stmt: Select = select(Status).where(
+        Status.account_id == account.id, visible_to(viewer_id), not_blocked(viewer_id)
+    )
+    if filters.pinned:
+        stmt = stmt.where(Status.id.in_(select(StatusPin.status_id).where(StatusPin.account_id == account.id)))
+    if filters.exclude_replies:
+        # Self-replies (threads) stay, as on Mastodon.
+        stmt = stmt.where((Status.in_reply_to_id.is_(None)) | (Status.in_reply_to_account_id == account.id))
+    if filters.exclude_reblogs:
+        stmt = stmt.where(Status.reblog_of_id.is_(None))
+    if filters.only_media:
+        # Media attachments arrive with the media issue; until then no status has any.
+        stmt = stmt.where(Status.id.is_(None))
+    if filters.tagged:
+        from madang.text import normalize_tag
+
+        stmt = stmt.where(Status.id.in_(
+            select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id).where(Tag.key == normalize_tag(filters.tagged))
+        ))
+    return await fetch_page(session, stmt, Status.id, page)
+
+
+async def list_favourited_by(session: AsyncSession, *, status: Status, page: Page) -> list[tuple[int, Account]]:
+    stmt = select(Favourite.id, Account).join(Account, Account.id == Favourite.account_id).where(
+        Favourite.status_id == status.id
+    )
+    return [(row[0], row[1]) for row in await fetch_page(session, stmt, Favourite.id, page, rows=True)]
+
+
+async def list_reblogged_by(session: AsyncSession, *, status: Status, page: Page) -> list[tuple[int, Account]]:
+    stmt = select(Status.id, Account).join(Account, Account.id == Status.account_id).where(
+        Status.reblog_of_id == status.id, Status.deleted_at.is_(None)
+    )
+    return [(row[0], row[1]) for row in await fetch_page(session, stmt, Status.id, page, rows=True)]
+
+
+async def mentioned_account_ids(session: AsyncSession, status_id: int) -> list[int]:
+    return list(await session.scalars(select(Mention.account_id).where(Mention.status_id == status_id)))
+
+
+async def list_marked_statuses(
+    session: AsyncSession, *, mark: type, account_id: int, page: Page
+) -> list[tuple[int, Status]]:
+    """The viewer's favourites or bookmarks (``mark`` is Favourite or Bookmark), newest mark
+    first; the cursor is the mark's id, so paging follows the Link header only."""
+    stmt = (select(mark.id, Status).join(Status, Status.id == mark.status_id)
+            .where(mark.account_id == account_id, visible_to(account_id), not_blocked(account_id)))
+    return [(row[0], row[1]) for row in await fetch_page(session, stmt, mark.id, page, rows=True)]

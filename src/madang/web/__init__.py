@@ -1,0 +1,1 @@
+"""The web surface: server-rendered Korean pages (for now, the OAuth consent page)."""
