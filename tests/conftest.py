@@ -70,3 +70,13 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database(database_url, pool_size=4)
     yield database
     await database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords() -> Iterator[None]:
+    """argon2id with the cheapest parameters: real hashes, a fraction of the cost."""
+    from madang.accounts.passwords import use_default_hasher, use_fast_hasher_for_tests
+
+    use_fast_hasher_for_tests()
+    yield
+    use_default_hasher()

@@ -1,4 +1,4 @@
-"""Account tests hash many passwords: use argon2id's cheapest parameters here."""
+"""Account tests move time with a frozen clock (passwords are hashed cheaply suite-wide)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from madang.accounts import passwords
 from madang.core import clock
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher() -> Iterator[None]:
-    passwords.use_fast_hasher_for_tests()
-    yield
-    passwords.use_default_hasher()
 
 
 @pytest.fixture

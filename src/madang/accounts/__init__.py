@@ -38,6 +38,7 @@ from madang.accounts.queries import (
     get_account,
     get_accounts,
     list_accounts,
+    search_accounts,
 )
 from madang.accounts.registration import register_account
 from madang.accounts.relationships import Relationship, get_relationships
@@ -51,6 +52,6 @@ __all__ = [
     "get_accounts", "get_relationships", "hash_password", "is_following", "list_accounts",
     "list_blocks", "list_follow_requests", "list_followers", "list_following", "list_mutes",
     "mute_account", "muted_account_ids", "needs_rehash", "register_account",
-    "reject_follow_request", "render_note_html", "set_flags", "set_password", "unblock_account",
+    "reject_follow_request", "render_note_html", "search_accounts", "set_flags", "set_password", "unblock_account",
     "unfollow_account", "unmute_account", "update_profile", "verify_password",
 ]

@@ -79,3 +79,34 @@ async def find_user_for_account(session: AsyncSession, account_id: int) -> User 
 
 async def find_user(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def search_accounts(
+    session: AsyncSession, *, query: str, limit: int = 40, following_of: int | None = None
+) -> list[Account]:
+    """Mention autocomplete and people search: username prefix or display-name substring
+    (a Hangul name is found by any part, 민수 finds 김민수); an exact username first, then
+    the most followed. ``following_of`` limits it to accounts that account follows."""
+    from sqlalchemy import case, or_
+
+    from madang.models import Follow
+
+    query = query.strip().removeprefix("@")
+    username, _, _ = query.partition("@")
+    if not username:
+        return []
+    prefix = _like_escape(username.lower()) + "%"
+    inner = "%" + _like_escape(query) + "%"
+    stmt = select(Account).where(
+        Account.suspended_at.is_(None),
+        or_(Account.acct_key.like(prefix, escape="\\"), Account.display_name.like(inner, escape="\\")),
+    )
+    if following_of is not None:
+        stmt = stmt.where(Account.id.in_(select(Follow.target_account_id).where(Follow.account_id == following_of)))
+    exact = case((Account.acct_key == username.lower(), 0), else_=1)
+    stmt = stmt.order_by(exact, Account.followers_count.desc(), Account.id).limit(max(1, min(limit, 80)))
+    return list(await session.scalars(stmt))
