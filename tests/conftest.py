@@ -66,6 +66,12 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
+def sqlite_url(request: pytest.FixtureRequest) -> str:
+    """For the few tests about SQLite itself (pragmas, the single writer)."""
+    return _fresh_url("sqlite", request)
+
+
+@pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database(database_url, pool_size=4)
     yield database

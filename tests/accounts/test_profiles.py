@@ -12,7 +12,9 @@ from tests.accounts.factories import make_account
 
 def test_note_html_escapes_and_keeps_lines() -> None:
     assert render_note_html("") == ""
-    assert render_note_html("<b>안녕</b> & \"hi\"") == "<p>&lt;b&gt;안녕&lt;/b&gt; &amp; &quot;hi&quot;</p>"
+    assert render_note_html("<b>안녕</b> & \"hi\"") == "<p>&lt;b&gt;안녕&lt;/b&gt; &amp; \"hi\"</p>"
+    linked = render_note_html("안양 소식 #안양 https://anyang.go.kr", base_url="https://madang.test")
+    assert 'href="https://madang.test/tags/%EC%95%88%EC%96%91"' in linked and 'href="https://anyang.go.kr"' in linked
     assert render_note_html("one\r\ntwo\n\nthree") == "<p>one<br />two</p><p>three</p>"
 
 

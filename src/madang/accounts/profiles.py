@@ -2,30 +2,38 @@
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.rules import check_note, normalise_display_name, normalise_fields
 from madang.core.clock import utcnow
 from madang.models import Account
+from madang.text import HashtagToken, ParsedText, parse, render_html
 
 
-def render_note_html(note: str) -> str:
-    """The bio as safe HTML: escaped, blank lines split paragraphs, newlines become <br />.
+def render_note_html(note: str, *, base_url: str | None = None) -> str:
+    """The bio as sanitised HTML by the same rules as posts: paragraphs, links and, when
+    the instance's base URL is known, hashtags. Mentions stay text: a bio is not looked
+    up against accounts on every edit."""
+    parsed = parse(note.strip())
 
-    Interim: switches to madang.text rendering (links, mentions, hashtags) once that lands.
-    """
-    text = note.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if not text:
-        return ""
-    paragraphs = re.split(r"\n\s*\n", text)
-    return "".join(
-        "<p>" + html.escape(p.strip("\n")).replace("\n", "<br />") + "</p>" for p in paragraphs
-    )
+    def tag_url(token: HashtagToken) -> str:
+        return f"{base_url}/tags/{quote(token.name)}"
+
+    if base_url is None:
+        # Without a base URL tags cannot link; render them as text by dropping the tokens.
+        parsed = ParsedText(parsed.text, (), (), parsed.urls)
+    return render_html(parsed, mention_url=lambda token: None, tag_url=tag_url)
+
+
+def base_url_of(account: Account) -> str | None:
+    """Local profile URLs are ``{base_url}/@{username}``."""
+    if account.url and "/@" in account.url:
+        return account.url.rsplit("/@", 1)[0]
+    return None
 
 
 def _path(value: str) -> str | None:
@@ -53,7 +61,7 @@ async def update_profile(
         changes["display_name"] = normalise_display_name(display_name)
     if note is not None:
         changes["note"] = check_note(note)
-        changes["note_html"] = render_note_html(note)
+        changes["note_html"] = render_note_html(note, base_url=base_url_of(account))
     if fields is not None:
         changes["fields"] = normalise_fields(fields)
     for name, flag in (("locked", locked), ("bot", bot), ("discoverable", discoverable)):

@@ -75,7 +75,7 @@ async def register_account(
         acct_key=username.lower(),
         display_name=display_name,
         note=note,
-        note_html=render_note_html(note),
+        note_html=render_note_html(note, base_url=base_url),
         fields=[],
         locked=locked,
         bot=bot,
