@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.follows import remove_follow
 from madang.accounts.pagination import fetch_page
-from madang.accounts.rows import find_pair, insert_pair, pair_of
+from madang.accounts.rows import feed_entries_posted_by, find_pair, insert_pair, pair_of
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid
 from madang.models import Account, Block, FollowRequest, HomeFeedEntry
@@ -37,6 +37,8 @@ async def block_account(session: AsyncSession, *, account: Account, target: Acco
             or_(
                 (HomeFeedEntry.account_id == account.id) & (HomeFeedEntry.author_id == target.id),
                 (HomeFeedEntry.account_id == target.id) & (HomeFeedEntry.author_id == account.id),
+                feed_entries_posted_by(account.id, target.id),
+                feed_entries_posted_by(target.id, account.id),
             )
         )
         .execution_options(synchronize_session=False)

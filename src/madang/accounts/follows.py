@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.accounts.counters import adjust_follow_counts
 from madang.accounts.pagination import fetch_page
 from madang.accounts.policies import blocked_either_way
-from madang.accounts.rows import find_pair, insert_pair, pair_of
+from madang.accounts.rows import feed_entries_posted_by, find_pair, insert_pair, pair_of
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid
 from madang.jobs import enqueue
@@ -125,9 +125,10 @@ async def unfollow_account(session: AsyncSession, *, account: Account, target: A
         return  # never clear one's own posts from one's own feed
     await remove_follow(session, follower=account, target=target)
     await session.execute(delete(FollowRequest).where(pair_of(FollowRequest, account.id, target.id)))
+    # What the target posted or boosted leaves the feed; one's own boosts of the target's
+    # posts and other followees' boosts stay, as on Mastodon.
     await session.execute(
-        delete(HomeFeedEntry)
-        .where(HomeFeedEntry.account_id == account.id, HomeFeedEntry.author_id == target.id)
+        delete(HomeFeedEntry).where(feed_entries_posted_by(account.id, target.id))
         .execution_options(synchronize_session=False)
     )
     await session.flush()

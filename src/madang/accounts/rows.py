@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from madang.models import Block, Follow, FollowRequest, Mute
+from madang.models import Block, Follow, FollowRequest, HomeFeedEntry, Mute, Status
 
 Pair = TypeVar("Pair", Follow, FollowRequest, Block, Mute)
 
@@ -37,3 +37,11 @@ async def insert_pair(session: AsyncSession, row: Pair) -> tuple[Pair, bool]:
             raise
         return existing, False
     return row, True
+
+
+def feed_entries_posted_by(reader_id: int, poster_id: int) -> ColumnElement[bool]:
+    """Entries in ``reader_id``'s home feed of what ``poster_id`` posted or boosted (an
+    entry's ``author_id`` names the boosted post's author, so it cannot say this alone)."""
+    return (HomeFeedEntry.account_id == reader_id) & HomeFeedEntry.status_id.in_(
+        select(Status.id).where(Status.account_id == poster_id)
+    )

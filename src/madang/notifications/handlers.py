@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.core.ids import lowest_id_at
 from madang.jobs import handler
 from madang.models import Favourite, Follow, FollowRequest, Mention, Status
 from madang.notifications.create import notify
@@ -20,14 +23,21 @@ async def status_posted(session: AsyncSession, payload: dict) -> None:
         await notify(session, recipient_id=account_id, sender_id=status.account_id, type="mention",
                      activity_id=status.id, status_id=status.id)
     # Only a new post rings followers' bells; an edit that adds a mention does not.
-    if status.visibility in ("public", "unlisted", "private") and payload.get("new", True):
-        # Followers who rang the bell ("notify") hear of every new post.
+    if payload.get("new", True) and rings_bell(status):
         subscribers = await session.scalars(select(Follow.account_id).where(
             Follow.target_account_id == status.account_id, Follow.notify.is_(True)))
         for account_id in subscribers:
             if account_id not in mentioned:
                 await notify(session, recipient_id=account_id, sender_id=status.account_id, type="status",
                              activity_id=status.id, status_id=status.id)
+
+
+def rings_bell(status: Status) -> bool:
+    """Followers who rang the bell ("notify") hear of every new post they would see in
+    their home timeline, as on Mastodon: not direct messages, not replies to others."""
+    if status.visibility == "direct":
+        return False
+    return status.in_reply_to_account_id in (None, status.account_id)
 
 
 @handler("notifications.reblogged")
@@ -61,14 +71,17 @@ async def status_edited(session: AsyncSession, payload: dict) -> None:
     if status is None or status.deleted_at is not None or status.edited_at is None:
         return
     boosters = await session.scalars(select(Status.account_id).where(Status.reblog_of_id == status.id))
-    from madang.core.ids import lowest_id_at
-    from datetime import datetime
-
-    # The edit's time makes the activity id, so each edit notifies once.
-    activity = lowest_id_at(datetime.fromisoformat(payload["edited_at"]))
     for account_id in boosters:
         await notify(session, recipient_id=account_id, sender_id=status.account_id, type="update",
-                     activity_id=activity, status_id=status.id)
+                     activity_id=_edit_activity(payload), status_id=status.id)
+
+
+def _edit_activity(payload: dict) -> int:
+    """The revision's id names the edit. Jobs queued before revisions were named carry only
+    the edit's time; an id made from it would clash for two posts edited in one millisecond."""
+    if "edit_id" in payload:
+        return int(payload["edit_id"])
+    return lowest_id_at(datetime.fromisoformat(payload["edited_at"]))
 
 
 @handler("notifications.followed")

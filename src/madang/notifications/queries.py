@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import NotFound
 from madang.db.paging import Page, fetch_page
-from madang.models import Notification, Status
+from madang.models import Marker, Notification, Status
 from madang.models.notifications import NOTIFICATION_TYPES
 
 
@@ -46,10 +46,6 @@ async def clear_notifications(session: AsyncSession, *, account_id: int) -> None
 
 async def count_unread(session: AsyncSession, *, account_id: int) -> int:
     """Unread = newer than the notifications marker (all of them when there is none)."""
-    from sqlalchemy import func
-
-    from madang.models import Marker
-
     marker = await session.scalar(select(Marker.last_read_id).where(
         Marker.account_id == account_id, Marker.timeline == "notifications"))
     stmt = select(func.count()).select_from(Notification).where(Notification.account_id == account_id)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.accounts import find_local_accounts_by_usernames
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid
+from madang.core.ids import new_id
 from madang.db.dialect import insert_ignore
 from madang.models import Account, Tag
 from madang.text import (
@@ -70,8 +71,6 @@ async def upsert_tags(session: AsyncSession, hashtags: tuple[HashtagToken, ...])
     if not first:
         return []
     now = utcnow()
-    from madang.core.ids import new_id
-
     await session.execute(
         insert_ignore(session, Tag.__table__).values(
             [{"id": new_id(), "key": key, "name": name, "created_at": now} for key, name in first.items()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
@@ -14,7 +14,8 @@ from madang.jobs import enqueue
 from madang.models import Account, IdempotencyKey, Mention, Status, StatusEdit, StatusTag
 from madang.models.statuses import VISIBILITIES
 from madang.models.timelines import HomeFeedEntry
-from madang.statuses.composing import check_language, compose
+from madang.statuses.composing import Composed, check_language, compose
+from madang.statuses.counters import count_post
 from madang.statuses.queries import get_visible_status
 
 
@@ -26,6 +27,8 @@ class Site:
     domain: str
     max_characters: int = 140
     default_language: str = "ko"
+    # The zone whose calendar dates `last_status_at` (a date, not a time) is written in.
+    time_zone: str = "Asia/Seoul"
 
 
 def check_visibility(visibility: str | None, default: str) -> str:
@@ -66,17 +69,40 @@ async def create_status(
     language = check_language(language, site.default_language)
     if not (text or "").strip():
         raise Invalid("Text can't be blank", field="status")
-    parent = None
-    if in_reply_to_id is not None:
-        # A reply to a deleted, hidden or blocked status is refused as "not found".
-        parent = await get_visible_status(session, in_reply_to_id, author.id)
-        if parent.reblog_of_id is not None:
-            parent = await get_visible_status(session, parent.reblog_of_id, author.id)
+    parent = await _parent(session, in_reply_to_id, author.id)
     composed = await compose(session, text=text, spoiler_text=spoiler_text, max_characters=site.max_characters,
                              base_url=site.base_url, local_domain=site.domain)
-    now = utcnow()
+    status = _new_status(site, author, composed, parent, visibility=visibility, language=language,
+                         sensitive=sensitive, application_id=application_id)
+    session.add(status)
+    await session.flush()
+    await _write_rows(session, status, composed)
+    await count_post(session, status, delta=1, time_zone=site.time_zone)
+    if idempotency_key:
+        session.add(IdempotencyKey(account_id=author.id, key=idempotency_key[:200], status_id=status.id,
+                                   created_at=status.created_at))
+    await enqueue(session, "timelines.fan_out", {"status_id": status.id})
+    await enqueue(session, "notifications.status_posted", {"status_id": status.id})
+    await session.flush()
+    return status
+
+
+async def _parent(session: AsyncSession, in_reply_to_id: int | None, author_id: int) -> Status | None:
+    if in_reply_to_id is None:
+        return None
+    # A reply to a deleted, hidden or blocked status is refused as "not found".
+    parent = await get_visible_status(session, in_reply_to_id, author_id)
+    if parent.reblog_of_id is not None:
+        parent = await get_visible_status(session, parent.reblog_of_id, author_id)
+    return parent
+
+
+def _new_status(
+    site: Site, author: Account, composed: Composed, parent: Status | None, *, visibility: str,
+    language: str, sensitive: bool, application_id: int | None,
+) -> Status:
     status_id = new_id()
-    status = Status(
+    return Status(
         id=status_id,
         account_id=author.id,
         uri=f"{site.base_url}/users/{author.username}/statuses/{status_id}",
@@ -91,29 +117,16 @@ async def create_status(
         in_reply_to_id=parent.id if parent else None,
         in_reply_to_account_id=parent.account_id if parent else None,
         application_id=application_id,
-        created_at=now,
+        created_at=utcnow(),
     )
-    session.add(status)
-    await session.flush()
-    session.add(StatusEdit(status_id=status.id, account_id=author.id, text=status.text, content=status.content,
-                           spoiler_text=status.spoiler_text, sensitive=status.sensitive, language=language,
-                           created_at=now))
+
+
+async def _write_rows(session: AsyncSession, status: Status, composed: Composed) -> None:
+    """The first revision, mentions, tags and the author's own feed entry."""
+    session.add(StatusEdit(status_id=status.id, account_id=status.account_id, text=status.text,
+                           content=status.content, spoiler_text=status.spoiler_text, sensitive=status.sensitive,
+                           language=status.language, created_at=status.created_at))
     session.add_all(Mention(status_id=status.id, account_id=a.id) for a in composed.mentioned)
     session.add_all(StatusTag(status_id=status.id, tag_id=t.id) for t in composed.tags)
     # The author sees their own post at once; followers get it from the fan-out job.
-    session.add(HomeFeedEntry(account_id=author.id, status_id=status.id, author_id=author.id))
-    await session.execute(
-        update(Account).where(Account.id == author.id)
-        .values(statuses_count=Account.statuses_count + 1, last_status_at=now.date())
-    )
-    if parent is not None and visibility != "direct":
-        await session.execute(
-            update(Status).where(Status.id == parent.id).values(replies_count=Status.replies_count + 1)
-        )
-    if idempotency_key:
-        session.add(IdempotencyKey(account_id=author.id, key=idempotency_key[:200], status_id=status.id,
-                                   created_at=now))
-    await enqueue(session, "timelines.fan_out", {"status_id": status.id})
-    await enqueue(session, "notifications.status_posted", {"status_id": status.id})
-    await session.flush()
-    return status
+    session.add(HomeFeedEntry(account_id=status.account_id, status_id=status.id, author_id=status.account_id))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, NotFound
-from madang.models import Account, Notification, Status
+from madang.models import Account, Notification, Status, StatusPin
 from madang.models.timelines import HomeFeedEntry
+from madang.statuses.counters import adjust_statuses_count, count_post
 
 
 async def delete_status(session: AsyncSession, *, actor: Account, status: Status) -> Status:
@@ -19,28 +20,24 @@ async def delete_status(session: AsyncSession, *, actor: Account, status: Status
     if status.reblog_of_id is not None:
         raise NotFound("Record not found")  # boosts are undone with /unreblog, as on Mastodon
     status.deleted_at = utcnow()
-    await session.execute(
-        update(Account).where(Account.id == actor.id, Account.statuses_count > 0)
-        .values(statuses_count=Account.statuses_count - 1)
-    )
-    if status.in_reply_to_id is not None and status.visibility != "direct":
-        await session.execute(
-            update(Status).where(Status.id == status.in_reply_to_id, Status.replies_count > 0)
-            .values(replies_count=Status.replies_count - 1)
-        )
-    # Boosts of a deleted post go with it; their authors' counts follow.
-    boosts = list(await session.execute(
-        select(Status.id, Status.account_id).where(Status.reblog_of_id == status.id)
-    ))
-    for boost_id, booster_id in boosts:
-        await session.execute(
-            update(Account).where(Account.id == booster_id, Account.statuses_count > 0)
-            .values(statuses_count=Account.statuses_count - 1)
-        )
-    affected = [status.id] + [b[0] for b in boosts]
-    await session.execute(delete(HomeFeedEntry).where(HomeFeedEntry.status_id.in_(affected)))
+    await count_post(session, status, delta=-1)
+    boost_ids = await _remove_boosts(session, status)
+    await session.execute(delete(HomeFeedEntry).where(HomeFeedEntry.status_id.in_([status.id, *boost_ids])))
     await session.execute(delete(Notification).where(Notification.status_id == status.id))
-    if boosts:
-        await session.execute(delete(Status).where(Status.id.in_([b[0] for b in boosts])))
+    # A pin of a deleted post would hold one of the few pin places for ever.
+    await session.execute(delete(StatusPin).where(StatusPin.status_id == status.id))
     await session.flush()
     return status
+
+
+async def _remove_boosts(session: AsyncSession, status: Status) -> list[int]:
+    """Boosts of a deleted post go with it (they are pointers, not records of their own);
+    their authors' counts follow."""
+    boosts = list(await session.execute(select(Status.id, Status.account_id).where(Status.reblog_of_id == status.id)))
+    for _, booster_id in boosts:
+        await adjust_statuses_count(session, booster_id, -1)
+    ids = [boost_id for boost_id, _ in boosts]
+    if ids:
+        await session.execute(delete(Notification).where(Notification.activity_id.in_(ids)))
+        await session.execute(delete(Status).where(Status.id.in_(ids)))
+    return ids

@@ -7,9 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid, NotFound
+from madang.core.ids import new_id
 from madang.jobs import enqueue
 from madang.models import Account, Mention, Status, StatusEdit, StatusTag
-from madang.statuses.composing import check_language, compose
+from madang.statuses.composing import Composed, check_language, compose
 from madang.statuses.create import Site
 
 
@@ -32,21 +33,40 @@ async def edit_status(
         raise Invalid("A reblog cannot be edited", field="status")
     if not (text or "").strip():
         raise Invalid("Text can't be blank", field="status")
+    # Every check runs before the status is touched: bad input changes nothing.
+    language = check_language(language, status.language or site.default_language)
     composed = await compose(
         session, text=text, spoiler_text=status.spoiler_text if spoiler_text is None else spoiler_text,
         max_characters=site.max_characters, base_url=site.base_url, local_domain=site.domain,
     )
+    revision = _apply(status, composed, sensitive=sensitive, language=language)
+    session.add(revision)
+    added = await _sync_mentions_and_tags(session, status, composed)
+    await session.flush()
+    # The revision's id names this edit, so each edit notifies once however often the job runs.
+    await enqueue(session, "notifications.status_edited",
+                  {"status_id": status.id, "edit_id": revision.id, "edited_at": revision.created_at.isoformat()})
+    if added:
+        await enqueue(session, "notifications.status_posted", {"status_id": status.id, "new": False})
+    return status
+
+
+def _apply(status: Status, composed: Composed, *, sensitive: bool | None, language: str) -> StatusEdit:
     now = utcnow()
     status.text = composed.text
     status.content = composed.content
     status.spoiler_text = composed.spoiler_text
     status.sensitive = (status.sensitive if sensitive is None else bool(sensitive)) or bool(composed.spoiler_text)
-    status.language = check_language(language, status.language or site.default_language)
+    status.language = language
     status.edited_at = now
-    session.add(StatusEdit(status_id=status.id, account_id=editor.id, text=status.text, content=status.content,
-                           spoiler_text=status.spoiler_text, sensitive=status.sensitive, language=status.language,
-                           created_at=now))
-    # Mentions and tags follow the new text; those who were already notified stay notified.
+    return StatusEdit(id=new_id(), status_id=status.id, account_id=status.account_id, text=status.text,
+                      content=status.content, spoiler_text=status.spoiler_text, sensitive=status.sensitive,
+                      language=status.language, created_at=now)
+
+
+async def _sync_mentions_and_tags(session: AsyncSession, status: Status, composed: Composed) -> set[int]:
+    """Mentions and tags follow the new text; those who were already notified stay notified.
+    Returns the newly mentioned account ids."""
     old_mentions = set(await session.scalars(select(Mention.account_id).where(Mention.status_id == status.id)))
     new_mentions = {a.id for a in composed.mentioned}
     if old_mentions - new_mentions:
@@ -55,11 +75,7 @@ async def edit_status(
     session.add_all(Mention(status_id=status.id, account_id=a) for a in new_mentions - old_mentions)
     await session.execute(delete(StatusTag).where(StatusTag.status_id == status.id))
     session.add_all(StatusTag(status_id=status.id, tag_id=t.id) for t in composed.tags)
-    await session.flush()
-    await enqueue(session, "notifications.status_edited", {"status_id": status.id, "edited_at": now.isoformat()})
-    if new_mentions - old_mentions:
-        await enqueue(session, "notifications.status_posted", {"status_id": status.id, "new": False})
-    return status
+    return new_mentions - old_mentions
 
 
 async def list_revisions(session: AsyncSession, status: Status) -> list[StatusEdit]:

@@ -13,15 +13,21 @@ from madang.models import Account, Bookmark, Favourite, Notification, Status, St
 from madang.models.timelines import HomeFeedEntry
 from madang.statuses.create import Site, check_visibility
 from madang.statuses.policies import can_reblog
-from madang.statuses.queries import get_visible_status
+from madang.statuses.counters import adjust_statuses_count
+from madang.statuses.queries import get_status, get_visible_status
 
 MAX_PINS = 5
 
 
-async def original_of(session: AsyncSession, status: Status, viewer_id: int) -> Status:
-    if status.reblog_of_id is None:
-        return status
-    return await get_visible_status(session, status.reblog_of_id, viewer_id)
+async def original_of(session: AsyncSession, status: Status, viewer_id: int, *, check: bool = True) -> Status:
+    """The post an action applies to (a boost stands for its original). With ``check``,
+    NotFound unless the viewer may see it: the rule lives here, not only in each surface.
+    Undoing (unfavourite, unbookmark, unreblog) skips the check, so a post that became
+    hidden can still be let go of."""
+    target_id = status.reblog_of_id or status.id
+    if not check:
+        return await get_status(session, target_id)
+    return await get_visible_status(session, target_id, viewer_id)
 
 
 async def reblog_status(
@@ -29,16 +35,12 @@ async def reblog_status(
 ) -> Status:
     """Returns the boost (its own id; ``reblog`` is the original), creating it once."""
     original = await original_of(session, status, account.id)
-    existing = await session.scalar(
-        select(Status).where(Status.account_id == account.id, Status.reblog_of_id == original.id)
-    )
+    existing = await find_boost(session, account.id, original.id)
     if existing is not None:
         return existing
     if not can_reblog(original, account.id):
         raise Forbidden("This action is not allowed")
-    visibility = check_visibility(visibility, "public")
-    if visibility == "direct":
-        raise Invalid("A boost cannot be direct", field="visibility")
+    visibility = boost_visibility(original, check_visibility(visibility, "public"))
     now = utcnow()
     boost_id = new_id()
     boost = Status(
@@ -52,27 +54,41 @@ async def reblog_status(
     session.add(HomeFeedEntry(account_id=account.id, status_id=boost.id, author_id=original.account_id))
     await session.execute(update(Status).where(Status.id == original.id)
                           .values(reblogs_count=Status.reblogs_count + 1))
-    await session.execute(update(Account).where(Account.id == account.id)
-                          .values(statuses_count=Account.statuses_count + 1, last_status_at=now.date()))
+    await adjust_statuses_count(session, account.id, 1, last_status=now, time_zone=site.time_zone)
     await enqueue(session, "timelines.fan_out", {"status_id": boost.id})
     await enqueue(session, "notifications.reblogged", {"status_id": boost.id})
     await session.flush()
+    # The response shows the original inside the boost: its count must be the new one.
+    await session.refresh(original)
     return boost
 
 
-async def unreblog_status(session: AsyncSession, *, account: Account, status: Status) -> Status:
-    original = await original_of(session, status, account.id)
-    boost = await session.scalar(
-        select(Status).where(Status.account_id == account.id, Status.reblog_of_id == original.id)
+def boost_visibility(original: Status, asked: str) -> str:
+    """A boost of a followers-only post stays followers-only, as on Mastodon; a public
+    boost of it would show the post to everyone who can see the booster's profile."""
+    if original.visibility == "private":
+        return "private"
+    if asked == "direct":
+        raise Invalid("A boost cannot be direct", field="visibility")
+    return asked
+
+
+async def find_boost(session: AsyncSession, account_id: int, original_id: int) -> Status | None:
+    return await session.scalar(
+        select(Status).where(Status.account_id == account_id, Status.reblog_of_id == original_id)
     )
+
+
+async def unreblog_status(session: AsyncSession, *, account: Account, status: Status) -> Status:
+    original = await original_of(session, status, account.id, check=False)
+    boost = await find_boost(session, account.id, original.id)
     if boost is not None:
         await session.execute(delete(Notification).where(Notification.activity_id == boost.id))
         await session.execute(delete(HomeFeedEntry).where(HomeFeedEntry.status_id == boost.id))
         await session.execute(delete(Status).where(Status.id == boost.id))
         await session.execute(update(Status).where(Status.id == original.id, Status.reblogs_count > 0)
                               .values(reblogs_count=Status.reblogs_count - 1))
-        await session.execute(update(Account).where(Account.id == account.id, Account.statuses_count > 0)
-                              .values(statuses_count=Account.statuses_count - 1))
+        await adjust_statuses_count(session, account.id, -1)
         await session.flush()
         await session.refresh(original)
     return original
@@ -95,7 +111,7 @@ async def favourite_status(session: AsyncSession, *, account: Account, status: S
 
 
 async def unfavourite_status(session: AsyncSession, *, account: Account, status: Status) -> Status:
-    original = await original_of(session, status, account.id)
+    original = await original_of(session, status, account.id, check=False)
     fav_id = await session.scalar(
         select(Favourite.id).where(Favourite.account_id == account.id, Favourite.status_id == original.id)
     )
@@ -119,13 +135,15 @@ async def bookmark_status(session: AsyncSession, *, account: Account, status: St
 
 
 async def unbookmark_status(session: AsyncSession, *, account: Account, status: Status) -> Status:
-    original = await original_of(session, status, account.id)
+    original = await original_of(session, status, account.id, check=False)
     await session.execute(delete(Bookmark).where(Bookmark.account_id == account.id,
                                                  Bookmark.status_id == original.id))
     return original
 
 
 async def pin_status(session: AsyncSession, *, account: Account, status: Status) -> Status:
+    if status.deleted_at is not None:
+        raise NotFound("Record not found")
     if status.account_id != account.id or status.reblog_of_id is not None:
         raise Invalid("You can only pin your own posts", field="status")
     if status.visibility == "direct":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from madang.models import Block, Follow, Mention, Status
 
@@ -38,10 +39,21 @@ def not_blocked(viewer_id: int | None, status: type[Status] | object = Status) -
     )
 
 
-async def can_view(session: AsyncSession, status: Status, viewer_id: int | None) -> bool:
-    row = await session.scalar(
-        select(Status.id).where(Status.id == status.id, visible_to(viewer_id), not_blocked(viewer_id))
+def boosted_visible_to(viewer_id: int | None, status: type[Status] | object = Status) -> ColumnElement[bool]:
+    """True for a post, and for a boost whose original the viewer may see and is not
+    blocked from: a boost row alone would show what its original hides."""
+    s = status
+    original = aliased(Status)
+    return or_(
+        s.reblog_of_id.is_(None),  # type: ignore[attr-defined]
+        exists().where(original.id == s.reblog_of_id,  # type: ignore[attr-defined]
+                       visible_to(viewer_id, original), not_blocked(viewer_id, original)),
     )
+
+
+async def can_view(session: AsyncSession, status: Status, viewer_id: int | None) -> bool:
+    row = await session.scalar(select(Status.id).where(
+        Status.id == status.id, visible_to(viewer_id), not_blocked(viewer_id), boosted_visible_to(viewer_id)))
     return row is not None
 
 

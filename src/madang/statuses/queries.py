@@ -10,65 +10,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.core.errors import NotFound
 from madang.db.paging import Page, fetch_page
 from madang.models import Account, Favourite, Mention, Status, StatusPin, StatusTag, Tag
-from madang.statuses.policies import not_blocked, visible_to
+from madang.statuses.policies import boosted_visible_to, not_blocked, visible_to
+from madang.statuses.threads import Context, get_context  # noqa: F401 (re-exported for surfaces)
+from madang.text import normalize_tag
 
 
 async def find_status(session: AsyncSession, status_id: int) -> Status | None:
     return await session.get(Status, status_id)
 
 
-async def get_visible_status(session: AsyncSession, status_id: int, viewer_id: int | None) -> Status:
-    """The status if the viewer may see it; NotFound alike for missing, deleted and hidden."""
-    status = await session.scalar(
-        select(Status).where(Status.id == status_id, visible_to(viewer_id), not_blocked(viewer_id))
-    )
+async def get_status(session: AsyncSession, status_id: int) -> Status:
+    """The row whatever its state (deleted too): for undoing marks, never for showing."""
+    status = await find_status(session, status_id)
     if status is None:
         raise NotFound("Record not found")
     return status
 
 
-@dataclass
-class Context:
-    ancestors: list[Status]
-    descendants: list[Status]
-
-
-MAX_ANCESTORS = 40
-MAX_DESCENDANTS = 200
-
-
-async def get_context(session: AsyncSession, status: Status, viewer_id: int | None) -> Context:
-    """Ancestors by walking up the reply chain; descendants breadth-first, one query per
-    level (threads are shallow), both filtered by what the viewer may see."""
-    visible = visible_to(viewer_id)
-    unblocked = not_blocked(viewer_id)
-    ancestors: list[Status] = []
-    parent_id = status.in_reply_to_id
-    while parent_id is not None and len(ancestors) < MAX_ANCESTORS:
-        parent = await session.get(Status, parent_id)
-        if parent is None:
-            break
-        ok = await session.scalar(select(Status.id).where(Status.id == parent.id, visible, unblocked))
-        if ok is not None:
-            ancestors.append(parent)
-        parent_id = parent.in_reply_to_id
-    ancestors.reverse()
-
-    descendants: list[Status] = []
-    frontier = [status.id]
-    while frontier and len(descendants) < MAX_DESCENDANTS:
-        children = list(await session.scalars(
-            select(Status).where(Status.in_reply_to_id.in_(frontier), Status.reblog_of_id.is_(None))
-            .order_by(Status.id)
-        ))
-        shown = set(await session.scalars(
-            select(Status.id).where(Status.id.in_([c.id for c in children]), visible, unblocked)
-        )) if children else set()
-        # A hidden reply hides its subtree too, as on Mastodon.
-        frontier = [c.id for c in children if c.id in shown]
-        descendants.extend(c for c in children if c.id in shown)
-    descendants.sort(key=lambda s: s.id)
-    return Context(ancestors, descendants[:MAX_DESCENDANTS])
+async def get_visible_status(session: AsyncSession, status_id: int, viewer_id: int | None) -> Status:
+    """The status if the viewer may see it; NotFound alike for missing, deleted and hidden
+    (a boost counts as hidden when its original is)."""
+    status = await session.scalar(select(Status).where(
+        Status.id == status_id, visible_to(viewer_id), not_blocked(viewer_id), boosted_visible_to(viewer_id)))
+    if status is None:
+        raise NotFound("Record not found")
+    return status
 
 
 @dataclass
@@ -84,7 +50,7 @@ async def list_account_statuses(
     session: AsyncSession, *, account: Account, viewer_id: int | None, page: Page, filters: AccountStatusFilter
 ) -> list[Status]:
     stmt: Select = select(Status).where(
-        Status.account_id == account.id, visible_to(viewer_id), not_blocked(viewer_id)
+        Status.account_id == account.id, visible_to(viewer_id), not_blocked(viewer_id), boosted_visible_to(viewer_id)
     )
     if filters.pinned:
         stmt = stmt.where(Status.id.in_(select(StatusPin.status_id).where(StatusPin.account_id == account.id)))
@@ -97,8 +63,6 @@ async def list_account_statuses(
         # Media attachments arrive with the media issue; until then no status has any.
         stmt = stmt.where(Status.id.is_(None))
     if filters.tagged:
-        from madang.text import normalize_tag
-
         stmt = stmt.where(Status.id.in_(
             select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id).where(Tag.key == normalize_tag(filters.tagged))
         ))

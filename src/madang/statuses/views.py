@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -30,51 +30,33 @@ class StatusView:
 async def load_status_views(
     session: AsyncSession, statuses: Sequence[Status], viewer_id: int | None
 ) -> list[StatusView]:
+    """Views in the order given; a boost's view carries its original's. Callers pass only
+    what the viewer may see (the queries filter), so nothing is checked again here."""
     if not statuses:
         return []
-    by_id: dict[int, Status] = {s.id: s for s in statuses}
-    missing = {s.reblog_of_id for s in statuses if s.reblog_of_id and s.reblog_of_id not in by_id}
-    if missing:
-        for original in await session.scalars(select(Status).where(Status.id.in_(missing))):
-            by_id[original.id] = original
+    by_id = await _with_originals(session, statuses)
     ids = list(by_id)
     mention_rows = list(await session.execute(
         select(Mention.status_id, Mention.account_id).where(Mention.status_id.in_(ids)).order_by(Mention.id)
     ))
     account_ids = {s.account_id for s in by_id.values()} | {r[1] for r in mention_rows}
     accounts = {a.id: a for a in await session.scalars(select(Account).where(Account.id.in_(account_ids)))}
-    tags: dict[int, list[Tag]] = defaultdict(list)
-    for status_id, tag in await session.execute(
-        select(StatusTag.status_id, Tag).join(Tag, Tag.id == StatusTag.tag_id).where(StatusTag.status_id.in_(ids))
-    ):
-        tags[status_id].append(tag)
-    app_ids = {s.application_id for s in by_id.values() if s.application_id}
-    apps = {a.id: a for a in await session.scalars(select(Application).where(Application.id.in_(app_ids)))} if app_ids else {}
     mentions: dict[int, list[Account]] = defaultdict(list)
     for status_id, account_id in mention_rows:
         if account_id in accounts:
             mentions[status_id].append(accounts[account_id])
-
-    marks: dict[str, set[int]] = {}
-    if viewer_id is not None:
-        for name, model in (("favourited", Favourite), ("bookmarked", Bookmark), ("pinned", StatusPin)):
-            marks[name] = set(await session.scalars(
-                select(model.status_id).where(model.account_id == viewer_id, model.status_id.in_(ids))
-            ))
-        marks["reblogged"] = set(await session.scalars(
-            select(Status.reblog_of_id).where(Status.account_id == viewer_id, Status.reblog_of_id.in_(ids))
-        ))
+    tags = await _tags(session, ids)
+    apps = await _applications(session, by_id.values())
+    marks = await _marks(session, ids, viewer_id) if viewer_id is not None else None
 
     def view(status: Status) -> StatusView:
         v = StatusView(
             status=status, account=accounts[status.account_id], mentions=mentions.get(status.id, []),
             tags=tags.get(status.id, []), application=apps.get(status.application_id or 0),
         )
-        if viewer_id is not None:
-            v.favourited = status.id in marks["favourited"]
-            v.bookmarked = status.id in marks["bookmarked"]
-            v.pinned = status.id in marks["pinned"]
-            v.reblogged = status.id in marks["reblogged"]
+        if marks is not None:
+            v.favourited, v.bookmarked, v.pinned, v.reblogged = (
+                status.id in marks[name] for name in ("favourited", "bookmarked", "pinned", "reblogged"))
         return v
 
     out = []
@@ -84,3 +66,41 @@ async def load_status_views(
             v.reblog = view(by_id[status.reblog_of_id])
         out.append(v)
     return out
+
+
+async def _with_originals(session: AsyncSession, statuses: Sequence[Status]) -> dict[int, Status]:
+    by_id: dict[int, Status] = {s.id: s for s in statuses}
+    missing = {s.reblog_of_id for s in statuses if s.reblog_of_id and s.reblog_of_id not in by_id}
+    if missing:
+        for original in await session.scalars(select(Status).where(Status.id.in_(missing))):
+            by_id[original.id] = original
+    return by_id
+
+
+async def _tags(session: AsyncSession, ids: list[int]) -> dict[int, list[Tag]]:
+    tags: dict[int, list[Tag]] = defaultdict(list)
+    for status_id, tag in await session.execute(
+        select(StatusTag.status_id, Tag).join(Tag, Tag.id == StatusTag.tag_id).where(StatusTag.status_id.in_(ids))
+    ):
+        tags[status_id].append(tag)
+    return tags
+
+
+async def _applications(session: AsyncSession, statuses: Iterable[Status]) -> dict[int, Application]:
+    app_ids = {s.application_id for s in statuses if s.application_id}
+    if not app_ids:
+        return {}
+    return {a.id: a for a in await session.scalars(select(Application).where(Application.id.in_(app_ids)))}
+
+
+async def _marks(session: AsyncSession, ids: list[int], viewer_id: int) -> dict[str, set[int]]:
+    """Which of ``ids`` the viewer favourited, bookmarked, pinned or boosted."""
+    marks: dict[str, set[int]] = {}
+    for name, model in (("favourited", Favourite), ("bookmarked", Bookmark), ("pinned", StatusPin)):
+        marks[name] = set(await session.scalars(
+            select(model.status_id).where(model.account_id == viewer_id, model.status_id.in_(ids))
+        ))
+    marks["reblogged"] = set(await session.scalars(
+        select(Status.reblog_of_id).where(Status.account_id == viewer_id, Status.reblog_of_id.in_(ids))
+    ))
+    return marks

@@ -2,48 +2,42 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from madang.core.clock import utcnow
+from madang.accounts import blocked_account_ids, muted_account_ids
 from madang.db.paging import Page, fetch_page
-from madang.models import Block, HomeFeedEntry, Mute, Status, StatusTag, Tag
+from madang.models import HomeFeedEntry, Status, StatusTag, Tag
 from madang.statuses.policies import not_blocked, visible_to
+from madang.text import normalize_tag
 
 
 async def _hidden_authors(session: AsyncSession, viewer_id: int) -> set[int]:
     """Muted (unexpired) and blocked-either-way accounts: a small set per viewer."""
-    now = utcnow()
-    muted = await session.scalars(select(Mute.target_account_id).where(
-        Mute.account_id == viewer_id, or_(Mute.expires_at.is_(None), Mute.expires_at > now)))
-    blocked = await session.scalars(select(Block.target_account_id).where(Block.account_id == viewer_id))
-    blocked_by = await session.scalars(select(Block.account_id).where(Block.target_account_id == viewer_id))
-    return set(muted) | set(blocked) | set(blocked_by)
+    return await muted_account_ids(session, viewer_id) | await blocked_account_ids(session, viewer_id)
 
 
 async def list_home_timeline(session: AsyncSession, *, viewer_id: int, page: Page) -> list[Status]:
+    """The viewer's feed, newest first. Muted and blocked accounts are left out whether
+    they wrote the post or boosted it; deleted posts never show."""
     hidden = await _hidden_authors(session, viewer_id)
-    stmt = select(HomeFeedEntry.status_id).where(HomeFeedEntry.account_id == viewer_id)
+    stmt = (select(Status).join(HomeFeedEntry, HomeFeedEntry.status_id == Status.id)
+            .where(HomeFeedEntry.account_id == viewer_id, Status.deleted_at.is_(None)))
     if hidden:
-        stmt = stmt.where(HomeFeedEntry.author_id.not_in(hidden))
-    # Over-fetch a little: entries whose status was deleted since fan-out are skipped.
-    ids = await fetch_page(session, stmt, HomeFeedEntry.status_id, Page(page.max_id, page.since_id, page.min_id,
-                                                                         page.limit + 10))
-    if not ids:
-        return []
-    rows = {s.id: s for s in await session.scalars(
-        select(Status).where(Status.id.in_(ids), Status.deleted_at.is_(None)))}
-    ordered = [rows[i] for i in ids if i in rows]
-    if page.min_id is not None:
-        return ordered[-page.limit:]
-    return ordered[: page.limit]
+        stmt = stmt.where(HomeFeedEntry.author_id.not_in(hidden), Status.account_id.not_in(hidden))
+    return await fetch_page(session, stmt, HomeFeedEntry.status_id, page)
+
+
+def _without_replies() -> ColumnElement[bool]:
+    # Mastodon's public timelines leave out replies to others (self-replies, threads, stay).
+    return or_(Status.in_reply_to_id.is_(None), Status.in_reply_to_account_id == Status.account_id)
 
 
 async def list_public_timeline(
     session: AsyncSession, *, viewer_id: int | None, page: Page, local: bool = False, remote: bool = False
 ) -> list[Status]:
     stmt = select(Status).where(Status.visibility == "public", Status.deleted_at.is_(None),
-                                Status.reblog_of_id.is_(None), not_blocked(viewer_id))
+                                Status.reblog_of_id.is_(None), _without_replies(), not_blocked(viewer_id))
     if local:
         stmt = stmt.where(Status.local.is_(True))
     if remote:
@@ -56,27 +50,27 @@ async def list_public_timeline(
 
 
 async def find_tag(session: AsyncSession, name: str) -> Tag | None:
-    from madang.text import normalize_tag
-
     return await session.scalar(select(Tag).where(Tag.key == normalize_tag(name)))
+
+
+def _tagged(names: list[str]) -> Select:
+    """Ids of statuses carrying any of ``names``, matched by key (`#Anyang` is `#anyang`)."""
+    keys = [normalize_tag(n.lstrip("#＃")) for n in names if n.lstrip("#＃")]
+    return select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id).where(Tag.key.in_(keys))
 
 
 async def list_tag_timeline(
     session: AsyncSession, *, tag_names: list[str], viewer_id: int | None, page: Page, local: bool = False,
     all_names: list[str] | None = None, none_names: list[str] | None = None,
 ) -> list[Status]:
-    from madang.text import normalize_tag
-
-    keys = [normalize_tag(n) for n in tag_names if n]
-    tagged = select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id).where(Tag.key.in_(keys))
-    stmt = select(Status).where(Status.id.in_(tagged), Status.visibility == "public", visible_to(viewer_id),
-                                not_blocked(viewer_id), Status.reblog_of_id.is_(None))
+    """Public posts with any of ``tag_names``, each of ``all_names`` and none of ``none_names``."""
+    stmt = select(Status).where(Status.id.in_(_tagged(tag_names)), Status.visibility == "public",
+                                visible_to(viewer_id), not_blocked(viewer_id), Status.reblog_of_id.is_(None))
     for name in all_names or []:
-        stmt = stmt.where(Status.id.in_(select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id)
-                                        .where(Tag.key == normalize_tag(name))))
+        if name.lstrip("#＃"):
+            stmt = stmt.where(Status.id.in_(_tagged([name])))
     if none_names:
-        stmt = stmt.where(Status.id.not_in(select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id)
-                                           .where(Tag.key.in_([normalize_tag(n) for n in none_names]))))
+        stmt = stmt.where(Status.id.not_in(_tagged(none_names)))
     if local:
         stmt = stmt.where(Status.local.is_(True))
     if viewer_id is not None:
