@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from madang.accounts import block_account, mute_account, unfollow_account, unmute_account
