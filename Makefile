@@ -37,9 +37,11 @@ system-deps:
 	fi
 
 lint: $(TEST_STAMP)
+	$(BIN)/ruff check --select F,E9 src tests bench
 	$(BIN)/lint-imports
 
 test: system-deps $(TEST_STAMP)
+	$(BIN)/ruff check --select F,E9 src tests bench
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 

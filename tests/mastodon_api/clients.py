@@ -16,6 +16,7 @@ from mastodon import Mastodon
 
 SCOPES = ["read", "write", "follow", "push"]
 REDIRECT = "https://app.example/callback"
+OOB = "urn:ietf:wg:oauth:2.0:oob"
 _n = itertools.count()
 T = TypeVar("T")
 
@@ -79,3 +80,33 @@ def eventually(check: Callable[[], T], timeout: float = 15.0) -> T:
         if time.time() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.05)
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def assert_json_error(response: httpx.Response, *statuses: int) -> str:
+    """A Mastodon error: one of ``statuses``, JSON (also for errors), ``{"error": "..."}``.
+    Returns the message."""
+    assert response.status_code in statuses, (response.status_code, response.text[:300])
+    assert response.headers["content-type"].startswith("application/json"), response.headers["content-type"]
+    body = response.json()
+    assert isinstance(body, dict) and isinstance(body.get("error"), str) and body["error"], body
+    return body["error"]
+
+
+def app_token(base: str, app: tuple[str, str], scope: str = "read") -> str:
+    """An app token (client_credentials): valid, but for no user."""
+    answer = httpx.post(f"{base}/oauth/token", data={"grant_type": "client_credentials", "client_id": app[0],
+                                                     "client_secret": app[1], "scope": scope})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["access_token"]
+
+
+def password_token(base: str, app: tuple[str, str], username: str, password: str, scope: str) -> str:
+    answer = httpx.post(f"{base}/oauth/token", data={"grant_type": "password", "client_id": app[0],
+                                                     "client_secret": app[1], "username": username,
+                                                     "password": password, "scope": scope})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["access_token"]

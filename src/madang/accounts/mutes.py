@@ -19,6 +19,9 @@ from madang.core.errors import Invalid
 from madang.models import Account, Mute
 
 
+MAX_DURATION = 100 * 365 * 24 * 3600  # beyond this a datetime overflows; for ever is 0
+
+
 async def mute_account(
     session: AsyncSession,
     *,
@@ -31,8 +34,8 @@ async def mute_account(
     the duration."""
     if account.id == target.id:
         raise Invalid("You cannot mute yourself", field="account_id")
-    if duration < 0:
-        raise Invalid("Duration must be zero or more seconds", field="duration")
+    if duration < 0 or duration > MAX_DURATION:
+        raise Invalid("Duration must be between 0 seconds and 100 years", field="duration")
     now = utcnow()
     expires_at = now + timedelta(seconds=duration) if duration else None
     mute = await find_pair(session, Mute, account.id, target.id)

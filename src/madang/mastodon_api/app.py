@@ -20,7 +20,7 @@ from madang.mastodon_api.middleware import RateLimit, StripTrailingSlash
 from madang.mastodon_api.problems import ApiProblem
 from madang.mastodon_api.routes import accounts, apps, instance, misc, notifications, oauth, statuses, timelines
 
-JSON_PREFIXES = ("/api/", "/oauth/token", "/oauth/revoke", "/.well-known/", "/nodeinfo/")
+JSON_PREFIXES = ("/api/", "/oauth/token", "/oauth/revoke", "/oauth/userinfo", "/.well-known/", "/nodeinfo/")
 
 
 def is_api_path(path: str) -> bool:

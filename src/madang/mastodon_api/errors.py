@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from madang.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited, Unauthorized
-from madang.mastodon_api.problems import ApiProblem
+from madang.mastodon_api.problems import ApiProblem, UnprocessableEntity
 from madang.mastodon_api.responses import error
 
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 422, Invalid: 422, Unauthorized: 401, RateLimited: 429}
@@ -19,13 +19,23 @@ def domain_error_response(exc: DomainError) -> Response:
     status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 422)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
     message = exc.message
-    if status == 422 and not message.startswith("Validation failed"):
-        message = f"Validation failed: {message}"
-    return error(status, message, headers=headers)
+    details = None
+    if status == 422:
+        if not message.startswith("Validation failed"):
+            message = f"Validation failed: {message}"
+        if exc.field:
+            code = "ERR_TAKEN" if isinstance(exc, Conflict) else "ERR_INVALID"
+            details = {exc.field: [{"error": code, "description": exc.message}]}
+    return error(status, message, headers=headers, details=details)
 
 
 def problem_response(exc: ApiProblem) -> Response:
-    return error(exc.status, exc.message, exc.description)
+    message, details = exc.message, None
+    if isinstance(exc, UnprocessableEntity):
+        message = message if message.startswith("Validation failed") else f"Validation failed: {message}"
+        if exc.field:
+            details = {exc.field: [{"error": "ERR_INVALID", "description": exc.message}]}
+    return error(exc.status, message, exc.description, details=details)
 
 
 def http_error_response(exc: HTTPException) -> Response:

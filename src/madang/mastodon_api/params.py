@@ -14,13 +14,23 @@ import orjson
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from madang.mastodon_api.problems import BadRequest, UnprocessableEntity
+from madang.mastodon_api.problems import BadRequest, PayloadTooLarge, UnprocessableEntity
 
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
-MAX_JSON_BYTES = 1_000_000
+MAX_JSON_BYTES = 1_000_000  # JSON and url-encoded bodies; files come as multipart
 TRUE = {"true", "1", "on", "yes", "t"}
 FALSE = {"false", "0", "off", "no", "f", ""}
+
+
+def _has_path(node: Any, path: list[str]) -> bool:
+    for seg in path:
+        if seg == "":
+            return False  # a nested "[]" appends: nothing there yet to clash with
+        if not isinstance(node, dict) or seg not in node:
+            return False
+        node = node[seg]
+    return True
 
 
 def _insert(target: dict[str, Any], key: str, value: Any) -> None:
@@ -38,7 +48,10 @@ def _insert(target: dict[str, Any], key: str, value: Any) -> None:
             if last:
                 node.append(value)
                 return
-            node.append({})
+            # Rack's rule for k[][a]=1&k[][b]=2&k[][a]=3: fill the last element until a key
+            # it already has comes again, then start the next one.
+            if not node or not isinstance(node[-1], dict) or _has_path(node[-1], path[i + 1:]):
+                node.append({})
             node = node[-1]
             continue
         if not isinstance(node, dict):
@@ -78,7 +91,7 @@ class Params:
         if value is None:
             return default
         if isinstance(value, bool) or isinstance(value, (dict, list, UploadFile)):
-            raise UnprocessableEntity(f"{name} must be a string")
+            raise UnprocessableEntity(f"{name} must be a string", field=name)
         return str(value)
 
     def int(self, name: str, default: int | None = None, *, minimum: int | None = None,
@@ -122,7 +135,7 @@ class Params:
             return True
         if isinstance(value, str) and value.strip().lower() in FALSE:
             return False
-        raise UnprocessableEntity(f"{name} must be a boolean")
+        raise UnprocessableEntity(f"{name} must be a boolean", field=name)
 
     def list(self, name: str) -> list[Any]:
         value = self.data.get(name)
@@ -131,7 +144,7 @@ class Params:
         if isinstance(value, list):
             return value
         if isinstance(value, dict):
-            raise UnprocessableEntity(f"{name} must be an array")
+            raise UnprocessableEntity(f"{name} must be an array", field=name)
         return [value]
 
     def ids(self, name: str) -> list[int]:
@@ -142,7 +155,7 @@ class Params:
         if value is None:
             return Params({})
         if not isinstance(value, dict):
-            raise UnprocessableEntity(f"{name} must be an object")
+            raise UnprocessableEntity(f"{name} must be an object", field=name)
         return Params(value)
 
     def file(self, name: str) -> UploadFile | None:
@@ -150,7 +163,7 @@ class Params:
         if value is None or value == "":
             return None
         if not isinstance(value, UploadFile):
-            raise UnprocessableEntity(f"{name} must be a file")
+            raise UnprocessableEntity(f"{name} must be a file", field=name)
         return value
 
 
@@ -164,6 +177,23 @@ def parse_id(value: Any, name: str = "id") -> int:
     return int(text)
 
 
+async def _body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 once it passes ``limit`` (checked before and while reading,
+    so an oversized body is never held in memory whole)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge("Request body is too large")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge("Request body is too large")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body  # noqa: SLF001 — Starlette's own cache: form parsing and later reads find it
+    return body
+
+
 async def read_params(request: Request) -> Params:
     data: dict[str, Any] = {}
     for key, value in request.query_params.multi_items():
@@ -171,9 +201,7 @@ async def read_params(request: Request) -> Params:
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype == "application/json":
-            body = await request.body()
-            if len(body) > MAX_JSON_BYTES:
-                raise BadRequest("Request body is too large")
+            body = await _body(request, MAX_JSON_BYTES)
             if body.strip():
                 try:
                     parsed = orjson.loads(body)
@@ -183,10 +211,13 @@ async def read_params(request: Request) -> Params:
                     raise BadRequest("Request body must be a JSON object")
                 data.update(parsed)
         elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if ctype == "application/x-www-form-urlencoded":
+                await _body(request, MAX_JSON_BYTES)  # bounded; the form parser reads the cached body
             try:
                 form = await request.form(max_files=10, max_fields=1000)
             except Exception as exc:  # malformed multipart: a client error, not ours
                 raise BadRequest(f"Malformed form body: {exc}") from None
             for key, value in form.multi_items():
                 _insert(data, key, value)
-    return Params(_listify(data))
+    # Only nested values become lists: the top level is always the parameter dict (?0=x is a key).
+    return Params({key: _listify(value) for key, value in data.items()})

@@ -6,10 +6,11 @@ from __future__ import annotations
 class ApiProblem(Exception):
     status = 400
 
-    def __init__(self, message: str, *, description: str | None = None) -> None:
+    def __init__(self, message: str, *, description: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.description = description
+        self.field = field
 
 
 class BadRequest(ApiProblem):
@@ -22,3 +23,13 @@ class UnprocessableEntity(ApiProblem):
 
 class NotFoundProblem(ApiProblem):
     status = 404
+
+
+class UserRequired(ApiProblem):
+    """A valid token without a user (an app token) on a user-only endpoint."""
+
+    status = 422
+
+
+class PayloadTooLarge(ApiProblem):
+    status = 413

@@ -15,8 +15,12 @@ class JSON(Response):
         return orjson.dumps(content)
 
 
-def error(status: int, message: str, description: str | None = None, headers: dict[str, str] | None = None) -> JSON:
+def error(status: int, message: str, description: str | None = None, headers: dict[str, str] | None = None,
+          details: dict[str, list[dict[str, str]]] | None = None) -> JSON:
     body: dict[str, Any] = {"error": message}
     if description:
         body["error_description"] = description
+    if status == 422:
+        # Mastodon's ValidationError: per-field ``details`` (``{}`` when the error has no field).
+        body["details"] = details or {}
     return JSON(body, status_code=status, headers=headers)

@@ -21,7 +21,7 @@ async def list_markers(session: AsyncSession, *, account_id: int, timelines: lis
 async def save_marker(session: AsyncSession, *, account_id: int, timeline: str, last_read_id: str) -> Marker:
     if timeline not in TIMELINES:
         raise Invalid(f"Unknown timeline {timeline}", field="timeline")
-    if not last_read_id.isdigit() or len(last_read_id) > 20:
+    if not (last_read_id.isascii() and last_read_id.isdigit()) or len(last_read_id) > 20:
         raise Invalid("last_read_id must be a numeric id", field="last_read_id")
     marker = await session.scalar(select(Marker).where(Marker.account_id == account_id, Marker.timeline == timeline))
     if marker is None:

@@ -19,6 +19,8 @@ from madang.models import Application, FollowRequest, User
 from madang.statuses.queries import AccountStatusFilter, list_account_statuses
 
 router = APIRouter()
+# A century: longer is "for ever" in practice, and a date past year 9999 cannot be stored.
+MAX_MUTE_SECONDS = 100 * 366 * 24 * 3600
 
 
 @router.post("/api/v1/accounts")
@@ -242,7 +244,7 @@ async def mute(request: Request, account_id: str) -> Response:
             raise Invalid("You cannot mute yourself", field="id")
         await domain.mute_account(session, account=actor, target=target,
                                   notifications=params.bool("notifications", True),
-                                  duration=params.int("duration", 0, minimum=0) or 0)
+                                  duration=params.int("duration", 0, minimum=0, maximum=MAX_MUTE_SECONDS) or 0)
     return await _act(request, account_id, "write:mutes", act)
 
 

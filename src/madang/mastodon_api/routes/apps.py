@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlsplit
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from madang.auth.applications import create_application
+from madang.core.errors import Invalid
 from madang.mastodon_api.auth import require_token
 from madang.mastodon_api.params import read_params
 from madang.mastodon_api.responses import JSON
@@ -26,6 +29,30 @@ def application_json(app: Application, *, with_secret: bool) -> dict:
     return data
 
 
+def _web_url(value: str) -> str | None:
+    """An http(s) URL in ASCII form (a Hangul host as punycode, a Hangul path percent-encoded),
+    or None when it is not one."""
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in value):
+        return None
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+        _ = parts.port  # a port out of range raises ValueError
+        if parts.scheme not in ("http", "https") or not host:
+            return None
+        netloc = parts.netloc
+        if not netloc.isascii():
+            port = f":{parts.port}" if parts.port else ""
+            userinfo = netloc.rpartition("@")[0]
+            netloc = (f"{userinfo}@" if userinfo else "") + host.encode("idna").decode() + port
+    except (ValueError, UnicodeError):
+        return None
+    safe = "/:@!$&'()*+,;=%?#[]~-._"
+    rest = quote(parts.path, safe=safe) + (f"?{quote(parts.query, safe=safe)}" if parts.query else "")
+    rest += f"#{quote(parts.fragment, safe=safe)}" if parts.fragment else ""
+    return f"{parts.scheme}://{netloc}{rest}"
+
+
 @router.post("/api/v1/apps")
 async def create_app(request: Request) -> Response:
     params = await read_params(request)
@@ -34,9 +61,15 @@ async def create_app(request: Request) -> Response:
         uris = raw.split()  # newline- (or space-) separated, as Mastodon accepts
     else:
         uris = [str(u) for u in params.list("redirect_uris")]
+    website = (params.str("website") or "").strip() or None
+    if website is not None:
+        # As Mastodon's UrlValidator: clients show the website as a link.
+        website = _web_url(website)
+        if website is None:
+            raise Invalid("Website is not a valid URL", field="website")
     async with ctx(request).db.write() as session:
         app = await create_application(session, name=params.str("client_name") or "", redirect_uris=uris,
-                                       scopes=params.str("scopes"), website=params.str("website"))
+                                       scopes=params.str("scopes"), website=website)
     return JSON(application_json(app, with_secret=True))
 
 

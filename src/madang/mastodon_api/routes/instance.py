@@ -192,6 +192,7 @@ async def oauth_metadata(request: Request) -> Response:
         "authorization_endpoint": f"{url}/oauth/authorize",
         "token_endpoint": f"{url}/oauth/token",
         "revocation_endpoint": f"{url}/oauth/revoke",
+        "userinfo_endpoint": f"{url}/oauth/userinfo",
         "app_registration_endpoint": f"{url}/api/v1/apps",
         "scopes_supported": sorted(ALL),
         "response_types_supported": ["code"],

@@ -74,9 +74,10 @@ async def post_markers(request: Request) -> Response:
     out = {}
     async with ctx(request).db.write() as session:
         for timeline in ("home", "notifications"):
-            last = params.dict(timeline).str("last_read_id")
+            # Parsed here: the domain's isdigit() check lets "１２３" (full-width digits) through.
+            last = params.dict(timeline).id("last_read_id")
             if last is not None:
-                m = await save_marker(session, account_id=me.id, timeline=timeline, last_read_id=last)
+                m = await save_marker(session, account_id=me.id, timeline=timeline, last_read_id=str(last))
                 out[timeline] = {"last_read_id": m.last_read_id, "version": m.version, "updated_at": ts(m.updated_at)}
     return JSON(out)
 

@@ -12,9 +12,11 @@ from madang.accounts import authenticate, get_account
 from madang.auth.applications import authenticate_client
 from madang.auth.tokens import exchange_code, issue_token, requested_scopes, revoke_token
 from madang.core.errors import DomainError, Invalid, RateLimited, Unauthorized
+from madang.mastodon_api.auth import require_user
 from madang.mastodon_api.params import Params, read_params
 from madang.mastodon_api.responses import JSON, error
-from madang.mastodon_api.routes.common import ctx
+from madang.mastodon_api.routes.common import base_url, ctx
+from madang.mastodon_api.serializers.accounts import account_json
 
 router = APIRouter()
 
@@ -94,3 +96,18 @@ async def revoke(request: Request) -> Response:
     except Unauthorized as exc:
         return error(403, "unauthorized_client", exc.message)
     return JSON({})
+
+
+@router.api_route("/oauth/userinfo", methods=["GET", "POST"])
+async def userinfo(request: Request) -> Response:
+    """OpenID Connect claims about the token's user (Mastodon 4.4+), for a token with ``profile``."""
+    _, me = await require_user(request, "profile")
+    account = account_json(me, base_url(request))
+    return JSON({
+        "iss": f"{base_url(request)}/",
+        "sub": account["uri"],
+        "name": account["display_name"] or account["username"],
+        "preferred_username": account["username"],
+        "profile": account["url"],
+        "picture": account["avatar"],
+    })

@@ -10,7 +10,8 @@ from madang.accounts import get_account, get_accounts
 from madang.core.errors import Invalid, NotFound
 from madang.mastodon_api.auth import optional_caller, require_user
 from madang.mastodon_api.pagination import link_header
-from madang.mastodon_api.params import read_params
+from madang.mastodon_api.params import Params, parse_id, read_params
+from madang.mastodon_api.problems import ApiProblem
 from madang.mastodon_api.responses import JSON
 from madang.mastodon_api.routes.common import base_url, ctx, page_of, path_id, render_status, render_statuses, site
 from madang.mastodon_api.serializers.accounts import account_json
@@ -25,14 +26,33 @@ from madang.statuses.queries import get_context, get_visible_status, list_favour
 router = APIRouter()
 
 
+def _refuse_unsupported(params: Params) -> None:
+    """Media and polls are refused, not dropped: a post without the poll its author wrote
+    would be a different post."""
+    if params.list("media_ids"):
+        raise Invalid("Media attachments are not supported yet", field="media_ids")
+    if params.raw("poll") not in (None, "", {}):
+        raise Invalid("Polls are not supported yet", field="poll")
+
+
+def _reply_target(params: Params) -> int | None:
+    """As Mastodon: an in_reply_to_id that names no status, numeric or not, is a 404."""
+    value = params.raw("in_reply_to_id")
+    if value is None or value == "":
+        return None
+    try:
+        return parse_id(value, "in_reply_to_id")
+    except ApiProblem:
+        raise NotFound("The post you are trying to reply to does not appear to exist.") from None
+
+
 @router.post("/api/v1/statuses")
 async def create(request: Request) -> Response:
     caller, me = await require_user(request, "write:statuses")
     params = await read_params(request)
     if params.raw("scheduled_at"):
         raise Invalid("Scheduled posts are not supported yet", field="scheduled_at")
-    if params.list("media_ids"):
-        raise Invalid("Media attachments are not supported yet", field="media_ids")
+    _refuse_unsupported(params)
     async with ctx(request).db.write() as session:
         author = await get_account(session, me.id)
         user = await session.scalar(select(User).where(User.account_id == me.id))
@@ -40,7 +60,7 @@ async def create(request: Request) -> Response:
             session, site=site(request), author=author, text=params.str("status") or "",
             spoiler_text=params.str("spoiler_text") or "", sensitive=bool(params.bool("sensitive", False)),
             visibility=params.str("visibility"), language=params.str("language"),
-            in_reply_to_id=params.id("in_reply_to_id"), application_id=caller.application_id,
+            in_reply_to_id=_reply_target(params), application_id=caller.application_id,
             idempotency_key=request.headers.get("idempotency-key"),
             default_visibility=user.default_visibility if user else "public",
         )
@@ -94,8 +114,7 @@ async def destroy(request: Request, status_id: str) -> Response:
 async def update(request: Request, status_id: str) -> Response:
     _, me = await require_user(request, "write:statuses")
     params = await read_params(request)
-    if params.list("media_ids"):
-        raise Invalid("Media attachments are not supported yet", field="media_ids")
+    _refuse_unsupported(params)
     async with ctx(request).db.write() as session:
         status = await get_visible_status(session, path_id(status_id), me.id)
         await edit_status(session, site=site(request), editor=await get_account(session, me.id), status=status,
