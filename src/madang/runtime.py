@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 
 from madang.auth.throttle import LoginThrottle
+from madang.auth.token_cache import TokenCache
 from madang.core.settings import Settings
 from madang.db import Database
 
@@ -17,6 +18,8 @@ class AppContext:
     settings: Settings
     db: Database
     login_throttle: LoginThrottle
+    # Token lookups, shared by every request of this process (see auth.token_cache).
+    token_cache: TokenCache = field(default_factory=TokenCache)
     extras: dict[str, Any] = field(default_factory=dict)
 
 

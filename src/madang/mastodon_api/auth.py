@@ -8,7 +8,7 @@ from fastapi import Request
 
 from madang.accounts import find_account
 from madang.auth.scopes import covers
-from madang.auth.tokens import find_token
+from madang.auth.tokens import digest, find_token
 from madang.core.errors import Forbidden, Unauthorized
 from madang.mastodon_api.problems import UserRequired
 from madang.runtime import ctx_of
@@ -39,7 +39,11 @@ async def load_caller(request: Request) -> Caller | None:
         return cached
     secret = bearer(request)
     caller = None
-    if secret:
+    cache = ctx_of(request).token_cache
+    key = digest(secret) if secret else ""
+    if secret and (hit := cache.get(key)) is not None:
+        caller = hit
+    elif secret:
         async with ctx_of(request).db.read() as session:
             token = await find_token(session, secret)
             if token is None:
@@ -48,6 +52,7 @@ async def load_caller(request: Request) -> Caller | None:
             if token.account_id and (account is None or account.suspended_at is not None):
                 raise Unauthorized("The access token is invalid")
             caller = Caller(token, account)
+        cache.put(key, caller)
     request.state.caller = caller
     return caller
 

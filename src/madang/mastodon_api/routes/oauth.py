@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from madang.accounts import authenticate, get_account
 from madang.auth.applications import authenticate_client
-from madang.auth.tokens import exchange_code, issue_token, requested_scopes, revoke_token
+from madang.auth.tokens import digest, exchange_code, issue_token, requested_scopes, revoke_token
 from madang.core.errors import DomainError, Invalid, RateLimited, Unauthorized
 from madang.mastodon_api.auth import require_user
 from madang.mastodon_api.params import Params, read_params
@@ -93,6 +93,7 @@ async def revoke(request: Request) -> Response:
         async with ctx(request).db.write() as session:
             app = await authenticate_client(session, client_id, client_secret)
             await revoke_token(session, application=app, secret=params.str("token") or "")
+        ctx(request).token_cache.forget(digest(params.str("token") or ""))
     except Unauthorized as exc:
         return error(403, "unauthorized_client", exc.message)
     return JSON({})
