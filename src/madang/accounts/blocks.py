@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, or_, select
+from typing import Any
+
+from sqlalchemy import delete, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.follows import remove_follow
-from madang.accounts.pagination import fetch_page
+from madang.accounts.pagination import list_linked_accounts
 from madang.accounts.rows import feed_entries_posted_by, find_pair, insert_pair, pair_of
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid
@@ -53,22 +55,7 @@ async def unblock_account(session: AsyncSession, *, account: Account, target: Ac
     await session.flush()
 
 
-async def list_blocks(
-    session: AsyncSession,
-    *,
-    account: Account,
-    max_id: int | None = None,
-    since_id: int | None = None,
-    min_id: int | None = None,
-    limit: int = 40,
-) -> list[tuple[int, Account]]:
+async def list_blocks(session: AsyncSession, *, account: Account, **page: Any) -> list[tuple[int, Account]]:
     """(Block.id as cursor, blocked account), newest block first."""
-    stmt = (
-        select(Block.id, Account)
-        .join(Account, Account.id == Block.target_account_id)
-        .where(Block.account_id == account.id)
-    )
-    rows = await fetch_page(
-        session, stmt, Block.id, max_id=max_id, since_id=since_id, min_id=min_id, limit=limit
-    )
-    return [(cursor, blocked) for cursor, blocked in rows]
+    return await list_linked_accounts(session, link_id=Block.id, owner=Block.account_id,
+                                      other=Block.target_account_id, owner_id=account.id, **page)

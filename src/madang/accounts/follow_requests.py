@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from typing import Any
+
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.follows import announce_follow, create_follow
-from madang.accounts.pagination import fetch_page
+from madang.accounts.pagination import list_linked_accounts
 from madang.accounts.rows import find_pair, pair_of
 from madang.core.errors import NotFound
 from madang.models import Account, Follow, FollowRequest
@@ -43,22 +45,7 @@ async def reject_follow_request(session: AsyncSession, *, account: Account, requ
     await session.flush()
 
 
-async def list_follow_requests(
-    session: AsyncSession,
-    *,
-    account: Account,
-    max_id: int | None = None,
-    since_id: int | None = None,
-    min_id: int | None = None,
-    limit: int = 40,
-) -> list[tuple[int, Account]]:
+async def list_follow_requests(session: AsyncSession, *, account: Account, **page: Any) -> list[tuple[int, Account]]:
     """(FollowRequest.id as cursor, requester), newest request first."""
-    stmt = (
-        select(FollowRequest.id, Account)
-        .join(Account, Account.id == FollowRequest.account_id)
-        .where(FollowRequest.target_account_id == account.id)
-    )
-    rows = await fetch_page(
-        session, stmt, FollowRequest.id, max_id=max_id, since_id=since_id, min_id=min_id, limit=limit
-    )
-    return [(cursor, requester) for cursor, requester in rows]
+    return await list_linked_accounts(session, link_id=FollowRequest.id, owner=FollowRequest.target_account_id,
+                                      other=FollowRequest.account_id, owner_id=account.id, **page)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.counters import adjust_follow_counts
-from madang.accounts.pagination import fetch_page
+from madang.accounts.pagination import list_linked_accounts
 from madang.accounts.policies import blocked_either_way
 from madang.accounts.rows import feed_entries_posted_by, find_pair, insert_pair, pair_of
 from madang.core.clock import utcnow
@@ -144,56 +144,23 @@ async def _hidden_from(session: AsyncSession, account: Account, viewer: Account 
     return bool(await session.scalar(select(exists().where(pair_of(Block, account.id, viewer.id)))))
 
 
-async def _list(
-    session: AsyncSession,
-    stmt: Select[tuple[int, Account]],
-    *,
-    account: Account,
-    viewer: Account | None,
-    **page: Any,
-) -> list[tuple[int, Account]]:
-    if await _hidden_from(session, account, viewer):
-        return []
-    stmt = stmt.where(Account.suspended_at.is_(None))
-    rows = await fetch_page(session, stmt, Follow.id, **page)
-    return [(cursor, other) for cursor, other in rows]
-
-
 async def list_followers(
-    session: AsyncSession,
-    *,
-    account: Account,
-    viewer: Account | None,
-    max_id: int | None = None,
-    since_id: int | None = None,
-    min_id: int | None = None,
-    limit: int = 40,
+    session: AsyncSession, *, account: Account, viewer: Account | None, **page: Any
 ) -> list[tuple[int, Account]]:
     """(Follow.id as cursor, follower), newest follow first."""
-    stmt = (
-        select(Follow.id, Account)
-        .join(Account, Account.id == Follow.account_id)
-        .where(Follow.target_account_id == account.id)
-    )
-    return await _list(session, stmt, account=account, viewer=viewer,
-                       max_id=max_id, since_id=since_id, min_id=min_id, limit=limit)
+    if await _hidden_from(session, account, viewer):
+        return []
+    return await list_linked_accounts(session, link_id=Follow.id, owner=Follow.target_account_id,
+                                      other=Follow.account_id, owner_id=account.id,
+                                      where=(Account.suspended_at.is_(None),), **page)
 
 
 async def list_following(
-    session: AsyncSession,
-    *,
-    account: Account,
-    viewer: Account | None,
-    max_id: int | None = None,
-    since_id: int | None = None,
-    min_id: int | None = None,
-    limit: int = 40,
+    session: AsyncSession, *, account: Account, viewer: Account | None, **page: Any
 ) -> list[tuple[int, Account]]:
     """(Follow.id as cursor, followed account), newest follow first."""
-    stmt = (
-        select(Follow.id, Account)
-        .join(Account, Account.id == Follow.target_account_id)
-        .where(Follow.account_id == account.id)
-    )
-    return await _list(session, stmt, account=account, viewer=viewer,
-                       max_id=max_id, since_id=since_id, min_id=min_id, limit=limit)
+    if await _hidden_from(session, account, viewer):
+        return []
+    return await list_linked_accounts(session, link_id=Follow.id, owner=Follow.account_id,
+                                      other=Follow.target_account_id, owner_id=account.id,
+                                      where=(Account.suspended_at.is_(None),), **page)

@@ -6,12 +6,14 @@ they read, so a mute that lapses brings the posts back.
 
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from madang.accounts.pagination import fetch_page
+from madang.accounts.pagination import list_linked_accounts
 from madang.accounts.policies import active_mute
 from madang.accounts.rows import find_pair, insert_pair, pair_of
 from madang.core.clock import utcnow
@@ -54,22 +56,8 @@ async def unmute_account(session: AsyncSession, *, account: Account, target: Acc
     await session.flush()
 
 
-async def list_mutes(
-    session: AsyncSession,
-    *,
-    account: Account,
-    max_id: int | None = None,
-    since_id: int | None = None,
-    min_id: int | None = None,
-    limit: int = 40,
-) -> list[tuple[int, Account]]:
+async def list_mutes(session: AsyncSession, *, account: Account, **page: Any) -> list[tuple[int, Account]]:
     """(Mute.id as cursor, muted account), newest mute first; lapsed mutes left out."""
-    stmt = (
-        select(Mute.id, Account)
-        .join(Account, Account.id == Mute.target_account_id)
-        .where(Mute.account_id == account.id, active_mute())
-    )
-    rows = await fetch_page(
-        session, stmt, Mute.id, max_id=max_id, since_id=since_id, min_id=min_id, limit=limit
-    )
-    return [(cursor, muted) for cursor, muted in rows]
+    return await list_linked_accounts(session, link_id=Mute.id, owner=Mute.account_id,
+                                      other=Mute.target_account_id, owner_id=account.id,
+                                      where=(active_mute(),), **page)

@@ -1,18 +1,18 @@
-"""Mastodon-style cursor pages over a snowflake id column.
+"""Account lists (followers, blocks, requests…) paged by the id of the row that links them.
 
-``max_id`` and ``since_id`` bound the page from above and below; ``min_id`` asks for the
-page just newer than a cursor, which needs an ascending query (then reversed) so the rows
-nearest the cursor are the ones kept. All cursors are exclusive; pages come newest first.
+The cursor rules live in :mod:`madang.db.paging`; this adds Mastodon's cap for account lists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
+
+from madang.db.paging import Page, fetch_page
+from madang.models import Account
 
 # Mastodon's cap for account lists; a larger request is served, only shorter.
 MAX_LIMIT = 80
@@ -22,39 +22,21 @@ def clamp_limit(limit: int, *, maximum: int = MAX_LIMIT) -> int:
     return max(1, min(int(limit), maximum))
 
 
-def paginate(
-    stmt: Select[Any],
-    column: InstrumentedAttribute[int],
-    *,
-    max_id: int | None = None,
-    since_id: int | None = None,
-    min_id: int | None = None,
-    limit: int = 40,
-) -> tuple[Select[Any], bool]:
-    """The statement with cursors, order and limit applied, and whether the rows it
-    returns must be reversed to come newest first."""
-    if max_id is not None:
-        stmt = stmt.where(column < max_id)
-    if since_id is not None:
-        stmt = stmt.where(column > since_id)
-    ascending = min_id is not None
-    if ascending:
-        stmt = stmt.where(column > min_id).order_by(column.asc())
-    else:
-        stmt = stmt.order_by(column.desc())
-    return stmt.limit(clamp_limit(limit)), ascending
-
-
-async def fetch_page(
+async def list_linked_accounts(
     session: AsyncSession,
-    stmt: Select[Any],
-    column: InstrumentedAttribute[int],
     *,
+    link_id: InstrumentedAttribute[int],
+    owner: InstrumentedAttribute[int],
+    other: InstrumentedAttribute[int],
+    owner_id: int,
+    where: tuple[ColumnElement[bool], ...] = (),
     max_id: int | None = None,
     since_id: int | None = None,
     min_id: int | None = None,
     limit: int = 40,
-) -> Sequence[Row[Any]]:
-    paged, reverse = paginate(stmt, column, max_id=max_id, since_id=since_id, min_id=min_id, limit=limit)
-    rows = (await session.execute(paged)).all()
-    return rows[::-1] if reverse else rows
+) -> list[tuple[int, Account]]:
+    """(link row id as cursor, the account at the other end), newest link first."""
+    stmt: Any = select(link_id, Account).join(Account, Account.id == other).where(owner == owner_id, *where)
+    page = Page(max_id=max_id, since_id=since_id, min_id=min_id, limit=clamp_limit(limit))
+    rows = await fetch_page(session, stmt, link_id, page, rows=True)
+    return [(cursor, account) for cursor, account in rows]
