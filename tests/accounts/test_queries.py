@@ -79,7 +79,7 @@ async def test_batches_are_one_query(db: Database) -> None:
     def count(*args: object) -> None:
         statements.append(str(args[2]))
 
-    event.listen(db.reader.sync_engine, "before_cursor_execute", count)
+    event.listen(db.read_sync_engine, "before_cursor_execute", count)
     try:
         async with db.read() as s:
             by_name = await find_local_accounts_by_usernames(s, ["HANA", "dul", "set", "dul"])
@@ -88,7 +88,7 @@ async def test_batches_are_one_query(db: Database) -> None:
             assert await get_accounts(s, []) == {}
             assert await find_local_accounts_by_usernames(s, []) == {}
     finally:
-        event.remove(db.reader.sync_engine, "before_cursor_execute", count)
+        event.remove(db.read_sync_engine, "before_cursor_execute", count)
     assert by_name == {"hana": a.id, "dul": b.id}
     assert set(by_id) == {a.id, b.id}
     assert len([q for q in statements if q.lstrip().upper().startswith("SELECT")]) == 2

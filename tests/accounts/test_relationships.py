@@ -76,7 +76,7 @@ async def test_relationships_cost_a_constant_number_of_queries(db: Database) -> 
     counts = []
     async with db.read() as s:
         me_ = await get_account(s, me.id)
-        event.listen(db.reader.sync_engine, "before_cursor_execute", record)
+        event.listen(db.read_sync_engine, "before_cursor_execute", record)
         try:
             for targets in (others[:1], others, others + others):
                 statements.clear()
@@ -87,6 +87,6 @@ async def test_relationships_cost_a_constant_number_of_queries(db: Database) -> 
             assert await get_relationships(s, account=me_, target_ids=[]) == []
             assert statements == []
         finally:
-            event.remove(db.reader.sync_engine, "before_cursor_execute", record)
+            event.remove(db.read_sync_engine, "before_cursor_execute", record)
     assert counts[0] == counts[1] == counts[2] <= 4
     assert [r.muting for r in rels[:6]] == [True, True, True, False, False, False]

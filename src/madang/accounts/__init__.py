@@ -25,6 +25,7 @@ from madang.accounts.passwords import (
 from madang.accounts.policies import (
     blocked_account_ids,
     blocked_either_way,
+    hidden_account_ids_query,
     is_following,
     muted_account_ids,
 )
@@ -46,7 +47,7 @@ from madang.accounts.rules import RESERVED_USERNAMES
 
 __all__ = [
     "FollowResult", "RESERVED_USERNAMES", "Relationship", "authenticate",
-    "authorize_follow_request", "block_account", "blocked_account_ids", "blocked_either_way",
+    "authorize_follow_request", "block_account", "blocked_account_ids", "blocked_either_way", "hidden_account_ids_query",
     "find_account", "find_account_by_acct", "find_local_accounts_by_usernames", "find_user",
     "find_user_by_login", "find_user_for_account", "follow_account", "get_account",
     "get_accounts", "get_relationships", "hash_password", "is_following", "list_accounts",

@@ -36,3 +36,13 @@ async def muted_account_ids(session: AsyncSession, account_id: int) -> set[int]:
 
 async def is_following(session: AsyncSession, follower_id: int, target_id: int) -> bool:
     return bool(await session.scalar(select(exists().where(pair_of(Follow, follower_id, target_id)))))
+
+
+def hidden_account_ids_query(account_id: int):  # type: ignore[no-untyped-def]
+    """Accounts whose posts this one does not see: blocked either way, or muted (unexpired).
+    One statement, for the timelines to filter by."""
+    return union(
+        select(Block.target_account_id).where(Block.account_id == account_id),
+        select(Block.account_id).where(Block.target_account_id == account_id),
+        select(Mute.target_account_id).where(Mute.account_id == account_id, active_mute()),
+    )

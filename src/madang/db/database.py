@@ -12,24 +12,19 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import AsyncAdaptedQueuePool
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
+
+from madang.db.inline import InlineSession
 
 AFTER_COMMIT = "after_commit"
 
 
-def _sqlite_engine(url: str, *, begin: str, pool_size: int) -> AsyncEngine:
-    engine = create_async_engine(
-        url,
-        poolclass=AsyncAdaptedQueuePool,
-        pool_size=pool_size,
-        max_overflow=0,
-        pool_timeout=60,
-    )
-
-    @event.listens_for(engine.sync_engine, "connect")
+def _install_pragmas(sync_engine: Engine, begin: str) -> None:
+    @event.listens_for(sync_engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
         # Let us emit BEGIN ourselves; the driver's implicit BEGIN would be DEFERRED.
         dbapi_connection.isolation_level = None
@@ -43,10 +38,32 @@ def _sqlite_engine(url: str, *, begin: str, pool_size: int) -> AsyncEngine:
         cur.execute("PRAGMA mmap_size = 268435456")
         cur.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(sync_engine, "begin")
     def _begin(conn: Any) -> None:
         conn.exec_driver_sql(begin)
 
+
+def _sqlite_engine(url: str, *, begin: str, pool_size: int) -> AsyncEngine:
+    engine = create_async_engine(
+        url,
+        poolclass=AsyncAdaptedQueuePool,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=60,
+    )
+    _install_pragmas(engine.sync_engine, begin)
+    return engine
+
+
+def _sqlite_inline_engine(url: str, *, pool_size: int) -> Engine:
+    """The synchronous driver for inline reads (see madang.db.inline); the pool is only
+    ever used from the event loop's thread, which need not be the one that made it."""
+    engine = create_engine(
+        make_url(url).set(drivername="sqlite+pysqlite"),
+        poolclass=QueuePool, pool_size=pool_size, max_overflow=0,
+        connect_args={"check_same_thread": False},
+    )
+    _install_pragmas(engine, "BEGIN")
     return engine
 
 
@@ -64,6 +81,8 @@ class Database:
             ensure_sqlite_folder(url)
             self.reader = _sqlite_engine(url, begin="BEGIN", pool_size=pool_size)
             self.writer = _sqlite_engine(url, begin="BEGIN IMMEDIATE", pool_size=1)
+            self._inline = _sqlite_inline_engine(url, pool_size=pool_size)
+            self._inline_sessions = sessionmaker(self._inline, expire_on_commit=False, autoflush=False)
         else:
             self.reader = self.writer = create_async_engine(
                 url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
@@ -71,10 +90,19 @@ class Database:
         self._read_sessions = async_sessionmaker(self.reader, expire_on_commit=False, autoflush=False)
         self._write_sessions = async_sessionmaker(self.writer, expire_on_commit=False, autoflush=False)
 
+    @property
+    def read_sync_engine(self) -> Engine:
+        """The engine read units run on (for statement counting in tests and probes)."""
+        return self._inline if self.is_sqlite else self.reader.sync_engine
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         # Closing (not rolling back) keeps the loaded objects readable after the block;
         # the connection's transaction is rolled back as it returns to the pool.
+        if self.is_sqlite:
+            with self._inline_sessions() as inline:
+                yield InlineSession(inline)  # type: ignore[misc]
+            return
         async with self._read_sessions() as session:
             yield session
 
@@ -94,6 +122,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.reader.dispose()
+        if self.is_sqlite:
+            self._inline.dispose()
         if self.writer is not self.reader:
             await self.writer.dispose()
 

@@ -6,10 +6,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.models import Account, Application, Bookmark, Favourite, Mention, Status, StatusPin, StatusTag, Tag
+
+
+# Built once: a timeline page runs these on every request, and building a statement costs
+# more than running it on SQLite.
+_IDS = bindparam("ids", expanding=True)
+STATUSES = select(Status).where(Status.id.in_(_IDS))
+ACCOUNTS = select(Account).where(Account.id.in_(_IDS))
+MENTIONS = select(Mention.status_id, Mention.account_id).where(Mention.status_id.in_(_IDS)).order_by(Mention.id)
+TAGS = select(StatusTag.status_id, Tag).join(Tag, Tag.id == StatusTag.tag_id).where(StatusTag.status_id.in_(_IDS))
 
 
 @dataclass
@@ -36,11 +45,9 @@ async def load_status_views(
         return []
     by_id = await _with_originals(session, statuses)
     ids = list(by_id)
-    mention_rows = list(await session.execute(
-        select(Mention.status_id, Mention.account_id).where(Mention.status_id.in_(ids)).order_by(Mention.id)
-    ))
+    mention_rows = list(await session.execute(MENTIONS, {"ids": ids}))
     account_ids = {s.account_id for s in by_id.values()} | {r[1] for r in mention_rows}
-    accounts = {a.id: a for a in await session.scalars(select(Account).where(Account.id.in_(account_ids)))}
+    accounts = {a.id: a for a in await session.scalars(ACCOUNTS, {"ids": list(account_ids)})}
     mentions: dict[int, list[Account]] = defaultdict(list)
     for status_id, account_id in mention_rows:
         if account_id in accounts:
@@ -72,35 +79,53 @@ async def _with_originals(session: AsyncSession, statuses: Sequence[Status]) -> 
     by_id: dict[int, Status] = {s.id: s for s in statuses}
     missing = {s.reblog_of_id for s in statuses if s.reblog_of_id and s.reblog_of_id not in by_id}
     if missing:
-        for original in await session.scalars(select(Status).where(Status.id.in_(missing))):
+        for original in await session.scalars(STATUSES, {"ids": list(missing)}):
             by_id[original.id] = original
     return by_id
 
 
 async def _tags(session: AsyncSession, ids: list[int]) -> dict[int, list[Tag]]:
     tags: dict[int, list[Tag]] = defaultdict(list)
-    for status_id, tag in await session.execute(
-        select(StatusTag.status_id, Tag).join(Tag, Tag.id == StatusTag.tag_id).where(StatusTag.status_id.in_(ids))
-    ):
+    for status_id, tag in await session.execute(TAGS, {"ids": ids}):
         tags[status_id].append(tag)
     return tags
 
 
+# Applications never change once registered: remember their rows instead of asking every
+# timeline page for them again (bounded; a process sees few distinct apps).
+_APP_CACHE: dict[int, Application] = {}
+_APP_CACHE_MAX = 10_000
+
+
 async def _applications(session: AsyncSession, statuses: Iterable[Status]) -> dict[int, Application]:
     app_ids = {s.application_id for s in statuses if s.application_id}
-    if not app_ids:
-        return {}
-    return {a.id: a for a in await session.scalars(select(Application).where(Application.id.in_(app_ids)))}
+    missing = app_ids - _APP_CACHE.keys()
+    if missing:
+        if len(_APP_CACHE) > _APP_CACHE_MAX:
+            _APP_CACHE.clear()
+        for app in await session.scalars(select(Application).where(Application.id.in_(list(missing)))):
+            _APP_CACHE[app.id] = app
+    return {i: _APP_CACHE[i] for i in app_ids if i in _APP_CACHE}
+
+
+MARKS = {"f": "favourited", "b": "bookmarked", "p": "pinned", "r": "reblogged"}
+
+
+def _marked(code: str, model: type) -> Select:
+    return select(literal(code).label("mark"), model.status_id.label("status_id")).where(
+        model.account_id == bindparam("viewer"), model.status_id.in_(bindparam("ids", expanding=True)))
+
+
+VIEWER_MARKS = union_all(
+    _marked("f", Favourite), _marked("b", Bookmark), _marked("p", StatusPin),
+    select(literal("r").label("mark"), Status.reblog_of_id.label("status_id")).where(
+        Status.account_id == bindparam("viewer"), Status.reblog_of_id.in_(bindparam("ids", expanding=True))),
+)
 
 
 async def _marks(session: AsyncSession, ids: list[int], viewer_id: int) -> dict[str, set[int]]:
-    """Which of ``ids`` the viewer favourited, bookmarked, pinned or boosted."""
-    marks: dict[str, set[int]] = {}
-    for name, model in (("favourited", Favourite), ("bookmarked", Bookmark), ("pinned", StatusPin)):
-        marks[name] = set(await session.scalars(
-            select(model.status_id).where(model.account_id == viewer_id, model.status_id.in_(ids))
-        ))
-    marks["reblogged"] = set(await session.scalars(
-        select(Status.reblog_of_id).where(Status.account_id == viewer_id, Status.reblog_of_id.in_(ids))
-    ))
+    """Which of ``ids`` the viewer favourited, bookmarked, pinned or boosted: one query."""
+    marks: dict[str, set[int]] = {name: set() for name in MARKS.values()}
+    for code, status_id in await session.execute(VIEWER_MARKS, {"viewer": viewer_id, "ids": ids}):
+        marks[MARKS[code]].add(status_id)
     return marks

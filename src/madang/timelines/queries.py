@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from functools import lru_cache
+
+from sqlalchemy import ColumnElement, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from madang.accounts import blocked_account_ids, muted_account_ids
+from madang.accounts import hidden_account_ids_query
 from madang.db.paging import Page, fetch_page
 from madang.models import HomeFeedEntry, Status, StatusTag, Tag
 from madang.statuses.policies import not_blocked, visible_to
@@ -13,19 +15,36 @@ from madang.text import normalize_tag
 
 
 async def _hidden_authors(session: AsyncSession, viewer_id: int) -> set[int]:
-    """Muted (unexpired) and blocked-either-way accounts: a small set per viewer."""
-    return await muted_account_ids(session, viewer_id) | await blocked_account_ids(session, viewer_id)
+    """Muted (unexpired) and blocked-either-way accounts: a small set per viewer, in one query."""
+    return set(await session.scalars(hidden_account_ids_query(viewer_id)))
+
+
+@lru_cache(maxsize=16)
+def _home_statement(with_max: bool, with_since: bool, with_min: bool) -> Select:
+    """The home query for one combination of cursors, built once (the hottest read)."""
+    hidden = bindparam("hidden", expanding=True)
+    feed_id = HomeFeedEntry.status_id
+    stmt = (select(Status).join(HomeFeedEntry, HomeFeedEntry.status_id == Status.id)
+            .where(HomeFeedEntry.account_id == bindparam("viewer"), Status.deleted_at.is_(None),
+                   HomeFeedEntry.author_id.not_in(hidden), Status.account_id.not_in(hidden)))
+    if with_max:
+        stmt = stmt.where(feed_id < bindparam("max_id"))
+    if with_since:
+        stmt = stmt.where(feed_id > bindparam("since_id"))
+    if with_min:
+        return stmt.where(feed_id > bindparam("min_id")).order_by(feed_id.asc()).limit(bindparam("limit"))
+    return stmt.order_by(feed_id.desc()).limit(bindparam("limit"))
 
 
 async def list_home_timeline(session: AsyncSession, *, viewer_id: int, page: Page) -> list[Status]:
     """The viewer's feed, newest first. Muted and blocked accounts are left out whether
     they wrote the post or boosted it; deleted posts never show."""
     hidden = await _hidden_authors(session, viewer_id)
-    stmt = (select(Status).join(HomeFeedEntry, HomeFeedEntry.status_id == Status.id)
-            .where(HomeFeedEntry.account_id == viewer_id, Status.deleted_at.is_(None)))
-    if hidden:
-        stmt = stmt.where(HomeFeedEntry.author_id.not_in(hidden), Status.account_id.not_in(hidden))
-    return await fetch_page(session, stmt, HomeFeedEntry.status_id, page)
+    stmt = _home_statement(page.max_id is not None, page.since_id is not None, page.min_id is not None)
+    params = {"viewer": viewer_id, "hidden": sorted(hidden), "limit": page.limit, "max_id": page.max_id,
+              "since_id": page.since_id, "min_id": page.min_id}
+    rows = list(await session.scalars(stmt, {k: v for k, v in params.items() if v is not None}))
+    return rows[::-1] if page.min_id is not None else rows
 
 
 def _without_replies() -> ColumnElement[bool]:

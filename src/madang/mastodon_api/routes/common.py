@@ -49,7 +49,8 @@ async def render_statuses(session: AsyncSession, request: Request, statuses: Seq
                           viewer_id: int | None, *, with_source: bool = False) -> list[dict[str, Any]]:
     views = await load_status_views(session, statuses, viewer_id)
     url = base_url(request)
-    return [status_json(v, url, with_source=with_source) for v in views]
+    authors: dict[int, dict[str, Any]] = {}
+    return [status_json(v, url, with_source=with_source, accounts_cache=authors) for v in views]
 
 
 async def render_status(session: AsyncSession, request: Request, status: Status, viewer_id: int | None,

@@ -19,16 +19,20 @@ def mention_json(a: Account, base_url: str) -> dict[str, Any]:
     return {"id": str(a.id), "username": a.username, "url": a.url or f"{base_url}/@{a.username}", "acct": a.acct}
 
 
-def status_json(v: StatusView, base_url: str, *, with_source: bool = False) -> dict[str, Any]:
+def status_json(v: StatusView, base_url: str, *, with_source: bool = False,
+                accounts_cache: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """``accounts_cache`` is shared across a page so each author is serialised once."""
     s = v.status
-    accounts_cache: dict[int, dict[str, Any]] = {}
+    if accounts_cache is None:
+        accounts_cache = {}
 
     def acc(a: Account) -> dict[str, Any]:
         if a.id not in accounts_cache:
             accounts_cache[a.id] = account_json(a, base_url)
         return accounts_cache[a.id]
 
-    reblog = status_json(v.reblog, base_url) if v.reblog is not None else None
+    reblog = (status_json(v.reblog, base_url, accounts_cache=accounts_cache)
+              if v.reblog is not None else None)
     data: dict[str, Any] = {
         "id": str(s.id),
         "uri": s.uri,
