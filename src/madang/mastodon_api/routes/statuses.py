@@ -64,6 +64,8 @@ async def create(request: Request) -> Response:
             idempotency_key=request.headers.get("idempotency-key"),
             default_visibility=user.default_visibility if user else "public",
         )
+    # Rendered after the commit, on a reader: the single writer is free again sooner.
+    async with ctx(request).db.read() as session:
         body = await render_status(session, request, status, me.id)
     return JSON(body)
 
@@ -160,6 +162,7 @@ async def _action(request: Request, status_id: str, scope: str, action, *, retur
     async with ctx(request).db.write() as session:
         status = await get_visible_status(session, path_id(status_id), me.id)
         result: Status = await action(session, await get_account(session, me.id), status, params)
+    async with ctx(request).db.read() as session:
         body = await render_status(session, request, result, me.id)
     return JSON(body)
 
