@@ -1,22 +1,24 @@
-"""Reads on SQLite without a thread hop per statement.
+"""SQLite statements without a thread hop each.
 
 aiosqlite runs every statement on a helper thread and SQLAlchemy's adapter awaits it several
-times per statement; for the short indexed reads of a timeline that hand-off costs ten times
-the query (bench/micro_queries.py: ~300 µs against ~30 µs). In WAL mode a reader never waits
-for a writer, so read units run the synchronous driver inline on the event loop instead.
-``InlineSession`` offers the part of AsyncSession's API that read code uses, so domain
-code is the same on both databases; writes keep the async writer connection.
+times per statement; for the short indexed statements of this app that hand-off costs ten times the
+query (bench/micro_queries.py: ~300 µs against ~30 µs). So units of work on SQLite run the
+synchronous driver inline on the event loop (decision 0005). ``InlineSession`` offers the
+part of AsyncSession's API that madang's code uses, so domain code is the same on both
+databases.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 
 class InlineSession:
-    """An AsyncSession look-alike over a synchronous Session (reads only)."""
+    """An AsyncSession look-alike over a synchronous Session."""
 
     def __init__(self, session: Session) -> None:
         self.sync_session = session
@@ -57,6 +59,14 @@ class InlineSession:
 
     def expunge_all(self) -> None:
         self.sync_session.expunge_all()
+
+    @asynccontextmanager
+    async def begin_nested(self) -> AsyncIterator[Any]:
+        with self.sync_session.begin_nested() as savepoint:
+            yield savepoint
+
+    async def commit(self) -> None:
+        self.sync_session.commit()
 
     async def rollback(self) -> None:
         self.sync_session.rollback()

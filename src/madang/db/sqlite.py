@@ -1,0 +1,89 @@
+"""SQLite engines: pragmas, the inline (synchronous) driver, and taking the write lock
+without blocking the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _install_pragmas(sync_engine: Engine, *, begin: str | None, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    @event.listens_for(sync_engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # We emit BEGIN ourselves; the driver's implicit BEGIN would be DEFERRED.
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")  # first, so the rest can wait
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA temp_store = MEMORY")
+        cur.execute("PRAGMA cache_size = -32000")
+        cur.execute("PRAGMA mmap_size = 268435456")
+        cur.close()
+
+    if begin is not None:
+        @event.listens_for(sync_engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql(begin)
+
+
+def async_engine(url: str, *, begin: str, pool_size: int) -> AsyncEngine:
+    """aiosqlite engines: kept for code that wants an AsyncEngine (migration checks)."""
+    engine = create_async_engine(url, poolclass=AsyncAdaptedQueuePool, pool_size=pool_size, max_overflow=0,
+                                 pool_timeout=60)
+    _install_pragmas(engine.sync_engine, begin=begin)
+    return engine
+
+
+def inline_engine(url: str, *, pool_size: int, writer: bool = False) -> Engine:
+    """pysqlite for inline units (see madang.db.inline). The pool is only ever used from
+    the event loop's thread, which need not be the one that made it. The writer does not
+    wait for locks inside SQLite (that would block the loop): see :func:`begin_immediate`."""
+    engine = create_engine(
+        make_url(url).set(drivername="sqlite+pysqlite"),
+        poolclass=QueuePool, pool_size=pool_size, max_overflow=0, pool_timeout=0.001,
+        connect_args={"check_same_thread": False},
+    )
+    if writer:
+        _install_pragmas(engine, begin=None, busy_timeout_ms=0)
+    else:
+        _install_pragmas(engine, begin="BEGIN")
+    return engine
+
+
+async def begin_immediate(session: Session, *, timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
+    """Take SQLite's write lock for this unit of work. Another process may hold it: then
+    wait by sleeping on the event loop, so this process keeps serving reads meanwhile.
+    Once held, the statements of the unit never wait (WAL: one writer at a time)."""
+    connection = session.connection()
+    deadline = time.monotonic() + timeout
+    delay = 0.001
+    while True:
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            busy = isinstance(exc.orig, sqlite3.OperationalError) and "locked" in str(exc.orig)
+            if not busy or time.monotonic() > deadline:
+                raise
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.05)
+
+
+def ensure_sqlite_folder(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
