@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid
+from madang.core.ids import new_id
 from madang.db.database import AFTER_COMMIT, after_commit
 from madang.jobs.registry import DEFAULT_MAX_ATTEMPTS, NAME_LENGTH, find_registration
 from madang.jobs.wakeups import wake_workers
@@ -23,7 +24,8 @@ async def enqueue(
     delay: float = 0.0,
 ) -> Job:
     """Add a job to the caller's transaction: it exists only if that transaction commits,
-    so a job never runs for a change that was rolled back. Flushes, never commits.
+    so a job never runs for a change that was rolled back. It is written with the
+    caller's next flush or commit (jobs of one unit go in one multi-row INSERT).
 
     ``run_at`` (timezone-aware) defaults to now; ``delay`` seconds are added to it. The
     name need not be registered in this process: the worker that runs it must know it.
@@ -38,6 +40,7 @@ async def enqueue(
     when = (run_at or now) + timedelta(seconds=delay)
     registration = find_registration(name)
     job = Job(
+        id=new_id(),
         name=name,
         # A copy, so the caller mutating its dict after enqueue cannot change the job.
         payload=dict(payload or {}),
@@ -48,7 +51,6 @@ async def enqueue(
         created_at=now,
     )
     session.add(job)
-    await session.flush()
     # Only a job that is due now is worth a wake-up; later ones are found by polling.
     if when <= now and wake_workers not in session.info.get(AFTER_COMMIT, ()):
         after_commit(session, wake_workers)
