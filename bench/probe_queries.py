@@ -16,7 +16,6 @@ import asyncio
 import os
 import re
 import statistics
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
