@@ -192,3 +192,34 @@ async def test_unfollow_removes_the_followees_boosts_and_keeps_ones_own(db):
     async with db.write() as s:
         await unfollow_account(s, account=me, target=gone)
     assert await home_ids(db, me) == [my_boost.id]
+
+
+async def test_a_large_following_is_reached_slice_by_slice(db, monkeypatch):
+    """A city account's followers are written a slice at a time; every one of them,
+    boosts included, and a rerun adds nothing."""
+    from madang.timelines import fan_out
+
+    monkeypatch.setattr(fan_out, "CHUNK", 2)
+    async with db.write() as s:
+        city = await make_account(s, username="anyanglove")
+        fans = [await make_account(s, username=f"citizen{n}") for n in range(5)]
+        booster = fans[0]
+        for fan in fans:
+            await follow(s, fan, city)
+        for fan in fans[1:]:
+            await follow(s, fan, booster)
+        outsider = await make_account(s, username="outsider")
+        await follow(s, outsider, booster)
+    async with db.write() as s:
+        post = await make_status(s, city, "이영표 선수가 오늘 안양시청에 와요 #anyang")
+    await run_jobs(db)
+    for fan in fans:
+        assert post.id in await home_ids(db, fan)
+    async with db.write() as s:
+        boost = await reblog_status(s, site=SITE, account=booster, status=post)
+    await run_jobs(db)
+    # Followers of the booster who already have the post are not shown it twice.
+    assert await home_ids(db, outsider) == [boost.id]
+    size = await feed_size(db)
+    await rerun_done_jobs(db)
+    assert await feed_size(db) == size

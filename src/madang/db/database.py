@@ -33,7 +33,8 @@ class Database:
             # AsyncEngines for code that needs one (schema checks); units use the inline ones.
             self.reader = async_engine(url, begin="BEGIN", pool_size=2)
             self.writer = async_engine(url, begin="BEGIN IMMEDIATE", pool_size=1)
-            self._inline_reader = inline_engine(url, pool_size=pool_size)
+            # Inline read units do not interleave, so a few connections are plenty.
+            self._inline_reader = inline_engine(url, pool_size=min(pool_size, 4))
             self._inline_writer = inline_engine(url, pool_size=1, writer=True)
             self._inline_reads = sessionmaker(self._inline_reader, expire_on_commit=False, autoflush=False)
             self._inline_writes = sessionmaker(self._inline_writer, expire_on_commit=False, autoflush=False)

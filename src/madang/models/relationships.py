@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from madang.models.base import Base, SnowflakePK
@@ -18,7 +18,11 @@ class _Pair(SnowflakePK):
 
 class Follow(_Pair, Base):
     __tablename__ = "follows"
-    __table_args__ = (UniqueConstraint("account_id", "target_account_id"),)
+    __table_args__ = (
+        UniqueConstraint("account_id", "target_account_id"),
+        # Fan-out walks an account's followers in id order, a slice at a time.
+        Index("ix_follows_target_account_id_id", "target_account_id", "id"),
+    )
 
     show_reblogs: Mapped[bool] = mapped_column(Boolean, default=True)
     notify: Mapped[bool] = mapped_column(Boolean, default=False)

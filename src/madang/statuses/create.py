@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid
 from madang.core.ids import new_id
 from madang.jobs import enqueue
-from madang.models import Account, IdempotencyKey, Mention, Status, StatusEdit, StatusTag
+from madang.models import Account, Follow, IdempotencyKey, Mention, Status, StatusEdit, StatusTag
 from madang.models.statuses import VISIBILITIES
 from madang.models.timelines import HomeFeedEntry
 from madang.statuses.composing import Composed, check_language, compose
@@ -82,9 +82,16 @@ async def create_status(
         session.add(IdempotencyKey(account_id=author.id, key=idempotency_key[:200], status_id=status.id,
                                    created_at=status.created_at))
     await enqueue(session, "timelines.fan_out", {"status_id": status.id})
-    await enqueue(session, "notifications.status_posted", {"status_id": status.id})
+    if composed.mentioned or await _has_bell_subscribers(session, author.id):
+        await enqueue(session, "notifications.status_posted", {"status_id": status.id})
     await session.flush()
     return status
+
+
+async def _has_bell_subscribers(session: AsyncSession, author_id: int) -> bool:
+    """Most posts mention nobody and ring no bells: then there is no notification job."""
+    return bool(await session.scalar(select(exists().where(
+        Follow.target_account_id == author_id, Follow.notify.is_(True)))))
 
 
 async def _parent(session: AsyncSession, in_reply_to_id: int | None, author_id: int) -> Status | None:

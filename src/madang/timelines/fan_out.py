@@ -8,6 +8,8 @@ check stays as a guard against a block racing the job.
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import ColumnElement, Select, and_, exists, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -69,6 +71,27 @@ def _follower_recipients(status: Status) -> Select:
     return select(follower, literal(status.id), literal(status.account_id)).where(*conditions)
 
 
+# Followers per INSERT … SELECT: a city account's 100,000 followers go in slices, with the
+# event loop free between them (SQLite runs inline, so one huge statement would stall reads).
+CHUNK = 5_000
+
+
+async def _insert_in_slices(session: AsyncSession, query: Select, followee_id: int) -> int:
+    table = HomeFeedEntry.__table__
+    written, last = 0, 0
+    while True:
+        bound = await session.scalar(
+            select(Follow.id).where(Follow.target_account_id == followee_id, Follow.id > last)
+            .order_by(Follow.id).offset(CHUNK - 1).limit(1))
+        sliced = query.where(Follow.id > last) if bound is None else query.where(Follow.id > last, Follow.id <= bound)
+        result = await session.execute(insert_ignore(session, table).from_select(ENTRY_COLUMNS, sliced))
+        written += result.rowcount or 0
+        if bound is None:
+            return written
+        last = bound
+        await asyncio.sleep(0)
+
+
 async def fan_out_status(session: AsyncSession, status_id: int) -> int:
     """Idempotent (ON CONFLICT DO NOTHING), so a retried job adds nothing twice."""
     status = await session.get(Status, status_id)
@@ -78,13 +101,12 @@ async def fan_out_status(session: AsyncSession, status_id: int) -> int:
         original = await session.get(Status, status.reblog_of_id)
         if original is None or original.deleted_at is not None:
             return 0
-        query = _boost_recipients(status, original)
-    elif status.visibility == "direct":
-        query = _direct_recipients(status)
-    else:
-        query = _follower_recipients(status)
-    result = await session.execute(insert_ignore(session, HomeFeedEntry.__table__).from_select(ENTRY_COLUMNS, query))
-    return result.rowcount or 0
+        return await _insert_in_slices(session, _boost_recipients(status, original), status.account_id)
+    if status.visibility == "direct":
+        result = await session.execute(insert_ignore(session, HomeFeedEntry.__table__)
+                                       .from_select(ENTRY_COLUMNS, _direct_recipients(status)))
+        return result.rowcount or 0
+    return await _insert_in_slices(session, _follower_recipients(status), status.account_id)
 
 
 @handler("timelines.fan_out")
