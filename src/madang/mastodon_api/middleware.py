@@ -43,6 +43,15 @@ class RateLimit:
         self.limit = limit
         self.max_keys = max_keys
         self.windows: OrderedDict[str, tuple[int, int]] = OrderedDict()
+        self._limit_header = str(limit).encode()
+        self._reset_cache: tuple[int, bytes] = (-1, b"")
+
+    def _reset_header(self, window_start: int) -> bytes:
+        """Formatted once per window, not once per request."""
+        if self._reset_cache[0] != window_start:
+            text = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(window_start + self.WINDOW))
+            self._reset_cache = (window_start, text.encode())
+        return self._reset_cache[1]
 
     def _key(self, scope: Scope) -> str:
         for name, value in scope.get("headers", []):
@@ -66,11 +75,10 @@ class RateLimit:
         self.windows.move_to_end(key)
         if len(self.windows) > self.max_keys:
             self.windows.popitem(last=False)
-        reset = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(start + self.WINDOW))
         headers = [
-            (b"x-ratelimit-limit", str(self.limit).encode()),
+            (b"x-ratelimit-limit", self._limit_header),
             (b"x-ratelimit-remaining", str(max(self.limit - count, 0)).encode()),
-            (b"x-ratelimit-reset", reset.encode()),
+            (b"x-ratelimit-reset", self._reset_header(start)),
         ]
         if count > self.limit:
             response = error(429, "Too many requests", headers={k.decode(): v.decode() for k, v in headers})
