@@ -22,6 +22,7 @@ from madang.mastodon_api import app as mastodon_api
 from madang.mastodon_api.problems import ApiProblem
 from madang.runtime import AppContext
 from madang.web import oauth as web_oauth
+from madang.web import static_files
 
 # Modules whose import registers job handlers (domain packages register by name).
 JOB_MODULES = ("madang.timelines.fan_out", "madang.notifications.handlers")
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="madang", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     mastodon_api.install(app, rate_limit=settings.rate_limit_per_5min)
     app.include_router(web_oauth.router)
+    app.include_router(static_files.router)
 
     async def on_domain_error(request: Request, exc: DomainError) -> Response:
         if mastodon_api.is_api_path(request.url.path):

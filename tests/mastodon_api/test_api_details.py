@@ -323,3 +323,16 @@ def test_closed_public_timelines_need_a_token(database_url: str) -> None:
             assert answer.status_code == 200 and len(answer.json()) == 1
         access = httpx.get(f"{server}/api/v2/instance").json()["configuration"]["timelines_access"]
         assert access["live_feeds"]["local"] == "authenticated"
+
+
+def test_default_avatar_header_and_thumbnail_urls_load_as_images(server: str) -> None:
+    """The never-null image URLs must also load: apps show them."""
+    app = new_app(server)
+    api, _, _ = register(server, app)
+    me = api.account_verify_credentials()
+    instance = httpx.get(f"{server}/api/v2/instance").json()
+    for url in (me.avatar, me.header, instance["thumbnail"]["url"]):
+        answer = httpx.get(url)
+        assert answer.status_code == 200, url
+        assert answer.headers["content-type"] == "image/png"
+        assert answer.content.startswith(b"\x89PNG\r\n\x1a\n")
