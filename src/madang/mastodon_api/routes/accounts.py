@@ -224,8 +224,6 @@ async def unfollow(request: Request, account_id: str) -> Response:
 @router.post("/api/v1/accounts/{account_id}/block")
 async def block(request: Request, account_id: str) -> Response:
     async def act(session, actor, target, params):  # type: ignore[no-untyped-def]
-        if actor.id == target.id:
-            raise Invalid("You cannot block yourself", field="id")
         await domain.block_account(session, account=actor, target=target)
     return await _act(request, account_id, "write:blocks", act)
 
@@ -240,8 +238,6 @@ async def unblock(request: Request, account_id: str) -> Response:
 @router.post("/api/v1/accounts/{account_id}/mute")
 async def mute(request: Request, account_id: str) -> Response:
     async def act(session, actor, target, params):  # type: ignore[no-untyped-def]
-        if actor.id == target.id:
-            raise Invalid("You cannot mute yourself", field="id")
         await domain.mute_account(session, account=actor, target=target,
                                   notifications=params.bool("notifications", True),
                                   duration=params.int("duration", 0, minimum=0, maximum=MAX_MUTE_SECONDS) or 0)
