@@ -52,9 +52,11 @@ async def register_account(
     bot: bool = False,
     note: str = "",
     confirmed: bool = True,
+    password_hash: str | None = None,
 ) -> tuple[Account, User]:
     """Raises Invalid for bad input and Conflict for a taken username or e-mail, in
-    both cases having written nothing."""
+    both cases having written nothing. ``password_hash``, when given, is a hash already
+    made from ``password`` (loading many accounts that share one, as the demo does)."""
     check_username(username)
     email = normalise_email(email)
     check_password(password)
@@ -90,7 +92,7 @@ async def register_account(
     user = User(
         account_id=account.id,
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         created_at=now,
         confirmed_at=now if confirmed else None,
         locale=locale,

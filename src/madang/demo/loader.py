@@ -39,12 +39,14 @@ async def _write(session: AsyncSession, city: DemoCity, site: Site, today: datet
     try:
         first = today - max(p.ago for p in city.posts) - timedelta(days=30)
         by_name: dict[str, Account] = {}
+        # Fifty citizens share one demo password: hash each distinct password once.
+        hashes = {password: accounts.hash_password(password) for password in {a.password for a in city.accounts}}
         for n, a in enumerate(city.accounts):
             clock_module.set_clock(FrozenClock(first + timedelta(minutes=n)))
             account, _ = await accounts.register_account(
                 session, username=a.username, email=a.email, password=a.password, display_name=a.display_name,
                 note=a.note, base_url=site.base_url, organisation=a.organisation, verified=a.verified,
-                locked=a.locked, bot=a.bot,
+                locked=a.locked, bot=a.bot, password_hash=hashes[a.password],
             )
             by_name[a.username] = account
         for n, f in enumerate(city.follows):
