@@ -28,7 +28,8 @@ def is_api_path(path: str) -> bool:
 
 
 def install(app: FastAPI, *, rate_limit: int) -> None:
-    for module in (instance, apps, oauth, accounts, statuses, timelines, notifications, misc):
+    # Routes are matched in order: the hottest reads (timelines, notifications) go first.
+    for module in (timelines, notifications, statuses, accounts, instance, apps, oauth, misc):
         app.include_router(module.router)
     app.add_middleware(RateLimit, limit=rate_limit)
     app.add_middleware(
