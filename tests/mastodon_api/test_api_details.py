@@ -336,3 +336,24 @@ def test_default_avatar_header_and_thumbnail_urls_load_as_images(server: str) ->
         assert answer.status_code == 200, url
         assert answer.headers["content-type"] == "image/png"
         assert answer.content.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_serialised_statuses_and_accounts_follow_every_change(server: str) -> None:
+    """Statuses and accounts are rendered from per-version caches: an edit, a profile change
+    or a new follower must show at once, never an older rendering."""
+    app = new_app(server)
+    api, _, _ = register(server, app)
+    fan, _, _ = register(server, app)
+    post = api.status_post("첫 글입니다")
+    assert api.status(post.id).account.display_name == ""
+    api.account_update_credentials(display_name="안양 시민")
+    fan.account_follow(api.me().id)
+    seen = fan.status(post.id)
+    assert seen.account.display_name == "안양 시민" and seen.account.followers_count == 1
+    api.status_update(post.id, "고친 글입니다 #안양")
+    seen = fan.status(post.id)
+    assert seen.content == "<p>고친 글입니다 <a href=\"" + f"{server}/tags/%EC%95%88%EC%96%91" + \
+        "\" class=\"mention hashtag\" rel=\"tag\">#<span>안양</span></a></p>"
+    assert [t.name for t in seen.tags] == ["안양"] and seen.edited_at is not None
+    fan.status_favourite(post.id)
+    assert api.status(post.id).favourites_count == 1

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from madang.mastodon_api.serializers.formats import day, ts
+from madang.mastodon_api.serializers.memo import VersionedCache
 from madang.models import Account, User
 
 
@@ -15,7 +16,19 @@ def media_url(base_url: str, path: str | None, fallback: str) -> str:
     return path if path.startswith(("http://", "https://")) else f"{base_url}/media/{path}"
 
 
+# Timelines serialise the same few authors over and over; their JSON only changes with the
+# fields in the key (a profile edit moves updated_at, posts and follows move the counts).
+# Callers must not mutate what they get back.
+_ACCOUNTS: VersionedCache[dict[str, Any]] = VersionedCache(20_000)
+
+
 def account_json(a: Account, base_url: str) -> dict[str, Any]:
+    key = (a.id, a.updated_at, a.followers_count, a.following_count, a.statuses_count, a.last_status_at,
+           a.suspended_at, base_url)
+    return _ACCOUNTS.get_or_make(key, lambda: _account_json(a, base_url))
+
+
+def _account_json(a: Account, base_url: str) -> dict[str, Any]:
     created = a.created_at.astimezone(timezone.utc)
     midnight = datetime(created.year, created.month, created.day, tzinfo=timezone.utc)
     avatar = media_url(base_url, a.avatar_path, "avatars/original/missing.png")
@@ -59,7 +72,7 @@ def account_json(a: Account, base_url: str) -> dict[str, Any]:
 
 
 def credential_account_json(a: Account, user: User | None, base_url: str, follow_requests_count: int = 0) -> dict[str, Any]:
-    data = account_json(a, base_url)
+    data = dict(account_json(a, base_url))
     data["source"] = {
         "privacy": user.default_visibility if user else "public",
         "sensitive": user.default_sensitive if user else False,

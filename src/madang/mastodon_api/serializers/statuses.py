@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from madang.mastodon_api.serializers.accounts import account_json
 from madang.mastodon_api.serializers.formats import sid, ts
+from madang.mastodon_api.serializers.memo import VersionedCache
 from madang.models import Account, StatusEdit, Tag
 from madang.statuses.views import StatusView
 
@@ -19,26 +20,17 @@ def mention_json(a: Account, base_url: str) -> dict[str, Any]:
     return {"id": str(a.id), "username": a.username, "url": a.url or f"{base_url}/@{a.username}", "acct": a.acct}
 
 
-def status_json(v: StatusView, base_url: str, *, with_source: bool = False,
-                accounts_cache: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """``accounts_cache`` is shared across a page so each author is serialised once."""
+# What does not change unless the post is edited: rendered once per version of the post.
+_STATIC: VersionedCache[dict[str, Any]] = VersionedCache(50_000)
+
+
+def _static_json(v: StatusView, base_url: str) -> dict[str, Any]:
     s = v.status
-    if accounts_cache is None:
-        accounts_cache = {}
-
-    def acc(a: Account) -> dict[str, Any]:
-        if a.id not in accounts_cache:
-            accounts_cache[a.id] = account_json(a, base_url)
-        return accounts_cache[a.id]
-
-    reblog = (status_json(v.reblog, base_url, accounts_cache=accounts_cache)
-              if v.reblog is not None else None)
-    data: dict[str, Any] = {
+    return {
         "id": str(s.id),
         "uri": s.uri,
         "url": s.url,
         "created_at": ts(s.created_at),
-        "account": acc(v.account),
         "content": s.content,
         "visibility": s.visibility,
         "sensitive": s.sensitive,
@@ -49,21 +41,37 @@ def status_json(v: StatusView, base_url: str, *, with_source: bool = False,
         "mentions": [mention_json(a, base_url) for a in v.mentions],
         "tags": [tag_json(t, base_url) for t in v.tags],
         "emojis": [],
-        "reblogs_count": s.reblogs_count,
-        "favourites_count": s.favourites_count,
-        "replies_count": s.replies_count,
         "in_reply_to_id": sid(s.in_reply_to_id),
         "in_reply_to_account_id": sid(s.in_reply_to_account_id),
-        "reblog": reblog,
         "poll": None,
         "card": None,
         "language": s.language,
-        "text": s.text if with_source else None,
         "edited_at": ts(s.edited_at),
         "quote": None,
         "filtered": [],
     }
-    if reblog is not None:
+
+
+def status_json(v: StatusView, base_url: str, *, with_source: bool = False,
+                accounts_cache: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """``accounts_cache`` is shared across a page so each author is serialised once."""
+    s = v.status
+    if accounts_cache is None:
+        accounts_cache = {}
+    author = accounts_cache.get(v.account.id)
+    if author is None:
+        author = accounts_cache[v.account.id] = account_json(v.account, base_url)
+    reblog = (status_json(v.reblog, base_url, accounts_cache=accounts_cache)
+              if v.reblog is not None else None)
+    data = dict(_STATIC.get_or_make((s.id, s.edited_at, s.deleted_at, base_url), lambda: _static_json(v, base_url)))
+    data["account"] = author
+    data["reblog"] = reblog
+    data["text"] = s.text if with_source else None
+    if reblog is None:
+        data["reblogs_count"] = s.reblogs_count
+        data["favourites_count"] = s.favourites_count
+        data["replies_count"] = s.replies_count
+    else:
         # A boost carries the original's counts and flags, as Mastodon's wrapper does.
         for key in ("reblogs_count", "favourites_count", "replies_count", "sensitive", "spoiler_text",
                     "language"):
