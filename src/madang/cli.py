@@ -47,12 +47,18 @@ def migrate() -> None:
 @app.command()
 def serve(workers: Annotated[int, typer.Option(help="web processes")] = 1) -> None:
     """Serve the web UI and the APIs (with the job worker inside unless MADANG_EMBEDDED_WORKER=false)."""
-    import uvicorn
+    import os
+    import sys
 
     settings = Settings()
-    console.print(f"마당 is serving on [bold]http://{settings.host}:{settings.port}[/bold]")
-    uvicorn.run("madang.asgi:app", host=settings.host, port=settings.port, workers=workers,
-                log_level="warning", access_log=False, proxy_headers=True)
+    console.print(f"마당 is serving on [bold]http://{settings.host}:{settings.port}[/bold]", highlight=False)
+    sys.stdout.flush()
+    # A fresh process image for uvicorn: the command line's own modules (typer, rich) would
+    # otherwise stay resident in the server for nothing.
+    os.execv(sys.executable, [
+        sys.executable, "-m", "uvicorn", "madang.asgi:app", "--host", settings.host, "--port", str(settings.port),
+        "--workers", str(workers), "--log-level", "warning", "--no-access-log", "--proxy-headers",
+    ])
 
 
 @app.command()
