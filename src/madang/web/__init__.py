@@ -1,1 +1,1 @@
-"""The web surface: server-rendered Korean pages (for now, the OAuth consent page)."""
+"""The web surface: server-rendered Korean pages (so far the OAuth consent page) and static images."""
