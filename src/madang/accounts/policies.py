@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, or_, select, union
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, exists, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.rows import pair_of
@@ -10,9 +12,10 @@ from madang.core.clock import utcnow
 from madang.models import Block, Follow, Mute
 
 
-def active_mute() -> ColumnElement[bool]:
-    """Mutes with a duration stay as rows after they lapse; this filter ignores them."""
-    return or_(Mute.expires_at.is_(None), Mute.expires_at > utcnow())
+def active_mute(now: Any = None) -> ColumnElement[bool]:
+    """Mutes with a duration stay as rows after they lapse; this filter ignores them.
+    ``now`` may be a bind parameter, for statements built once and run many times."""
+    return or_(Mute.expires_at.is_(None), Mute.expires_at > (utcnow() if now is None else now))
 
 
 async def blocked_either_way(session: AsyncSession, a_id: int, b_id: int) -> bool:
@@ -38,11 +41,12 @@ async def is_following(session: AsyncSession, follower_id: int, target_id: int) 
     return bool(await session.scalar(select(exists().where(pair_of(Follow, follower_id, target_id)))))
 
 
-def hidden_account_ids_query(account_id: int):  # type: ignore[no-untyped-def]
+def hidden_account_ids_query(account_id: Any, *, now: Any = None) -> Select:
     """Accounts whose posts this one does not see: blocked either way, or muted (unexpired).
-    One statement, for the timelines to filter by."""
+    One statement; ``account_id`` and ``now`` may be bind parameters, so timelines can use
+    it as a subquery of a statement built once."""
     return union(
         select(Block.target_account_id).where(Block.account_id == account_id),
         select(Block.account_id).where(Block.target_account_id == account_id),
-        select(Mute.target_account_id).where(Mute.account_id == account_id, active_mute()),
+        select(Mute.target_account_id).where(Mute.account_id == account_id, active_mute(now)),
     )

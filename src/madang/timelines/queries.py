@@ -4,38 +4,21 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, bindparam, or_, select, union
+from sqlalchemy import ColumnElement, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts import hidden_account_ids_query
 from madang.db.paging import Page, fetch_page
 from madang.core.clock import utcnow
-from madang.models import Block, HomeFeedEntry, Mute, Status, StatusTag, Tag
+from madang.models import HomeFeedEntry, Status, StatusTag, Tag
 from madang.statuses.policies import not_blocked, visible_to
 from madang.text import normalize_tag
-
-
-async def _hidden_authors(session: AsyncSession, viewer_id: int) -> set[int]:
-    """Muted (unexpired) and blocked-either-way accounts: a small set per viewer, in one query."""
-    return set(await session.scalars(hidden_account_ids_query(viewer_id)))
-
-
-def _hidden_for_viewer() -> Select:
-    """Blocked either way or muted (unexpired), as one subquery of the home statement, so
-    reading a home page is one round trip; ``now`` is bound per call, never frozen in."""
-    viewer = bindparam("viewer")
-    return union(
-        select(Block.target_account_id).where(Block.account_id == viewer),
-        select(Block.account_id).where(Block.target_account_id == viewer),
-        select(Mute.target_account_id).where(
-            Mute.account_id == viewer, or_(Mute.expires_at.is_(None), Mute.expires_at > bindparam("now"))),
-    )
 
 
 @lru_cache(maxsize=16)
 def _home_statement(with_max: bool, with_since: bool, with_min: bool) -> Select:
     """The home query for one combination of cursors, built once (the hottest read)."""
-    hidden = _hidden_for_viewer().scalar_subquery()
+    hidden = hidden_account_ids_query(bindparam("viewer"), now=bindparam("now")).scalar_subquery()
     feed_id = HomeFeedEntry.status_id
     stmt = (select(Status).join(HomeFeedEntry, HomeFeedEntry.status_id == Status.id)
             .where(HomeFeedEntry.account_id == bindparam("viewer"), Status.deleted_at.is_(None),
@@ -74,9 +57,7 @@ async def list_public_timeline(
     if remote:
         stmt = stmt.where(Status.local.is_(False))
     if viewer_id is not None:
-        hidden = await _hidden_authors(session, viewer_id)
-        if hidden:
-            stmt = stmt.where(Status.account_id.not_in(hidden))
+        stmt = stmt.where(Status.account_id.not_in(hidden_account_ids_query(viewer_id).scalar_subquery()))
     return await fetch_page(session, stmt, Status.id, page)
 
 
@@ -105,7 +86,5 @@ async def list_tag_timeline(
     if local:
         stmt = stmt.where(Status.local.is_(True))
     if viewer_id is not None:
-        hidden = await _hidden_authors(session, viewer_id)
-        if hidden:
-            stmt = stmt.where(Status.account_id.not_in(hidden))
+        stmt = stmt.where(Status.account_id.not_in(hidden_account_ids_query(viewer_id).scalar_subquery()))
     return await fetch_page(session, stmt, Status.id, page)
