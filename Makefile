@@ -29,11 +29,16 @@ demo: $(STAMP)
 	$(BIN)/madang demo logins
 	$(BIN)/madang serve
 
-# Debian packages the suite uses: PostgreSQL (its own throwaway server per run).
+# Debian packages the suite uses: PostgreSQL (its own throwaway server per run) and
+# redis-server (streaming across processes).
 system-deps:
-	@if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
-		echo "installing postgresql"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	@missing=""; \
+	if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+		missing="$$missing postgresql"; fi; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 lint: $(TEST_STAMP)
