@@ -1,0 +1,1 @@
+"""Publish/subscribe of live events: in-process, or through Redis across processes."""

@@ -1,0 +1,1 @@
+"""Photos and other media: checking, processing, storing and attaching uploads."""

@@ -1,0 +1,1 @@
+"""Finding statuses, accounts and tags, with Korean text matched as a Korean reader means it."""

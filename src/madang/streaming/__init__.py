@@ -1,0 +1,1 @@
+"""Who receives which live event: the rules behind the streaming API."""
