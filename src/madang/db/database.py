@@ -60,8 +60,11 @@ class Database:
         # Closing (not rolling back) keeps the loaded objects readable after the block;
         # the connection's transaction is rolled back as it returns to the pool.
         if self.is_sqlite:
-            with self._inline_reads() as inline:
-                yield InlineSession(inline)  # type: ignore[misc]
+            unit = InlineSession(factory=self._inline_reads, engine=self._inline_reader)
+            try:
+                yield unit  # type: ignore[misc]
+            finally:
+                unit.close_unit()
             return
         async with self._read_sessions() as session:
             yield session

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
 
+from madang.db.inline import BEGUN
+
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -38,6 +40,8 @@ def _install_pragmas(sync_engine: Engine, *, begin: str | None, busy_timeout_ms:
     if begin is not None:
         @event.listens_for(sync_engine, "begin")
         def _begin(conn: Any) -> None:
+            if conn.connection.info.pop(BEGUN, False):
+                return  # begun on the driver connection already (madang.db.inline)
             conn.exec_driver_sql(begin)
 
 

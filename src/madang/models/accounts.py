@@ -10,7 +10,23 @@ from sqlalchemy.orm import Mapped, mapped_column
 from madang.models.base import Base, SnowflakePK
 
 
-class Account(SnowflakePK, Base):
+class AccountNames:
+    """Names derived from columns; shared by the ORM entity and fast read rows."""
+
+    __slots__ = ()
+    username: str
+    domain: str | None
+
+    @property
+    def is_local(self) -> bool:
+        return self.domain is None
+
+    @property
+    def acct(self) -> str:
+        return self.username if self.domain is None else f"{self.username}@{self.domain}"
+
+
+class Account(AccountNames, SnowflakePK, Base):
     __tablename__ = "accounts"
 
     username: Mapped[str] = mapped_column(String(30))
@@ -38,14 +54,6 @@ class Account(SnowflakePK, Base):
     followers_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     following_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     last_status_at: Mapped[date | None] = mapped_column(Date, default=None)
-
-    @property
-    def is_local(self) -> bool:
-        return self.domain is None
-
-    @property
-    def acct(self) -> str:
-        return self.username if self.domain is None else f"{self.username}@{self.domain}"
 
 
 class User(SnowflakePK, Base):

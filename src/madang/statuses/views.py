@@ -9,16 +9,20 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.db.fast_select import FastSelect
 from madang.models import Account, Application, Bookmark, Favourite, Mention, Status, StatusPin, StatusTag, Tag
+from madang.models.accounts import AccountNames
 
-
-# Built once: a timeline page runs these on every request, and building a statement costs
-# more than running it on SQLite.
+# Built once, and run without the ORM (madang.db.fast_select): a timeline page runs these
+# on every request, and the ORM's work around each costs several times the query.
 _IDS = bindparam("ids", expanding=True)
-STATUSES = select(Status).where(Status.id.in_(_IDS))
-ACCOUNTS = select(Account).where(Account.id.in_(_IDS))
-MENTIONS = select(Mention.status_id, Mention.account_id).where(Mention.status_id.in_(_IDS)).order_by(Mention.id)
-TAGS = select(StatusTag.status_id, Tag).join(Tag, Tag.id == StatusTag.tag_id).where(StatusTag.status_id.in_(_IDS))
+_S, _A, _T = Status.__table__.c, Account.__table__.c, Tag.__table__.c
+STATUSES = FastSelect(select(*_S).where(_S.id.in_(_IDS)), name="StatusRow", lists=["ids"])
+ACCOUNTS = FastSelect(select(*_A).where(_A.id.in_(_IDS)), name="AccountRow", mixin=AccountNames, lists=["ids"])
+MENTIONS = FastSelect(select(Mention.status_id, Mention.account_id).where(Mention.status_id.in_(_IDS))
+                      .order_by(Mention.id), name="MentionRow", lists=["ids"])
+TAGS = FastSelect(select(StatusTag.status_id, _T.id, _T.key, _T.name).join(Tag, Tag.id == StatusTag.tag_id)
+                  .where(StatusTag.status_id.in_(_IDS)), name="TagRow", lists=["ids"])
 
 
 @dataclass
@@ -45,9 +49,9 @@ async def load_status_views(
         return []
     by_id = await _with_originals(session, statuses)
     ids = list(by_id)
-    mention_rows = list(await session.execute(MENTIONS, {"ids": ids}))
+    mention_rows = await MENTIONS.all(session, {"ids": ids})
     account_ids = {s.account_id for s in by_id.values()} | {r[1] for r in mention_rows}
-    accounts = {a.id: a for a in await session.scalars(ACCOUNTS, {"ids": list(account_ids)})}
+    accounts = {a.id: a for a in await ACCOUNTS.all(session, {"ids": list(account_ids)})}
     mentions: dict[int, list[Account]] = defaultdict(list)
     for status_id, account_id in mention_rows:
         if account_id in accounts:
@@ -79,15 +83,15 @@ async def _with_originals(session: AsyncSession, statuses: Sequence[Status]) -> 
     by_id: dict[int, Status] = {s.id: s for s in statuses}
     missing = {s.reblog_of_id for s in statuses if s.reblog_of_id and s.reblog_of_id not in by_id}
     if missing:
-        for original in await session.scalars(STATUSES, {"ids": list(missing)}):
+        for original in await STATUSES.all(session, {"ids": list(missing)}):
             by_id[original.id] = original
     return by_id
 
 
 async def _tags(session: AsyncSession, ids: list[int]) -> dict[int, list[Tag]]:
     tags: dict[int, list[Tag]] = defaultdict(list)
-    for status_id, tag in await session.execute(TAGS, {"ids": ids}):
-        tags[status_id].append(tag)
+    for row in await TAGS.all(session, {"ids": ids}):
+        tags[row.status_id].append(row)
     return tags
 
 
@@ -116,16 +120,16 @@ def _marked(code: str, model: type) -> Select:
         model.account_id == bindparam("viewer"), model.status_id.in_(bindparam("ids", expanding=True)))
 
 
-VIEWER_MARKS = union_all(
+VIEWER_MARKS = FastSelect(union_all(
     _marked("f", Favourite), _marked("b", Bookmark), _marked("p", StatusPin),
     select(literal("r").label("mark"), Status.reblog_of_id.label("status_id")).where(
         Status.account_id == bindparam("viewer"), Status.reblog_of_id.in_(bindparam("ids", expanding=True))),
-)
+), name="MarkRow", lists=["ids"])
 
 
 async def _marks(session: AsyncSession, ids: list[int], viewer_id: int) -> dict[str, set[int]]:
     """Which of ``ids`` the viewer favourited, bookmarked, pinned or boosted: one query."""
     marks: dict[str, set[int]] = {name: set() for name in MARKS.values()}
-    for code, status_id in await session.execute(VIEWER_MARKS, {"viewer": viewer_id, "ids": ids}):
+    for code, status_id in await VIEWER_MARKS.all(session, {"viewer": viewer_id, "ids": ids}):
         marks[MARKS[code]].add(status_id)
     return marks

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts import hidden_account_ids_query
+from madang.db.fast_select import FastSelect
 from madang.db.paging import Page, fetch_page
 from madang.core.clock import utcnow
 from madang.models import HomeFeedEntry, Status, StatusTag, Tag
@@ -16,11 +17,11 @@ from madang.text import normalize_tag
 
 
 @lru_cache(maxsize=16)
-def _home_statement(with_max: bool, with_since: bool, with_min: bool) -> Select:
+def _home_statement(with_max: bool, with_since: bool, with_min: bool) -> FastSelect:
     """The home query for one combination of cursors, built once (the hottest read)."""
     hidden = hidden_account_ids_query(bindparam("viewer"), now=bindparam("now")).scalar_subquery()
     feed_id = HomeFeedEntry.status_id
-    stmt = (select(Status).join(HomeFeedEntry, HomeFeedEntry.status_id == Status.id)
+    stmt = (select(*Status.__table__.c).join(HomeFeedEntry, HomeFeedEntry.status_id == Status.id)
             .where(HomeFeedEntry.account_id == bindparam("viewer"), Status.deleted_at.is_(None),
                    HomeFeedEntry.author_id.not_in(hidden), Status.account_id.not_in(hidden)))
     if with_max:
@@ -28,8 +29,10 @@ def _home_statement(with_max: bool, with_since: bool, with_min: bool) -> Select:
     if with_since:
         stmt = stmt.where(feed_id > bindparam("since_id"))
     if with_min:
-        return stmt.where(feed_id > bindparam("min_id")).order_by(feed_id.asc()).limit(bindparam("limit"))
-    return stmt.order_by(feed_id.desc()).limit(bindparam("limit"))
+        stmt = stmt.where(feed_id > bindparam("min_id")).order_by(feed_id.asc())
+    else:
+        stmt = stmt.order_by(feed_id.desc())
+    return FastSelect(stmt.limit(bindparam("limit")), name="StatusRow")
 
 
 async def list_home_timeline(session: AsyncSession, *, viewer_id: int, page: Page) -> list[Status]:
@@ -38,7 +41,7 @@ async def list_home_timeline(session: AsyncSession, *, viewer_id: int, page: Pag
     stmt = _home_statement(page.max_id is not None, page.since_id is not None, page.min_id is not None)
     params = {"viewer": viewer_id, "now": utcnow(), "limit": page.limit, "max_id": page.max_id,
               "since_id": page.since_id, "min_id": page.min_id}
-    rows = list(await session.scalars(stmt, {k: v for k, v in params.items() if v is not None}))
+    rows = await stmt.all(session, {k: v for k, v in params.items() if v is not None})
     return rows[::-1] if page.min_id is not None else rows
 
 
