@@ -9,7 +9,8 @@ one statement for any length: ``IN (SELECT value FROM json_each(:ids))``. On Pos
 the statement goes through SQLAlchemy Core (asyncpg is already lean).
 
 Rows come back as instances of a small class per statement (a named tuple with optional
-behaviour mixed in), so code written against ORM attributes reads them unchanged.
+behaviour mixed in), so code written against ORM attributes reads them unchanged. On
+SQLite the values are converted when an attribute is read, not when the row is fetched.
 """
 
 from __future__ import annotations
@@ -75,6 +76,22 @@ def row_class(name: str, keys: Sequence[str], mixin: type | None = None) -> type
     return type(name, bases, {"__slots__": ()})
 
 
+def _lazy_row_class(base: type, keys: Sequence[str], processors: Sequence[Callable[[Any], Any] | None]) -> type:
+    """``base`` over raw SQLite values, converting a column when its attribute is read.
+    A page mostly hits the serialisers' caches, which read only a row's version fields,
+    so most stored timestamps are never parsed. Indexing (``row[i]``) gives raw values."""
+    def converted(i: int, proc: Callable[[Any], Any]) -> property:
+        getitem = tuple.__getitem__
+        return property(lambda self: proc(getitem(self, i)))
+
+    # Raw values are all str/int/float/bytes/None: the row itself is hashable.
+    attrs: dict[str, Any] = {"__slots__": (), "RAW_VALUES": True}
+    for i, (key, proc) in enumerate(zip(keys, processors, strict=True)):
+        if proc is not None:
+            attrs[key] = converted(i, proc)
+    return type(base.__name__, (base,), attrs)
+
+
 class FastSelect:
     """One prebuilt SELECT. ``lists`` names its expanding (IN) parameters."""
 
@@ -97,9 +114,8 @@ class FastSelect:
         columns = compiled._result_columns
         self.keys = [c.keyname for c in columns]
         processors = [_sqlite_result_processor(c.type) for c in columns]
-        self._convert: list[tuple[int, Callable[[Any], Any]]] = [
-            (i, p) for i, p in enumerate(processors) if p is not None]
         self.row_type = row_class(name, self.keys, mixin)
+        self.sqlite_row_type = _lazy_row_class(self.row_type, self.keys, processors)
 
     def _sqlite_params(self, params: dict[str, Any]) -> dict[str, Any]:
         out = dict(getattr(self, "_constants", ()))
@@ -113,18 +129,8 @@ class FastSelect:
 
     async def all(self, session: AsyncSession, params: dict[str, Any]) -> list[Any]:
         if isinstance(session, InlineSession):
-            rows = session.driver_connection().execute(self.sqlite_sql, self._sqlite_params(params)).fetchall()
-            make = self.row_type._make
-            if not self._convert:
-                return [make(r) for r in rows]
-            convert = self._convert
-            out = []
-            for r in rows:
-                values = list(r)
-                for i, proc in convert:
-                    values[i] = proc(values[i])
-                out.append(make(values))
-            return out
+            cursor = session.driver_connection().execute(self.sqlite_sql, self._sqlite_params(params))
+            return list(map(self.sqlite_row_type._make, cursor.fetchall()))
         result = await session.execute(self.statement, params)
         make = self.row_type._make
         return [make(r) for r in result]

@@ -12,7 +12,8 @@ class JSON(Response):
     media_type = "application/json; charset=utf-8"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+        # Bytes are JSON encoded already (statuses_json_bytes).
+        return content if isinstance(content, bytes) else orjson.dumps(content)
 
 
 def error(status: int, message: str, description: str | None = None, headers: dict[str, str] | None = None,

@@ -66,8 +66,11 @@ async def load_status_views(
             tags=tags.get(status.id, []), application=apps.get(status.application_id or 0),
         )
         if marks is not None:
-            v.favourited, v.bookmarked, v.pinned, v.reblogged = (
-                status.id in marks[name] for name in ("favourited", "bookmarked", "pinned", "reblogged"))
+            sid = status.id
+            v.favourited = sid in marks["favourited"]
+            v.bookmarked = sid in marks["bookmarked"]
+            v.pinned = sid in marks["pinned"]
+            v.reblogged = sid in marks["reblogged"]
         return v
 
     out = []

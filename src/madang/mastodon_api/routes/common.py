@@ -11,7 +11,7 @@ from starlette.requests import Request
 from madang.db.paging import Page
 from madang.mastodon_api.params import Params, parse_id
 from madang.mastodon_api.problems import ApiProblem, NotFoundProblem
-from madang.mastodon_api.serializers.statuses import status_json
+from madang.mastodon_api.serializers.statuses import status_json, statuses_json_bytes
 from madang.models import Status
 from madang.runtime import AppContext, ctx_of
 from madang.statuses.create import Site
@@ -51,6 +51,13 @@ async def render_statuses(session: AsyncSession, request: Request, statuses: Seq
     url = base_url(request)
     authors: dict[int, dict[str, Any]] = {}
     return [status_json(v, url, with_source=with_source, accounts_cache=authors) for v in views]
+
+
+async def render_statuses_bytes(session: AsyncSession, request: Request, statuses: Sequence[Status],
+                                viewer_id: int | None) -> bytes:
+    """A list of statuses as encoded JSON, for list endpoints (see statuses_json_bytes)."""
+    views = await load_status_views(session, statuses, viewer_id)
+    return statuses_json_bytes(views, base_url(request))
 
 
 async def render_status(session: AsyncSession, request: Request, status: Status, viewer_id: int | None,

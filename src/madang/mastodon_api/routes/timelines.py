@@ -10,7 +10,7 @@ from madang.mastodon_api.auth import optional_caller, require_user
 from madang.mastodon_api.pagination import link_header
 from madang.mastodon_api.params import read_params
 from madang.mastodon_api.responses import JSON
-from madang.mastodon_api.routes.common import base_url, ctx, page_of, render_statuses
+from madang.mastodon_api.routes.common import base_url, ctx, page_of, render_statuses_bytes
 from madang.timelines.queries import list_home_timeline, list_public_timeline, list_tag_timeline
 
 router = APIRouter()
@@ -30,7 +30,7 @@ async def home(request: Request) -> Response:
     page = page_of(params, 20, 40)
     async with ctx(request).db.read() as session:
         rows = await list_home_timeline(session, viewer_id=me.id, page=page)
-        body = await render_statuses(session, request, rows, me.id)
+        body = await render_statuses_bytes(session, request, rows, me.id)
     return JSON(body, headers=link_header(request, base_url(request), [s.id for s in rows], page.limit))
 
 
@@ -44,7 +44,7 @@ async def public(request: Request) -> Response:
         rows = [] if only_media else await list_public_timeline(
             session, viewer_id=viewer, page=page, local=bool(params.bool("local", False)),
             remote=bool(params.bool("remote", False)))
-        body = await render_statuses(session, request, rows, viewer)
+        body = await render_statuses_bytes(session, request, rows, viewer)
     return JSON(body, headers=link_header(request, base_url(request), [s.id for s in rows], page.limit))
 
 
@@ -59,5 +59,5 @@ async def tag(request: Request, hashtag: str) -> Response:
         rows = [] if only_media else await list_tag_timeline(
             session, tag_names=names, viewer_id=viewer, page=page, local=bool(params.bool("local", False)),
             all_names=[str(n) for n in params.list("all")], none_names=[str(n) for n in params.list("none")])
-        body = await render_statuses(session, request, rows, viewer)
+        body = await render_statuses_bytes(session, request, rows, viewer)
     return JSON(body, headers=link_header(request, base_url(request), [s.id for s in rows], page.limit))

@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+import orjson
+
 from madang.mastodon_api.serializers.accounts import account_json
 from madang.mastodon_api.serializers.formats import sid, ts
 from madang.mastodon_api.serializers.memo import VersionedCache
 from madang.models import Account, StatusEdit, Tag
 from madang.statuses.views import StatusView
+
+
+def _b(flag: bool) -> str:
+    return "true" if flag else "false"
 
 
 def tag_json(tag: Tag, base_url: str) -> dict[str, Any]:
@@ -84,6 +90,44 @@ def status_json(v: StatusView, base_url: str, *, with_source: bool = False,
         data["pinned"] = bool(v.pinned)
         data["muted"] = False
     return data
+
+
+# The same page as bytes. A timeline page is 20 statuses with their authors; building and
+# encoding those dicts was a quarter of a request's CPU. Here the unchanging part of each
+# status and each author's JSON are kept encoded, and a page is joined from them.
+_STATIC_BYTES: VersionedCache[bytes] = VersionedCache(50_000)
+_ACCOUNT_BYTES: VersionedCache[bytes] = VersionedCache(20_000)
+_MARKS = {(f, r, b, p): (f',"favourited":{_b(f)},"reblogged":{_b(r)},"bookmarked":{_b(b)},"pinned":{_b(p)},'
+                         f'"muted":false').encode()
+          for f in (False, True) for r in (False, True) for b in (False, True) for p in (False, True)}
+
+
+def _account_bytes(a: Any, base_url: str) -> bytes:
+    # A SQLite fast-read row is a tuple of the stored values: itself a complete version key, and
+    # cheaper than reading (and so parsing) the timestamps that make one.
+    key = ((tuple(a), base_url) if getattr(a, "RAW_VALUES", False) else
+           (a.id, a.updated_at, a.followers_count, a.following_count, a.statuses_count, a.last_status_at,
+            a.suspended_at, base_url))
+    return _ACCOUNT_BYTES.get_or_make(key, lambda: orjson.dumps(account_json(a, base_url)))
+
+
+def _status_bytes(v: StatusView, base_url: str) -> bytes:
+    if v.reblog is not None:
+        return orjson.dumps(status_json(v, base_url))
+    s = v.status
+    head = _STATIC_BYTES.get_or_make((s.id, s.edited_at, s.deleted_at, base_url),
+                                     lambda: orjson.dumps(_static_json(v, base_url))[:-1])
+    counts = b',"reblogs_count":%d,"favourites_count":%d,"replies_count":%d' % (
+        s.reblogs_count, s.favourites_count, s.replies_count)
+    marks = (_MARKS[(bool(v.favourited), bool(v.reblogged), bool(v.bookmarked), bool(v.pinned))]
+             if v.favourited is not None else b"")
+    return b"".join((head, b',"account":', _account_bytes(v.account, base_url), b',"reblog":null,"text":null',
+                     counts, marks, b"}"))
+
+
+def statuses_json_bytes(views: list[StatusView], base_url: str) -> bytes:
+    """``orjson.dumps([status_json(v) for v in views])``, from cached encoded parts."""
+    return b"[" + b",".join([_status_bytes(v, base_url) for v in views]) + b"]"
 
 
 def status_edit_json(edit: StatusEdit, account: Account, base_url: str) -> dict[str, Any]:
