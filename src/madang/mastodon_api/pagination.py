@@ -18,11 +18,10 @@ def link_header(request: Request, base_url: str, ids: Sequence[int], limit: int)
     # Hangul tag paths must go back percent-encoded: headers are Latin-1.
     path = quote(request.url.path, safe="/:@")
 
-    def url(extra: tuple[str, str]) -> str:
-        return f"{base_url}{path}?{urlencode(kept + [extra])}"
-
+    # The other parameters are encoded once for both links (cursors are digits).
+    prefix = f"{base_url}{path}?{urlencode(kept) + '&' if kept else ''}"
     links = []
     if len(ids) >= limit:
-        links.append(f'<{url(("max_id", str(min(ids))))}>; rel="next"')
-    links.append(f'<{url(("min_id", str(max(ids))))}>; rel="prev"')
+        links.append(f'<{prefix}max_id={min(ids)}>; rel="next"')
+    links.append(f'<{prefix}min_id={max(ids)}>; rel="prev"')
     return {"Link": ", ".join(links)}
