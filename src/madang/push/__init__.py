@@ -1,0 +1,1 @@
+"""Web Push: subscriptions, the instance VAPID key, and delivering notifications to phones."""
