@@ -27,7 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.db.inline import InlineSession
 
-_SQLITE = SQLiteDialect_pysqlite(paramstyle="named")
+SQLITE_DIALECT = SQLiteDialect_pysqlite(paramstyle="named")
+_SQLITE = SQLITE_DIALECT
 
 
 _fromisoformat = datetime.fromisoformat
