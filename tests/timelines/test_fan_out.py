@@ -197,9 +197,10 @@ async def test_unfollow_removes_the_followees_boosts_and_keeps_ones_own(db):
 async def test_a_large_following_is_reached_slice_by_slice(db, monkeypatch):
     """A city account's followers are written a slice at a time; every one of them,
     boosts included, and a rerun adds nothing."""
-    from madang.timelines import fan_out
+    from madang.statuses import delivery
 
-    monkeypatch.setattr(fan_out, "CHUNK", 2)
+    monkeypatch.setattr(delivery, "CHUNK", 2)
+    monkeypatch.setattr(delivery, "INLINE_FOLLOWERS", 0)  # through the job, in slices
     async with db.write() as s:
         city = await make_account(s, username="anyanglove")
         fans = [await make_account(s, username=f"citizen{n}") for n in range(5)]

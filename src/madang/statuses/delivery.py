@@ -1,0 +1,103 @@
+"""Who gets a status in their home feed, as set-based ``INSERT … SELECT`` statements.
+
+Used by the fan-out job (``timelines.fan_out``) and, for authors with few followers, by
+``create_status`` itself in the post's own transaction: then a post needs no job, no claim
+and no second transaction, and it is in every follower's feed the moment it commits.
+Mutes are not applied here but when a home timeline is read (``timelines.queries``). Blocks
+end follows, so followers are never blocked; the check stays as a guard against a race.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import ColumnElement, Select, and_, exists, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from madang.db.dialect import insert_ignore
+from madang.models import Block, Follow, HomeFeedEntry, Mention, Status
+
+ENTRY_COLUMNS = ["account_id", "status_id", "author_id"]
+
+# Followers per INSERT … SELECT: a city account's 100,000 followers go in slices, with the
+# event loop free between them (SQLite runs inline, so one huge statement would stall reads).
+CHUNK = 5_000
+
+# Up to this many followers, a post is delivered inside its own transaction (one short
+# statement); above it, by the fan-out job in slices.
+INLINE_FOLLOWERS = 1_000
+
+
+def _not_blocking(account_col, author_id: int) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+    return ~exists().where(
+        or_(and_(Block.account_id == account_col, Block.target_account_id == author_id),
+            and_(Block.account_id == author_id, Block.target_account_id == account_col))
+    )
+
+
+def _already_has(account_col, original_id: int) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+    """The original, or another boost of it, is in the feed: one copy of a post is enough."""
+    boost = aliased(Status)
+    return or_(
+        exists().where(HomeFeedEntry.account_id == account_col, HomeFeedEntry.status_id == original_id),
+        exists().where(HomeFeedEntry.account_id == account_col, HomeFeedEntry.status_id == boost.id,
+                       boost.reblog_of_id == original_id),
+    )
+
+
+def boost_recipients(boost: Status, original: Status) -> Select:
+    follower = Follow.account_id
+    return select(follower, literal(boost.id), literal(original.account_id)).where(
+        Follow.target_account_id == boost.account_id,
+        Follow.show_reblogs.is_(True),
+        follower != original.account_id,
+        _not_blocking(follower, original.account_id),
+        ~_already_has(follower, original.id),
+    )
+
+
+def direct_recipients(status: Status) -> Select:
+    return select(Mention.account_id, literal(status.id), literal(status.account_id)).where(
+        Mention.status_id == status.id, Mention.account_id != status.account_id,
+        _not_blocking(Mention.account_id, status.account_id),
+    )
+
+
+def follower_recipients(status: Status) -> Select:
+    follower = Follow.account_id
+    conditions = [Follow.target_account_id == status.account_id, _not_blocking(follower, status.account_id)]
+    if status.in_reply_to_account_id not in (None, status.account_id):
+        # A reply reaches only those who follow both sides of the conversation (or the
+        # one replied to, if they follow the replier), as on Mastodon.
+        also = aliased(Follow)
+        conditions.append(or_(
+            follower == status.in_reply_to_account_id,
+            exists().where(also.account_id == follower, also.target_account_id == status.in_reply_to_account_id),
+        ))
+    return select(follower, literal(status.id), literal(status.account_id)).where(*conditions)
+
+
+async def insert_in_slices(session: AsyncSession, query: Select, followee_id: int) -> int:
+    table = HomeFeedEntry.__table__
+    written, last = 0, 0
+    while True:
+        bound = await session.scalar(
+            select(Follow.id).where(Follow.target_account_id == followee_id, Follow.id > last)
+            .order_by(Follow.id).offset(CHUNK - 1).limit(1))
+        sliced = query.where(Follow.id > last) if bound is None else query.where(Follow.id > last, Follow.id <= bound)
+        result = await session.execute(insert_ignore(session, table).from_select(ENTRY_COLUMNS, sliced))
+        written += result.rowcount or 0
+        if bound is None:
+            return written
+        last = bound
+        await asyncio.sleep(0)
+
+
+async def deliver_post(session: AsyncSession, status: Status) -> int:
+    """A post (not a boost) into its audience's feeds. Idempotent (ON CONFLICT DO NOTHING)."""
+    if status.visibility == "direct":
+        result = await session.execute(insert_ignore(session, HomeFeedEntry.__table__)
+                                       .from_select(ENTRY_COLUMNS, direct_recipients(status)))
+        return result.rowcount or 0
+    return await insert_in_slices(session, follower_recipients(status), status.account_id)
