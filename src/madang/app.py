@@ -16,6 +16,8 @@ from starlette.responses import PlainTextResponse, Response
 from madang.auth.throttle import LoginThrottle
 from madang.core.errors import DomainError
 from madang.core.settings import Settings
+from madang import events
+from madang import push
 from madang.db import Database
 from madang.jobs import Worker
 from madang.mastodon_api import app as mastodon_api
@@ -25,7 +27,7 @@ from madang.web import oauth as web_oauth
 from madang.web import static_files
 
 # Modules whose import registers job handlers (domain packages register by name).
-JOB_MODULES = ("madang.timelines.fan_out", "madang.notifications.handlers")
+JOB_MODULES = ("madang.timelines.fan_out", "madang.notifications.handlers", "madang.media.cleanup", "madang.push.delivery")
 
 
 def register_jobs() -> None:
@@ -40,8 +42,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.database_url)
+        bus = await events.open_bus(settings.redis_url)
+        events.attach(db, bus)  # use cases publish after commit through their session
+        push.attach(db, settings)  # push jobs read the VAPID subject, base URL and token key from here
         app.state.ctx = AppContext(settings=settings, db=db,
-                                   login_throttle=LoginThrottle(settings.login_attempts_per_5min))
+                                   login_throttle=LoginThrottle(settings.login_attempts_per_5min), events=bus)
         worker_task = None
         if settings.embedded_worker:
             worker = Worker(db, poll_seconds=settings.worker_poll_seconds)
@@ -53,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 worker_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await worker_task
+            await bus.close()
             await db.dispose()
 
     app = FastAPI(title="madang", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)

@@ -51,6 +51,10 @@ def serve(workers: Annotated[int, typer.Option(help="web processes")] = 1) -> No
     import sys
 
     settings = Settings()
+    if workers > 1 and not settings.redis_url:
+        # Live streams only hear events published in their own process without Redis.
+        console.print("[yellow]warning: several web processes without MADANG_REDIS_URL: live streams will "
+                      "miss posts made through the other processes[/yellow]")
     console.print(f"마당 is serving on [bold]http://{settings.host}:{settings.port}[/bold]", highlight=False)
     sys.stdout.flush()
     # A fresh process image for uvicorn: the command line's own modules (typer, rich) would
@@ -58,6 +62,8 @@ def serve(workers: Annotated[int, typer.Option(help="web processes")] = 1) -> No
     os.execv(sys.executable, [
         sys.executable, "-m", "uvicorn", "madang.asgi:app", "--host", settings.host, "--port", str(settings.port),
         "--workers", str(workers), "--log-level", "warning", "--no-access-log", "--proxy-headers",
+        # Open streams never end by themselves: give them 10 s, then close them.
+        "--timeout-graceful-shutdown", "10",
     ])
 
 
@@ -70,7 +76,17 @@ def worker() -> None:
     register_jobs()
 
     async def go(db: Database, settings: Settings) -> None:
-        await Worker(db, poll_seconds=settings.worker_poll_seconds).run_forever()
+        from madang import events, push
+
+        # Jobs create notifications and deliver boosts: their events must reach the streams
+        # of the web processes (through Redis when it is configured).
+        bus = await events.open_bus(settings.redis_url)
+        events.attach(db, bus)
+        push.attach(db, settings)  # push jobs sign and seal with the instance's settings
+        try:
+            await Worker(db, poll_seconds=settings.worker_poll_seconds).run_forever()
+        finally:
+            await bus.close()
 
     _run(go)
 

@@ -11,6 +11,7 @@ from madang.auth.throttle import LoginThrottle
 from madang.auth.token_cache import TokenCache
 from madang.core.settings import Settings
 from madang.db import Database
+from madang.events import EventBus
 
 
 @dataclass
@@ -20,6 +21,8 @@ class AppContext:
     login_throttle: LoginThrottle
     # Token lookups, shared by every request of this process (see auth.token_cache).
     token_cache: TokenCache = field(default_factory=TokenCache)
+    # Live events of this process (in-process, or Redis across processes); see madang.events.
+    events: EventBus = field(default_factory=EventBus)
     extras: dict[str, Any] = field(default_factory=dict)
 
 

@@ -16,6 +16,8 @@ test of the suite.
 
 from __future__ import annotations
 
+import io
+
 import re
 import secrets
 import shutil
@@ -34,6 +36,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from madang.app import create_app
 from madang.core.settings import Settings
 from tests.mastodon_api.clients import OOB, eventually, new_app, register
+from tests.push.receiver import ClientKeys
 from tests.support.server import running_server
 
 # A copy of abraham/mastodon-openapi's dist/schema.json (MIT, see LICENSE beside it), kept in
@@ -120,6 +123,14 @@ def test_the_schema_run_covers_what_madang_serves() -> None:
     assert not any(path.startswith(NOT_FUZZED) for _, path in described)
 
 
+def _tiny_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (30, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
 class World:
     """A small city on one server: the caller, a friend, two pending follow requests, posts and
     notifications, so that ids in paths can name things that exist."""
@@ -134,7 +145,9 @@ class World:
         self.friend_id = self.friend.me().id
         self.friend.account_follow(self.me_id)
         self.me.account_follow(self.friend_id)
-        self.status_id = self.me.status_post("안녕하세요 #마당 첫 글입니다").id
+        photo = self.me.media_post(_tiny_png(), mime_type="image/png", description="마당 사진").id
+        self.status_id = self.me.status_post("안녕하세요 #마당 첫 글입니다", media_ids=[photo]).id
+        self.media_id = self.fresh_media()
         self.friend_status_id = self.friend.status_post(f"@{self.username} 반가워요 #마당").id
         self.me.status_favourite(self.friend_status_id)
         self.me.account_update_credentials(locked=True)
@@ -146,6 +159,21 @@ class World:
         found = eventually(lambda: (lambda n: n if len(n) >= 3 else None)(self.me.notifications()))
         self.notification_ids = [n.id for n in found]
         self.profile_token = self._profile_token(password)
+        self.list_id = self.me.list_create("마당 목록").id
+        self.me.list_accounts_add(self.list_id, [self.friend_id])
+        self.push_keys = ClientKeys()
+        self.subscribe()
+
+    def push_body(self) -> dict[str, Any]:
+        # A documentation address (RFC 5737): nothing is ever sent there from the tests.
+        return {"subscription": {"endpoint": "https://192.0.2.1/push/schema",
+                                 "keys": {"p256dh": self.push_keys.p256dh, "auth": self.push_keys.auth_b64}},
+                "data": {"alerts": {"mention": False}, "policy": "all"}}
+
+    def subscribe(self) -> None:
+        answer = httpx.post(f"{self.base}/api/v1/push/subscription", json=self.push_body(),
+                            headers={"Authorization": f"Bearer {self.token}"})
+        assert answer.status_code == 200, answer.text
 
     def _profile_token(self, password: str) -> str:
         """OpenID's userinfo needs the ``profile`` scope, which Mastodon.py does not ask for."""
@@ -159,6 +187,9 @@ class World:
     def token_for(self, label: str) -> str:
         return self.profile_token if label == "GET /oauth/userinfo" else self.token
 
+    def fresh_media(self) -> str:
+        return self.me.media_post(_tiny_png(), mime_type="image/png").id
+
     def fresh_status(self) -> str:
         return self.me.status_post(f"지울 글 {secrets.token_hex(3)}").id
 
@@ -171,6 +202,17 @@ class World:
             if method == "PUT":
                 fixed["body"] = {"status": "고친 글 #마당", "spoiler_text": "", "sensitive": False, "language": "ko"}
             return fixed
+        if label == "DELETE /api/v1/lists/{id}":
+            return {"path_parameters": {"id": self.me.list_create("지울 목록").id}}
+        if path.startswith("/api/v1/lists/{id}"):
+            fixed = {"path_parameters": {"id": self.list_id}}
+            if label == "PUT /api/v1/lists/{id}":
+                fixed["body"] = {"title": "마당 목록", "replies_policy": "followed", "exclusive": False}
+            elif path.endswith("/accounts") and method != "GET":
+                fixed["body"] = {"account_ids": [self.me_id]}  # on their own list: never unfollowed
+            return fixed
+        if path == "/api/v1/timelines/list/{list_id}":
+            return {"path_parameters": {"list_id": self.list_id}}
         if path.startswith("/api/v1/accounts/{id}"):
             return {"path_parameters": {"id": self.friend_id}}
         if path == "/api/v1/follow_requests/{account_id}/authorize":
@@ -181,6 +223,18 @@ class World:
             return {"path_parameters": {"id": self.notification_ids[0]}}
         if path == "/api/v1/notifications/{id}/dismiss":
             return {"path_parameters": {"id": self.notification_ids[-1]}}
+        if path == "/api/v1/push/subscription" and method in ("GET", "PUT"):
+            self.subscribe()  # DELETE runs before these and removes it
+            if method == "PUT":
+                return {"body": {"data": {"alerts": {"follow": False}, "policy": "followed"}}}
+            return {"query": {}}
+        if label == "POST /api/v1/push/subscription":
+            return {"body": self.push_body()}
+        if path == "/api/v1/media/{id}":
+            fixed = {"path_parameters": {"id": self.media_id}}
+            if method == "PUT":
+                fixed["body"] = {"description": "고친 설명", "focus": "0.1,-0.2"}
+            return fixed
         if path == "/api/v1/tags/{name}":
             return {"path_parameters": {"name": "마당"}}
         if path == "/api/v1/timelines/tag/{hashtag}":
@@ -227,6 +281,8 @@ def _run(operation: Any, world: World, fixed: dict[str, Any], codes: list[int]) 
     def run(case: Any) -> None:
         if label == "DELETE /api/v1/statuses/{id}" and fixed:
             case.path_parameters["id"] = world.fresh_status()
+        if label == "DELETE /api/v1/media/{id}" and fixed:
+            case.path_parameters["id"] = world.fresh_media()
         response = case.call(base_url=world.base, headers={"Authorization": f"Bearer {world.token_for(label)}"},
                              timeout=10)
         codes.append(response.status_code)

@@ -20,7 +20,9 @@ def running_server(database_url: str, **overrides: object) -> Iterator[str]:
     settings = Settings(database_url=database_url, host="127.0.0.1", port=port,
                         rate_limit_per_5min=100_000, worker_poll_seconds=0.2, **overrides)  # type: ignore[arg-type]
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="on", ws="none")
+                            lifespan="on", ws="websockets-sansio",
+                            # Open event streams never end by themselves: stop waiting for them.
+                            timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sqlalchemy import func, select
 
 from madang.accounts import block_account, mute_account, unfollow_account, unmute_account
@@ -17,7 +19,15 @@ async def feed_size(db) -> int:  # type: ignore[no-untyped-def]
         return int(await s.scalar(select(func.count()).select_from(HomeFeedEntry)))
 
 
-async def test_followers_get_posts_and_only_once(db):
+@pytest.mark.parametrize("inline", [True, False], ids=["inline", "by-job"])
+async def test_followers_get_posts_and_only_once(db, monkeypatch, inline):
+    """Few followers: the post is in their feeds when it commits. Many (here: a threshold
+    of -1): the fan-out job delivers it. Either way once, and a rerun adds nothing."""
+    from madang.statuses import delivery
+
+    if not inline:
+        monkeypatch.setattr(delivery, "INLINE_FOLLOWERS", -1)
+        monkeypatch.setattr("madang.statuses.create.INLINE_FOLLOWERS", -1)
     async with db.write() as s:
         city = await make_account(s, username="anyanglove")
         fans = [await make_account(s, username=f"fan{n}") for n in range(3)]
@@ -28,9 +38,9 @@ async def test_followers_get_posts_and_only_once(db):
     async with db.write() as s:
         post = await make_status(s, city, "안양시청 계정을 열었습니다")
         private = await make_status(s, city, "팔로워 여러분께만", visibility="private")
-    # The author sees it at once, before any job runs; followers after fan-out.
+    # The author sees it at once, before any job runs; followers at once or after fan-out.
     assert await home_ids(db, city) == [private.id, post.id]
-    assert await home_ids(db, fans[0]) == []
+    assert await home_ids(db, fans[0]) == ([private.id, post.id] if inline else [])
     await run_jobs(db)
     for fan in fans:
         assert await home_ids(db, fan) == [private.id, post.id]
@@ -200,7 +210,7 @@ async def test_a_large_following_is_reached_slice_by_slice(db, monkeypatch):
     from madang.statuses import delivery
 
     monkeypatch.setattr(delivery, "CHUNK", 2)
-    monkeypatch.setattr(delivery, "INLINE_FOLLOWERS", 0)  # through the job, in slices
+    monkeypatch.setattr("madang.statuses.create.INLINE_FOLLOWERS", -1)  # through the job, in slices
     async with db.write() as s:
         city = await make_account(s, username="anyanglove")
         fans = [await make_account(s, username=f"citizen{n}") for n in range(5)]

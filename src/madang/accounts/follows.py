@@ -15,7 +15,7 @@ from madang.accounts.rows import feed_entries_posted_by, find_pair, insert_pair,
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid
 from madang.jobs import enqueue
-from madang.models import Account, Block, Follow, FollowRequest, HomeFeedEntry
+from madang.models import Account, Block, Follow, FollowRequest, HomeFeedEntry, List, ListAccount
 
 
 @dataclass
@@ -56,6 +56,13 @@ async def remove_follow(session: AsyncSession, *, follower: Account, target: Acc
     result = await session.execute(delete(Follow).where(pair_of(Follow, follower.id, target.id)))
     if result.rowcount:
         await adjust_follow_counts(session, follower=follower, target=target, delta=-1)
+    # Lists hold only followed accounts (as on Mastodon): the target leaves the follower's
+    # lists. Plain SQL here, since madang.lists sits above accounts.
+    await session.execute(
+        delete(ListAccount).where(ListAccount.account_id == target.id,
+                                  ListAccount.list_id.in_(select(List.id).where(List.account_id == follower.id)))
+        .execution_options(synchronize_session=False)
+    )
     return bool(result.rowcount)
 
 

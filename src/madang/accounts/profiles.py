@@ -50,6 +50,7 @@ async def update_profile(
     locked: bool | None = None,
     bot: bool | None = None,
     discoverable: bool | None = None,
+    indexable: bool | None = None,
     fields: Iterable[Mapping[str, Any]] | None = None,
     avatar_path: str | None = None,
     header_path: str | None = None,
@@ -64,7 +65,8 @@ async def update_profile(
         changes["note_html"] = render_note_html(note, base_url=base_url_of(account))
     if fields is not None:
         changes["fields"] = normalise_fields(fields)
-    for name, flag in (("locked", locked), ("bot", bot), ("discoverable", discoverable)):
+    for name, flag in (("locked", locked), ("bot", bot), ("discoverable", discoverable),
+                       ("indexable", indexable)):
         if flag is not None:
             changes[name] = bool(flag)
     if avatar_path is not None:

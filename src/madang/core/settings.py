@@ -32,7 +32,19 @@ class Settings(BaseSettings):
     embedded_worker: bool = True
     worker_poll_seconds: float = 1.0
     media_path: Path = Path("var/media")
+    # An uploaded file's largest size, and its largest pixel count (width x height; a guard
+    # against decompression bombs). 33,177,600 = 7680 x 4320, Mastodon's image_matrix_limit.
+    media_max_bytes: int = Field(16 * 1024 * 1024, ge=1)
+    media_max_pixels: int = Field(33_177_600, ge=1)
     smtp_url: str | None = None
+    # Streaming: seconds between SSE heartbeat comments (proxies drop silent connections).
+    streaming_heartbeat_seconds: float = Field(15.0, gt=0)
+    # Web Push: seconds a push service gets to answer one delivery (it runs inside the
+    # delivery job's unit of work, so keep it short), and whether plain-http and loopback
+    # endpoints are allowed (tests and local development only: it lets users make the
+    # server POST to services on its own host).
+    push_timeout_seconds: float = Field(5.0, gt=0, le=30)
+    push_allow_loopback: bool = False
     rate_limit_per_5min: int = 300
     login_attempts_per_5min: int = 10
     secret_key: str = "change-me-in-production"

@@ -28,6 +28,8 @@ class Database:
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        # What every write unit's session.info starts with (the app's event bus, see events).
+        self.session_info: dict[str, object] = {}
         if self.is_sqlite:
             ensure_sqlite_folder(url)
             # AsyncEngines for code that needs one (schema checks); units use the inline ones.
@@ -77,6 +79,7 @@ class Database:
             async with self._write_lock:
                 with self._inline_writes() as inline:
                     await begin_immediate(inline)
+                    inline.info.update(self.session_info)
                     try:
                         yield InlineSession(inline)  # type: ignore[misc]
                         inline.commit()
@@ -86,6 +89,7 @@ class Database:
                     callbacks = inline.info.pop(AFTER_COMMIT, [])
         else:
             async with self._write_sessions() as session:
+                session.info.update(self.session_info)
                 try:
                     yield session
                     await session.commit()

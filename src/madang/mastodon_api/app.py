@@ -18,7 +18,11 @@ from madang.mastodon_api.errors import (
 )
 from madang.mastodon_api.middleware import RateLimit, StripTrailingSlash
 from madang.mastodon_api.problems import ApiProblem
-from madang.mastodon_api.routes import accounts, apps, instance, misc, notifications, oauth, statuses, timelines
+from madang.mastodon_api.routes import accounts, apps, instance, media, misc, notifications, oauth, statuses, timelines
+from madang.mastodon_api.routes import search as search_routes
+from madang.mastodon_api.routes import streaming
+from madang.mastodon_api.routes import lists as list_routes
+from madang.mastodon_api.routes import push as push_routes
 
 JSON_PREFIXES = ("/api/", "/oauth/token", "/oauth/revoke", "/oauth/userinfo", "/.well-known/", "/nodeinfo/")
 
@@ -29,7 +33,7 @@ def is_api_path(path: str) -> bool:
 
 def install(app: FastAPI, *, rate_limit: int) -> None:
     # Routes are matched in order: the hottest reads (timelines, notifications) go first.
-    for module in (timelines, notifications, statuses, accounts, instance, apps, oauth, misc):
+    for module in (timelines, notifications, statuses, accounts, instance, apps, oauth, search_routes, streaming, media, list_routes, push_routes, misc):
         app.include_router(module.router)
     app.add_middleware(RateLimit, limit=rate_limit)
     app.add_middleware(

@@ -61,7 +61,9 @@ class RateLimit:
         return "ip:" + (client[0] if client else "-")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/api/") or scope["method"] == "OPTIONS":
+        # A stream is one long request, not many: it is not counted against the limit.
+        if (scope["type"] != "http" or not scope["path"].startswith("/api/") or scope["method"] == "OPTIONS"
+                or scope["path"].startswith("/api/v1/streaming")):
             await self.app(scope, receive, send)
             return
         now = int(time.time())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from madang.models.base import Base, SnowflakePK
@@ -43,6 +43,8 @@ class Account(AccountNames, SnowflakePK, Base):
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     bot: Mapped[bool] = mapped_column(Boolean, default=False)
     discoverable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Public posts are found by search unless the author opts out (Mastodon's `indexable`).
+    indexable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     organisation: Mapped[bool] = mapped_column(Boolean, default=False)
     verified_at: Mapped[datetime | None] = mapped_column(default=None)
     uri: Mapped[str | None] = mapped_column(String(500), default=None)

@@ -9,7 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.core.clock import utcnow
 from madang.core.ids import new_id
 from madang.db.dialect import insert_ignore
+from madang.events import notification_event, publish
 from madang.models import Block, Mute, Notification
+from madang.jobs import enqueue
+from madang.models.push import WebPushSubscription
 
 
 async def _silenced(session: AsyncSession, recipient_id: int, sender_id: int) -> bool:
@@ -30,8 +33,19 @@ async def notify(
     """True when a new notification was written."""
     if recipient_id == sender_id or await _silenced(session, recipient_id, sender_id):
         return False
+    notification_id = new_id()
     result = await session.execute(insert_ignore(session, Notification.__table__).values(
-        id=new_id(), account_id=recipient_id, from_account_id=sender_id, type=type, activity_id=activity_id,
+        id=notification_id, account_id=recipient_id, from_account_id=sender_id, type=type, activity_id=activity_id,
         status_id=status_id, created_at=utcnow(),
     ))
+    if result.rowcount:
+        publish(session, notification_event(notification_id, recipient_id))
+    if result.rowcount and await _has_push_subscription(session, recipient_id):
+        # Delivered by madang.push, above this package: named, never imported.
+        await enqueue(session, "push.deliver", {"notification_id": notification_id})
     return bool(result.rowcount)
+
+
+async def _has_push_subscription(session: AsyncSession, account_id: int) -> bool:
+    """One indexed probe, so notifying someone without a phone subscribed stays cheap."""
+    return bool(await session.scalar(select(exists().where(WebPushSubscription.account_id == account_id))))

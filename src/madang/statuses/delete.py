@@ -7,9 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, NotFound
+from madang.events import DELETED, publish, status_event
 from madang.models import Account, Notification, Status, StatusPin
 from madang.models.timelines import HomeFeedEntry
 from madang.statuses.counters import adjust_statuses_count, count_post
+from madang.statuses.search_index import unindex_status
 
 
 async def delete_status(session: AsyncSession, *, actor: Account, status: Status) -> Status:
@@ -20,6 +22,7 @@ async def delete_status(session: AsyncSession, *, actor: Account, status: Status
     if status.reblog_of_id is not None:
         raise NotFound("Record not found")  # boosts are undone with /unreblog, as on Mastodon
     status.deleted_at = utcnow()
+    await unindex_status(session, status)
     await count_post(session, status, delta=-1)
     boost_ids = await _remove_boosts(session, status)
     await session.execute(delete(HomeFeedEntry).where(HomeFeedEntry.status_id.in_([status.id, *boost_ids])))
@@ -27,6 +30,7 @@ async def delete_status(session: AsyncSession, *, actor: Account, status: Status
     # A pin of a deleted post would hold one of the few pin places for ever.
     await session.execute(delete(StatusPin).where(StatusPin.status_id == status.id))
     await session.flush()
+    publish(session, status_event(DELETED, status))
     return status
 
 

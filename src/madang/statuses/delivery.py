@@ -94,10 +94,16 @@ async def insert_in_slices(session: AsyncSession, query: Select, followee_id: in
         await asyncio.sleep(0)
 
 
-async def deliver_post(session: AsyncSession, status: Status) -> int:
-    """A post (not a boost) into its audience's feeds. Idempotent (ON CONFLICT DO NOTHING)."""
+async def deliver_post(session: AsyncSession, status: Status, *, sliced: bool = True) -> int:
+    """A post (not a boost) into its audience's feeds. Idempotent (ON CONFLICT DO NOTHING).
+    ``sliced=False`` for audiences known to be small: one statement, no slice bounds."""
+    table = HomeFeedEntry.__table__
     if status.visibility == "direct":
-        result = await session.execute(insert_ignore(session, HomeFeedEntry.__table__)
+        result = await session.execute(insert_ignore(session, table)
                                        .from_select(ENTRY_COLUMNS, direct_recipients(status)))
+        return result.rowcount or 0
+    if not sliced:
+        result = await session.execute(insert_ignore(session, table)
+                                       .from_select(ENTRY_COLUMNS, follower_recipients(status)))
         return result.rowcount or 0
     return await insert_in_slices(session, follower_recipients(status), status.account_id)

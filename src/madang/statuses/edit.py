@@ -8,10 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid, NotFound
 from madang.core.ids import new_id
+from madang.events import EDITED, publish, status_event
 from madang.jobs import enqueue
+from madang.media import attach_media, check_media_ids, count_attached_media
 from madang.models import Account, Mention, Status, StatusEdit, StatusTag
 from madang.statuses.composing import Composed, check_language, compose
 from madang.statuses.create import Site
+from madang.statuses.search_index import reindex_status, status_terms
 
 
 async def edit_status(
@@ -24,14 +27,20 @@ async def edit_status(
     spoiler_text: str | None = None,
     sensitive: bool | None = None,
     language: str | None = None,
+    media_ids: list[int] | None = None,
 ) -> Status:
+    """``media_ids`` None leaves the attachments as they are; a list (even empty) replaces them."""
     if status.deleted_at is not None:
         raise NotFound("Record not found")
     if status.account_id != editor.id:
         raise Forbidden("This action is not allowed")
     if status.reblog_of_id is not None:
         raise Invalid("A reblog cannot be edited", field="status")
-    if not (text or "").strip():
+    if media_ids is not None:
+        media_ids = check_media_ids(media_ids)
+    if not (text or "").strip() and not (
+        media_ids if media_ids is not None else await count_attached_media(session, status.id)
+    ):
         raise Invalid("Text can't be blank", field="status")
     # Every check runs before the status is touched: bad input changes nothing.
     language = check_language(language, status.language or site.default_language)
@@ -39,15 +48,21 @@ async def edit_status(
         session, text=text, spoiler_text=status.spoiler_text if spoiler_text is None else spoiler_text,
         max_characters=site.max_characters, base_url=site.base_url, local_domain=site.domain,
     )
+    indexed = status_terms(status)  # before the text changes
     revision = _apply(status, composed, sensitive=sensitive, language=language)
     session.add(revision)
     added = await _sync_mentions_and_tags(session, status, composed)
+    if media_ids is not None:
+        # Refused ids (someone else's, a fifth) raise here and the unit rolls back whole.
+        await attach_media(session, status=status, account_id=editor.id, media_ids=media_ids)
+    await reindex_status(session, status, indexed)
     await session.flush()
     # The revision's id names this edit, so each edit notifies once however often the job runs.
     await enqueue(session, "notifications.status_edited",
                   {"status_id": status.id, "edit_id": revision.id, "edited_at": revision.created_at.isoformat()})
     if added:
         await enqueue(session, "notifications.status_posted", {"status_id": status.id, "new": False})
+    publish(session, status_event(EDITED, status))
     return status
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid, NotFound
 from madang.core.ids import new_id
+from madang.events import DELETED, publish, status_event
 from madang.jobs import enqueue
 from madang.models import Account, Bookmark, Favourite, Notification, Status, StatusPin
 from madang.models.timelines import HomeFeedEntry
@@ -89,6 +90,8 @@ async def unreblog_status(session: AsyncSession, *, account: Account, status: St
         await session.execute(update(Status).where(Status.id == original.id, Status.reblogs_count > 0)
                               .values(reblogs_count=Status.reblogs_count - 1))
         await adjust_statuses_count(session, account.id, -1)
+        # Streams drop the boost, as they drop a deleted post.
+        publish(session, status_event(DELETED, boost))
         await session.flush()
         await session.refresh(original)
     return original

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import NotFound
 from madang.db.paging import Page, fetch_page
+from madang.media import has_media
 from madang.models import Account, Favourite, Mention, Status, StatusPin, StatusTag, Tag
 from madang.statuses.policies import boosted_visible_to, not_blocked, visible_to
 from madang.statuses.threads import Context, get_context  # noqa: F401 (re-exported for surfaces)
@@ -60,8 +61,7 @@ async def list_account_statuses(
     if filters.exclude_reblogs:
         stmt = stmt.where(Status.reblog_of_id.is_(None))
     if filters.only_media:
-        # Media attachments arrive with the media issue; until then no status has any.
-        stmt = stmt.where(Status.id.is_(None))
+        stmt = stmt.where(has_media(Status.id))
     if filters.tagged:
         stmt = stmt.where(Status.id.in_(
             select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id).where(Tag.key == normalize_tag(filters.tagged))

@@ -10,7 +10,8 @@ from sqlalchemy import Select, bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.db.fast_select import FastSelect
-from madang.models import Account, Application, Bookmark, Favourite, Mention, Status, StatusPin, StatusTag, Tag
+from madang.media import load_media_for_statuses
+from madang.models import Account, Application, MediaAttachment, Bookmark, Favourite, Mention, Status, StatusPin, StatusTag, Tag
 from madang.models.accounts import AccountNames
 
 # Built once, and run without the ORM (madang.db.fast_select): a timeline page runs these
@@ -32,6 +33,7 @@ class StatusView:
     reblog: StatusView | None = None
     mentions: list[Account] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
+    media: list[MediaAttachment] = field(default_factory=list)
     application: Application | None = None
     # Viewer-relative marks; None when nobody is signed in.
     favourited: bool | None = None
@@ -57,13 +59,14 @@ async def load_status_views(
         if account_id in accounts:
             mentions[status_id].append(accounts[account_id])
     tags = await _tags(session, ids)
+    media = await load_media_for_statuses(session, ids)
     apps = await _applications(session, by_id.values())
     marks = await _marks(session, ids, viewer_id) if viewer_id is not None else None
 
     def view(status: Status) -> StatusView:
         v = StatusView(
             status=status, account=accounts[status.account_id], mentions=mentions.get(status.id, []),
-            tags=tags.get(status.id, []), application=apps.get(status.application_id or 0),
+            tags=tags.get(status.id, []), media=media.get(status.id, []), application=apps.get(status.application_id or 0),
         )
         if marks is not None:
             sid = status.id

@@ -7,6 +7,7 @@ from sqlalchemy import exists, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.db.dialect import insert_ignore
+from madang.events import CREATED, publish, status_event
 from madang.jobs import handler
 from madang.models import Follow, HomeFeedEntry, Status
 from madang.statuses.delivery import ENTRY_COLUMNS, boost_recipients, deliver_post, insert_in_slices
@@ -22,6 +23,9 @@ async def fan_out_status(session: AsyncSession, status_id: int) -> int:
         original = await session.get(Status, status.reblog_of_id)
         if original is None or original.deleted_at is not None:
             return 0
+        # Boosts reach live home streams from here (the job starts at once after the
+        # boost commits); posts are published by create_status itself.
+        publish(session, status_event(CREATED, status))
         return await insert_in_slices(session, boost_recipients(status, original), status.account_id)
     return await deliver_post(session, status)
 

@@ -11,6 +11,8 @@ from madang.accounts import hidden_account_ids_query
 from madang.db.fast_select import FastSelect
 from madang.db.paging import Page, fetch_page
 from madang.core.clock import utcnow
+from madang.lists import exclusive_member_ids_query
+from madang.media import has_media
 from madang.models import HomeFeedEntry, Status, StatusTag, Tag
 from madang.statuses.policies import not_blocked, visible_to
 from madang.text import normalize_tag
@@ -20,10 +22,14 @@ from madang.text import normalize_tag
 def _home_statement(with_max: bool, with_since: bool, with_min: bool) -> FastSelect:
     """The home query for one combination of cursors, built once (the hottest read)."""
     hidden = hidden_account_ids_query(bindparam("viewer"), now=bindparam("now")).scalar_subquery()
+    # Members of the viewer's exclusive lists are read on those lists, not at home (their
+    # boosts too: Status.account_id is the booster on a boost row).
+    exclusive = exclusive_member_ids_query(bindparam("viewer")).scalar_subquery()
     feed_id = HomeFeedEntry.status_id
     stmt = (select(*Status.__table__.c).join(HomeFeedEntry, HomeFeedEntry.status_id == Status.id)
             .where(HomeFeedEntry.account_id == bindparam("viewer"), Status.deleted_at.is_(None),
-                   HomeFeedEntry.author_id.not_in(hidden), Status.account_id.not_in(hidden)))
+                   HomeFeedEntry.author_id.not_in(hidden), Status.account_id.not_in(hidden),
+                   Status.account_id.not_in(exclusive)))
     if with_max:
         stmt = stmt.where(feed_id < bindparam("max_id"))
     if with_since:
@@ -51,7 +57,8 @@ def _without_replies() -> ColumnElement[bool]:
 
 
 async def list_public_timeline(
-    session: AsyncSession, *, viewer_id: int | None, page: Page, local: bool = False, remote: bool = False
+    session: AsyncSession, *, viewer_id: int | None, page: Page, local: bool = False, remote: bool = False,
+    only_media: bool = False,
 ) -> list[Status]:
     stmt = select(Status).where(Status.visibility == "public", Status.deleted_at.is_(None),
                                 Status.reblog_of_id.is_(None), _without_replies(), not_blocked(viewer_id))
@@ -59,6 +66,8 @@ async def list_public_timeline(
         stmt = stmt.where(Status.local.is_(True))
     if remote:
         stmt = stmt.where(Status.local.is_(False))
+    if only_media:
+        stmt = stmt.where(has_media(Status.id))
     if viewer_id is not None:
         stmt = stmt.where(Status.account_id.not_in(hidden_account_ids_query(viewer_id).scalar_subquery()))
     return await fetch_page(session, stmt, Status.id, page)
@@ -76,7 +85,7 @@ def _tagged(names: list[str]) -> Select:
 
 async def list_tag_timeline(
     session: AsyncSession, *, tag_names: list[str], viewer_id: int | None, page: Page, local: bool = False,
-    all_names: list[str] | None = None, none_names: list[str] | None = None,
+    all_names: list[str] | None = None, none_names: list[str] | None = None, only_media: bool = False,
 ) -> list[Status]:
     """Public posts with any of ``tag_names``, each of ``all_names`` and none of ``none_names``."""
     stmt = select(Status).where(Status.id.in_(_tagged(tag_names)), Status.visibility == "public",
@@ -88,6 +97,8 @@ async def list_tag_timeline(
         stmt = stmt.where(Status.id.not_in(_tagged(none_names)))
     if local:
         stmt = stmt.where(Status.local.is_(True))
+    if only_media:
+        stmt = stmt.where(has_media(Status.id))
     if viewer_id is not None:
         stmt = stmt.where(Status.account_id.not_in(hidden_account_ids_query(viewer_id).scalar_subquery()))
     return await fetch_page(session, stmt, Status.id, page)

@@ -16,6 +16,7 @@ from madang.mastodon_api.responses import JSON, error
 from madang.mastodon_api.routes.common import base_url, ctx, page_of, path_id, render_statuses
 from madang.mastodon_api.serializers.accounts import account_json, credential_account_json, relationship_json
 from madang.models import Application, FollowRequest, User
+from madang.search import search_accounts
 from madang.statuses.queries import AccountStatusFilter, list_account_statuses
 
 router = APIRouter()
@@ -76,7 +77,7 @@ async def update_credentials(request: Request) -> Response:
         await domain.update_profile(
             session, account, display_name=params.str("display_name"), note=params.str("note"),
             locked=params.bool("locked"), bot=params.bool("bot"), discoverable=params.bool("discoverable"),
-            fields=fields,
+            indexable=params.bool("indexable"), fields=fields,
         )
         user = await session.scalar(select(User).where(User.account_id == me.id))
         if user is not None:
@@ -123,9 +124,11 @@ async def search(request: Request) -> Response:
     params = await read_params(request)
     q = (params.str("q") or "").strip().lstrip("@")
     limit = params.limit(40, 80)
+    offset = params.int("offset", 0, minimum=0) or 0
     async with ctx(request).db.read() as session:
-        found = await domain.search_accounts(session, query=q, limit=limit,
-                                             following_of=caller[1].id if params.bool("following", False) else None)
+        # madang.search's: case-insensitive on both databases, blocks left out, offset honoured.
+        found = await search_accounts(session, query=q, viewer_id=caller[1].id, limit=limit, offset=offset,
+                                      following=bool(params.bool("following", False)))
     return JSON([account_json(a, base_url(request)) for a in found])
 
 

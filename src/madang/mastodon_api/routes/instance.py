@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from madang import __version__
 from madang.accounts import find_account_by_acct
+from madang import push
 from madang.mastodon_api.responses import JSON, error
 from madang.mastodon_api.routes.common import base_url, ctx
 from madang.mastodon_api.serializers.accounts import account_json
@@ -28,7 +29,7 @@ def _configuration(request: Request) -> dict[str, Any]:
                      "characters_reserved_per_url": 23},
         "media_attachments": {
             "supported_mime_types": ["image/jpeg", "image/png", "image/gif", "image/webp"],
-            "description_limit": 1500, "image_size_limit": 16 * 1024 * 1024, "image_matrix_limit": 33_177_600,
+            "description_limit": 1500, "image_size_limit": s.media_max_bytes, "image_matrix_limit": s.media_max_pixels,
             "video_size_limit": 0, "video_frame_rate_limit": 0, "video_matrix_limit": 0,
         },
         "polls": {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300,
@@ -50,6 +51,20 @@ async def _contact_account(request: Request) -> dict[str, Any] | None:
             select(Account).join(User, User.account_id == Account.id).where(User.admin.is_(True)).order_by(Account.id)
         )
     return account_json(admin, base_url(request)) if admin else None
+
+
+async def _vapid_public_key(request: Request) -> str:
+    """The instance's VAPID public key (made on first need); it never changes once made,
+    so each process reads it once."""
+    extras = ctx(request).extras
+    if "push.public_key" not in extras:
+        async with ctx(request).db.read() as session:
+            key = await push.find_server_key(session)
+        if key is None:
+            async with ctx(request).db.write() as session:
+                key = await push.ensure_server_key(session)
+        extras["push.public_key"] = key.public_key
+    return extras["push.public_key"]
 
 
 def _streaming(request: Request) -> str:
@@ -79,7 +94,7 @@ async def instance_v2(request: Request) -> Response:
     s = ctx(request).settings
     config = _configuration(request)
     config["urls"] = {"streaming": _streaming(request), "status": None, "about": f"{s.base_url}/about"}
-    config["vapid"] = {"public_key": ""}
+    config["vapid"] = {"public_key": await _vapid_public_key(request)}
     config["translation"] = {"enabled": False}
     config["timelines_access"] = {
         "live_feeds": {"local": "public" if s.public_timelines_open else "authenticated",

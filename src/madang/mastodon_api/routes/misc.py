@@ -96,7 +96,7 @@ async def tag(request: Request, name: str) -> Response:
 
 # Valid empty answers: these resources arrive with later issues ([api], [office]).
 EMPTY_LISTS = (
-    "/api/v1/lists", "/api/v1/filters", "/api/v2/filters", "/api/v1/custom_emojis", "/api/v1/announcements",
+    "/api/v1/filters", "/api/v2/filters", "/api/v1/custom_emojis", "/api/v1/announcements",
     "/api/v1/trends", "/api/v1/trends/tags", "/api/v1/trends/statuses", "/api/v1/trends/links",
     "/api/v2/suggestions", "/api/v1/suggestions", "/api/v1/followed_tags", "/api/v1/featured_tags",
     "/api/v1/endorsements", "/api/v1/conversations", "/api/v1/domain_blocks", "/api/v1/scheduled_statuses",
@@ -110,11 +110,6 @@ def _empty_list(request: Request) -> Response:
 
 for _path in EMPTY_LISTS:
     router.add_api_route(_path, _empty_list, methods=["GET"])
-
-
-@router.get("/api/v1/accounts/{account_id}/lists")
-async def account_lists(request: Request, account_id: str) -> Response:
-    return JSON([])
 
 
 @router.get("/api/v1/accounts/{account_id}/featured_tags")

@@ -27,12 +27,18 @@ router = APIRouter()
 
 
 def _refuse_unsupported(params: Params) -> None:
-    """Media and polls are refused, not dropped: a post without the poll its author wrote
-    would be a different post."""
-    if params.list("media_ids"):
-        raise Invalid("Media attachments are not supported yet", field="media_ids")
+    """Polls are refused, not dropped: a post without the poll its author wrote would be a
+    different post."""
     if params.raw("poll") not in (None, "", {}):
         raise Invalid("Polls are not supported yet", field="poll")
+
+
+def _media_ids(params: Params) -> list[int]:
+    """``media_ids[]`` of the upload API; an id that is not a number names no upload (422)."""
+    try:
+        return params.ids("media_ids")
+    except ApiProblem:
+        raise Invalid("media_ids must be numeric ids", field="media_ids") from None
 
 
 def _reply_target(params: Params) -> int | None:
@@ -63,6 +69,7 @@ async def create(request: Request) -> Response:
             in_reply_to_id=_reply_target(params), application_id=caller.application_id,
             idempotency_key=request.headers.get("idempotency-key"),
             default_visibility=user.default_visibility if user else "public",
+            media_ids=_media_ids(params),
         )
     # Rendered after the commit, on a reader: the single writer is free again sooner.
     async with ctx(request).db.read() as session:
@@ -121,7 +128,8 @@ async def update(request: Request, status_id: str) -> Response:
         status = await get_visible_status(session, path_id(status_id), me.id)
         await edit_status(session, site=site(request), editor=await get_account(session, me.id), status=status,
                           text=params.str("status") or "", spoiler_text=params.str("spoiler_text"),
-                          sensitive=params.bool("sensitive"), language=params.str("language"))
+                          sensitive=params.bool("sensitive"), language=params.str("language"),
+                          media_ids=_media_ids(params) if "media_ids" in params else None)
         body = await render_status(session, request, status, me.id)
     return JSON(body)
 

@@ -50,8 +50,8 @@ async def public(request: Request) -> Response:
     page = page_of(params, 20, 40)
     only_media = bool(params.bool("only_media", False))
     async with ctx(request).db.read() as session:
-        rows = [] if only_media else await list_public_timeline(
-            session, viewer_id=viewer, page=page, local=bool(params.bool("local", False)),
+        rows = await list_public_timeline(
+            session, viewer_id=viewer, page=page, local=bool(params.bool("local", False)), only_media=only_media,
             remote=bool(params.bool("remote", False)))
         body = await render_statuses_bytes(session, request, rows, viewer)
     return JSON(body, headers=link_header(request, base_url(request), [s.id for s in rows], page.limit))
@@ -66,8 +66,9 @@ async def tag(request: Request) -> Response:
     names = [hashtag] + [str(n) for n in params.list("any")]
     only_media = bool(params.bool("only_media", False))
     async with ctx(request).db.read() as session:
-        rows = [] if only_media else await list_tag_timeline(
+        rows = await list_tag_timeline(
             session, tag_names=names, viewer_id=viewer, page=page, local=bool(params.bool("local", False)),
+            only_media=only_media,
             all_names=[str(n) for n in params.list("all")], none_names=[str(n) for n in params.list("none")])
         body = await render_statuses_bytes(session, request, rows, viewer)
     return JSON(body, headers=link_header(request, base_url(request), [s.id for s in rows], page.limit))

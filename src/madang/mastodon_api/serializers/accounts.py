@@ -41,7 +41,7 @@ def _account_json(a: Account, base_url: str) -> dict[str, Any]:
         "locked": a.locked,
         "bot": a.bot,
         "discoverable": a.discoverable,
-        "indexable": a.discoverable,
+        "indexable": a.indexable,
         "group": False,
         "created_at": ts(midnight),
         "note": a.note_html,
@@ -83,7 +83,7 @@ def credential_account_json(a: Account, user: User | None, base_url: str, follow
         "follow_requests_count": follow_requests_count,
         "hide_collections": False,
         "discoverable": a.discoverable,
-        "indexable": a.discoverable,
+        "indexable": a.indexable,
         "attribution_domains": [],
     }
     data["role"] = {

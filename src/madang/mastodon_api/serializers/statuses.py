@@ -9,6 +9,7 @@ import orjson
 
 from madang.mastodon_api.serializers.accounts import account_json
 from madang.mastodon_api.serializers.formats import sid, ts
+from madang.mastodon_api.serializers.media import media_attachment_json
 from madang.mastodon_api.serializers.memo import VersionedCache
 from madang.models import Account, StatusEdit, Tag
 from madang.statuses.views import StatusView
@@ -41,7 +42,7 @@ def _static_json(v: StatusView, base_url: str) -> dict[str, Any]:
         "visibility": s.visibility,
         "sensitive": s.sensitive,
         "spoiler_text": s.spoiler_text,
-        "media_attachments": [],
+        "media_attachments": [media_attachment_json(m, base_url) for m in v.media],
         "application": ({"name": v.application.name, "website": v.application.website}
                         if v.application is not None else None),
         "mentions": [mention_json(a, base_url) for a in v.mentions],

@@ -1,0 +1,90 @@
+"""The event bus across processes: one Redis pub/sub channel every process listens on.
+
+A process's own events come back to it through Redis like everyone else's, so every
+listener sees one order of events. Publishing never waits for Redis: events queue for a
+sender task, so a request's after-commit step stays synchronous and quick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import orjson
+import redis.asyncio as aioredis
+
+from madang.events.bus import Event, EventBus
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "madang:events"
+# A Redis that is down must not grow memory without end: past this, events are dropped
+# (live streams are best effort; timelines read from the database stay complete).
+MAX_PENDING = 10_000
+
+
+class RedisEventBus(EventBus):
+    def __init__(self, url: str, *, channel: str = CHANNEL) -> None:
+        super().__init__()
+        self.url = url
+        self.channel = channel
+        self._redis: aioredis.Redis | None = None
+        self._outbox: asyncio.Queue[bytes] = asyncio.Queue(MAX_PENDING)
+        self._tasks: list[asyncio.Task[None]] = []
+        self._subscribed = asyncio.Event()
+
+    def publish(self, event: Event) -> None:
+        try:
+            self._outbox.put_nowait(orjson.dumps(event))
+        except asyncio.QueueFull:
+            log.warning("redis event bus: %d events pending, dropping one", MAX_PENDING)
+
+    async def start(self) -> None:
+        self._redis = aioredis.from_url(self.url)
+        self._tasks = [asyncio.create_task(self._send_forever()), asyncio.create_task(self._receive_forever())]
+        # Listening before the first request is served: an event published right after
+        # start-up must not be missed by this process's own streams.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._subscribed.wait(), 5)
+
+    async def _send_forever(self) -> None:
+        assert self._redis is not None
+        while True:
+            data = await self._outbox.get()
+            while True:
+                try:
+                    await self._redis.publish(self.channel, data)
+                    break
+                except (aioredis.ConnectionError, aioredis.TimeoutError, OSError):
+                    log.warning("redis event bus: publish failed, retrying")
+                    await asyncio.sleep(0.5)
+
+    async def _receive_forever(self) -> None:
+        assert self._redis is not None
+        while True:
+            try:
+                async with self._redis.pubsub() as pubsub:
+                    await pubsub.subscribe(self.channel)
+                    self._subscribed.set()
+                    async for message in pubsub.listen():
+                        if message.get("type") != "message":
+                            continue
+                        try:
+                            event = orjson.loads(message["data"])
+                        except orjson.JSONDecodeError:
+                            continue
+                        self._deliver(event)
+            except (aioredis.ConnectionError, aioredis.TimeoutError, OSError):
+                log.warning("redis event bus: connection lost, resubscribing")
+                await asyncio.sleep(0.5)
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self._redis is not None:
+            await self._redis.aclose()
+        await super().close()

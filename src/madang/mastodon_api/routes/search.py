@@ -1,0 +1,78 @@
+"""Search v2: accounts, hashtags and (for signed-in callers) statuses, as Mastodon answers."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from madang import search
+from madang.core.errors import Unauthorized
+from madang.mastodon_api.auth import optional_caller
+from madang.mastodon_api.params import TRUE, Params, read_params
+from madang.mastodon_api.problems import BadRequest
+from madang.mastodon_api.responses import JSON
+from madang.mastodon_api.routes.common import base_url, ctx, render_statuses
+from madang.mastodon_api.serializers.accounts import account_json
+from madang.models import Tag
+from madang.text import normalize
+
+router = APIRouter()
+TYPES = ("accounts", "hashtags", "statuses")
+
+
+def tag_json(tag: Tag, url: str) -> dict[str, Any]:
+    # Usage history comes with trends; an empty history is a valid Tag.
+    return {"id": str(tag.id), "name": tag.name, "url": f"{url}/tags/{quote(tag.name)}", "history": [],
+            "following": False}
+
+
+def _wanted(params: Params) -> set[str]:
+    """No type: everything; an unknown type: nothing (Mastodon answers empty lists, not an error)."""
+    kind = params.str("type") or ""
+    if not kind:
+        return set(TYPES)
+    return {kind} & set(TYPES)
+
+
+def _truthy(params: Params, name: str) -> bool:
+    value = params.raw(name)
+    return isinstance(value, str) and value.strip().lower() in TRUE or value is True
+
+
+@router.get("/api/v2/search")
+async def search_v2(request: Request) -> Response:
+    caller = await optional_caller(request, "read:search")
+    me = caller.account if caller else None
+    params = await read_params(request)
+    # NFC, and no NUL (PostgreSQL refuses it in a parameter): the text rules of a post.
+    q = normalize(params.str("q") or "").strip()
+    if not q:
+        raise BadRequest("param is missing or the value is empty: q")
+    limit = params.limit(20, 40)
+    offset = params.int("offset", 0, minimum=0) or 0
+    account_id, min_id, max_id = params.id("account_id"), params.id("min_id"), params.id("max_id")
+    following = bool(params.bool("following", False))
+    if me is None and offset > 0:
+        raise Unauthorized("Search queries pagination is not supported without authentication")
+    if me is None and _truthy(params, "resolve"):
+        raise Unauthorized("Search queries that resolve remote resources are not supported without authentication")
+    wanted = _wanted(params)
+    url = base_url(request)
+    body: dict[str, list[Any]] = {"accounts": [], "statuses": [], "hashtags": []}
+    async with ctx(request).db.read() as session:
+        # Mastodon's rules: `#…` looks for tags, not people; `@` never names a tag.
+        if "accounts" in wanted and not q.startswith(("#", "＃")) and not ("@" in q and " " in q):
+            found = await search.search_accounts(session, query=q, viewer_id=me.id if me else None, limit=limit,
+                                                 offset=offset, following=following and me is not None)
+            body["accounts"] = [account_json(a, url) for a in found]
+        if "hashtags" in wanted and "@" not in q:
+            body["hashtags"] = [tag_json(t, url) for t in await search.search_tags(
+                session, query=q, limit=limit, offset=offset)]
+        if "statuses" in wanted and me is not None:
+            statuses = await search.search_statuses(session, viewer_id=me.id, search=search.StatusSearch(
+                query=q, limit=limit, offset=offset, account_id=account_id, max_id=max_id, min_id=min_id))
+            body["statuses"] = await render_statuses(session, request, statuses, me.id)
+    return JSON(body)
