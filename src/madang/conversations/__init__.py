@@ -1,0 +1,1 @@
+"""Conversations: direct-message threads as each participant sees them."""

@@ -1,0 +1,1 @@
+"""Moderation: reports filed by users, kept for the moderation queue."""

@@ -1,0 +1,1 @@
+"""Scheduled statuses: kept until their time, then published once by a job."""

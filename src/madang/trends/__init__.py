@@ -1,0 +1,1 @@
+"""Trends: tags and statuses rising in the city, computed by a job from recent use."""
