@@ -11,7 +11,6 @@ from typing import Any
 
 from madang.db.database import Database, after_commit
 from madang.events.bus import Event, EventBus
-from madang.events.redis_bus import RedisEventBus
 
 BUS_KEY = "madang.events.bus"
 
@@ -22,7 +21,12 @@ def attach(db: Database, bus: EventBus) -> None:
 
 async def open_bus(redis_url: str | None) -> EventBus:
     """In-process without Redis; across processes through Redis when a URL is set."""
-    bus = RedisEventBus(redis_url) if redis_url else EventBus()
+    if redis_url:
+        from madang.events.redis_bus import RedisEventBus  # redis-py only when it is used
+
+        bus: EventBus = RedisEventBus(redis_url)
+    else:
+        bus = EventBus()
     await bus.start()
     return bus
 

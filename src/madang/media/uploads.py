@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,10 +21,12 @@ from madang.core.clock import utcnow
 from madang.core.errors import Invalid
 from madang.core.ids import new_id
 from madang.jobs import enqueue
-from madang.media.processing import ProcessedImage, process_image
 from madang.media.rules import check_description, parse_focus
 from madang.media.storage import MediaStore
 from madang.models.media import MediaAttachment
+
+if TYPE_CHECKING:
+    from madang.media.processing import ProcessedImage
 
 CLEANUP_JOB = "media.remove_unattached"
 # An upload nobody attached within a day was abandoned (a closed composer, a failed post).
@@ -57,6 +59,9 @@ def check_size(size: int, max_bytes: int) -> None:
 async def store_upload(store: MediaStore, source: bytes | BinaryIO, *, size: int, max_bytes: int,
                        max_pixels: int) -> StoredUpload:
     check_size(size, max_bytes)
+    # Pillow and blurhash load with the first upload, not with every server process.
+    from madang.media.processing import process_image
+
     image = await asyncio.to_thread(process_image, source, max_pixels=max_pixels)
     file_key, small_key = new_keys(image)
     await asyncio.to_thread(store.save, file_key, image.original.data, image.original.content_type)

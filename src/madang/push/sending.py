@@ -20,8 +20,6 @@ from urllib.parse import urlsplit
 import certifi
 import httpx
 import orjson
-from py_vapid import Vapid01, Vapid02
-from pywebpush import WebPusher
 
 from madang.push.keys import ServerKey
 from madang.push.rules import is_loopback_host
@@ -57,6 +55,11 @@ class Target:
 
 def encrypted_request(target: Target, message: bytes, key: ServerKey, subject: str) -> tuple[bytes, dict[str, str]]:
     """The body and headers of one push (the ciphertext differs every call)."""
+    # Imported on first delivery: pywebpush and py_vapid (with requests) cost ~30 MiB of a
+    # server's memory that most processes never use.
+    from py_vapid import Vapid01, Vapid02
+    from pywebpush import WebPusher
+
     pusher = WebPusher({"endpoint": target.endpoint, "keys": {"p256dh": target.p256dh, "auth": target.auth}})
     parts = urlsplit(target.endpoint)
     # Real time, not madang's clock: the push service checks it against its own. Twelve
