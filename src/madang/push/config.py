@@ -11,7 +11,6 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
 
 from madang.core.settings import Settings
 from madang.db import Database
@@ -41,9 +40,11 @@ class PushConfig:
     def subject(self) -> str:
         return f"mailto:{self.contact_email}"
 
-    def _fernet(self) -> Fernet:
+    def _fernet(self) -> Any:
         # A key of its own, derived from the instance secret, so no other use of the
         # secret can open these.
+        from cryptography.fernet import Fernet  # on first use: most processes never seal
+
         digest = hashlib.sha256(b"madang web push access token\x00" + self.secret_key.encode()).digest()
         return Fernet(base64.urlsafe_b64encode(digest))
 
@@ -52,6 +53,8 @@ class PushConfig:
 
     def unseal(self, sealed: str) -> str | None:
         """The token, or None when it was sealed under another secret (the key was rotated)."""
+        from cryptography.fernet import InvalidToken
+
         try:
             return self._fernet().decrypt(sealed.encode()).decode()
         except InvalidToken:

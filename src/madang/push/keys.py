@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +20,10 @@ class ServerKey:
 
 
 def generate_server_key() -> ServerKey:
+    # cryptography loads when a key is first made, not in every server process (~7 MiB).
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     private = ec.generate_private_key(ec.SECP256R1())
     point = private.public_key().public_bytes(serialization.Encoding.X962,
                                               serialization.PublicFormat.UncompressedPoint)

@@ -7,7 +7,6 @@ import binascii
 import ipaddress
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives.asymmetric import ec
 
 from madang.core.errors import Invalid
 
@@ -33,6 +32,8 @@ def check_p256dh(value: str | None) -> str:
     """The browser's ECDH public key: an uncompressed point on P-256. Returned normalised."""
     if not value:
         raise Invalid("Key p256dh can't be blank", field="keys.p256dh")
+    from cryptography.hazmat.primitives.asymmetric import ec  # on first use (memory)
+
     try:
         raw = decode_key(value)
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
