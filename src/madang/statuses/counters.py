@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import Date, bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.db.fast_write import FastStatement
 from madang.models import Account, Status
 
 COUNTED_REPLIES = ("public", "unlisted")
@@ -37,10 +38,21 @@ async def count_post(session: AsyncSession, status: Status, *, delta: int, time_
         await session.execute(stmt.values(**values).execution_options(synchronize_session=False))
 
 
+# Every post runs this one: built and compiled once (db.fast_write).
+_COUNT_POST = FastStatement(lambda dialect: update(Account.__table__)
+                            .where(Account.__table__.c.id == bindparam("account_id"))
+                            .values(statuses_count=Account.__table__.c.statuses_count + bindparam("delta"),
+                                    last_status_at=bindparam("day", type_=Date)))
+
+
 async def adjust_statuses_count(
     session: AsyncSession, account_id: int, delta: int, *, last_status: datetime | None = None,
     time_zone: str = "Asia/Seoul",
 ) -> None:
+    if delta > 0 and last_status is not None:
+        await _COUNT_POST.run(session, {"account_id": account_id, "delta": delta,
+                                        "day": local_date(last_status, time_zone)})
+        return
     values: dict = {"statuses_count": Account.statuses_count + delta}
     if last_status is not None:
         values["last_status_at"] = local_date(last_status, time_zone)

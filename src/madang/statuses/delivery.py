@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import ColumnElement, Select, and_, exists, literal, or_, select
+from typing import Any
+
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, bindparam, exists, literal, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from madang.db.dialect import insert_ignore
+from madang.db.fast_write import FastStatement
 from madang.models import Block, Follow, HomeFeedEntry, Mention, Status
 
 ENTRY_COLUMNS = ["account_id", "status_id", "author_id"]
@@ -78,6 +82,19 @@ def follower_recipients(status: Status) -> Select:
     return select(follower, literal(status.id), literal(status.account_id)).where(*conditions)
 
 
+def _to_followers(dialect: str) -> Any:
+    """Every follower of the author (a post that is not a reply to someone else)."""
+    author, follower = bindparam("author_id", type_=BigInteger), Follow.account_id
+    query = select(follower, bindparam("status_id", type_=BigInteger), author).where(
+        Follow.target_account_id == author, _not_blocking(follower, author))
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(HomeFeedEntry.__table__).from_select(ENTRY_COLUMNS, query).on_conflict_do_nothing()
+
+
+# Every post by a small account runs this: built and compiled once.
+_TO_FOLLOWERS = FastStatement(_to_followers)
+
+
 async def insert_in_slices(session: AsyncSession, query: Select, followee_id: int) -> int:
     table = HomeFeedEntry.__table__
     written, last = 0, 0
@@ -102,6 +119,8 @@ async def deliver_post(session: AsyncSession, status: Status, *, sliced: bool = 
         result = await session.execute(insert_ignore(session, table)
                                        .from_select(ENTRY_COLUMNS, direct_recipients(status)))
         return result.rowcount or 0
+    if not sliced and status.in_reply_to_account_id in (None, status.account_id):
+        return await _TO_FOLLOWERS.run(session, {"status_id": status.id, "author_id": status.account_id})
     if not sliced:
         result = await session.execute(insert_ignore(session, table)
                                        .from_select(ENTRY_COLUMNS, follower_recipients(status)))
