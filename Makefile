@@ -45,7 +45,12 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check --select F,E9 src tests bench
 	$(BIN)/lint-imports
 
-test: system-deps $(TEST_STAMP)
+# masto.js for the client test (tests/js), from its lockfile; the registry is needed only here.
+tests/js/node_modules/.package-lock.json: tests/js/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "node and npm (Node >= 20) are needed for tests/js"; exit 1; }
+	npm ci --prefix tests/js --no-audit --no-fund
+
+test: system-deps $(TEST_STAMP) tests/js/node_modules/.package-lock.json
 	$(BIN)/ruff check --select F,E9 src tests bench
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q

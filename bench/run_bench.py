@@ -102,7 +102,9 @@ def mixed(s: server.Server, args: argparse.Namespace, duration: int) -> dict:
 def pending_jobs(db: str) -> dict:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return dict(conn.execute("SELECT state, count(*) FROM jobs GROUP BY state").fetchall())
+        # Only work that is due: periodic jobs (trends) always wait for their next run.
+        return dict(conn.execute("SELECT state, count(*) FROM jobs WHERE state != 'pending' "
+                                 "OR run_at <= strftime('%Y-%m-%d %H:%M:%f', 'now') GROUP BY state").fetchall())
     finally:
         conn.close()
 

@@ -27,12 +27,21 @@ from madang.web import oauth as web_oauth
 from madang.web import static_files
 
 # Modules whose import registers job handlers (domain packages register by name).
-JOB_MODULES = ("madang.timelines.fan_out", "madang.notifications.handlers", "madang.media.cleanup", "madang.push.delivery")
+JOB_MODULES = ("madang.timelines.fan_out", "madang.notifications.handlers", "madang.media.cleanup", "madang.push.delivery", "madang.trends.refresh", "madang.conversations.updating")
+JOB_MODULES += ("madang.notifications.polls", "madang.scheduling.publishing")
 
 
 def register_jobs() -> None:
     for name in JOB_MODULES:
         importlib.import_module(name)
+
+
+async def _start_periodic_jobs(db: Database, settings: Settings) -> None:
+    """Jobs that re-enqueue themselves (trends) need a first run; starting twice is a no-op."""
+    from madang.trends import schedule_trends_refresh
+
+    async with db.write() as session:
+        await schedule_trends_refresh(session, time_zone=settings.time_zone)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -49,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                    login_throttle=LoginThrottle(settings.login_attempts_per_5min), events=bus)
         worker_task = None
         if settings.embedded_worker:
+            await _start_periodic_jobs(db, settings)
             worker = Worker(db, poll_seconds=settings.worker_poll_seconds)
             worker_task = asyncio.create_task(worker.run_forever())
         try:

@@ -83,6 +83,9 @@ def worker() -> None:
         bus = await events.open_bus(settings.redis_url)
         events.attach(db, bus)
         push.attach(db, settings)  # push jobs sign and seal with the instance's settings
+        from madang.app import _start_periodic_jobs
+
+        await _start_periodic_jobs(db, settings)
         try:
             await Worker(db, poll_seconds=settings.worker_poll_seconds).run_forever()
         finally:

@@ -22,6 +22,7 @@ import re
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -161,8 +162,17 @@ class World:
         self.profile_token = self._profile_token(password)
         self.list_id = self.me.list_create("마당 목록").id
         self.me.list_accounts_add(self.list_id, [self.friend_id])
+        self.filter_id, self.filter_keyword_id, self.filter_status_id = self.fresh_filter()
+        self.v1_filter_id = self.me.filter_create("축구", ["home"]).id
         self.push_keys = ClientKeys()
         self.subscribe()
+        poll = self.friend.make_poll(["마당", "광장", "공원"], expires_in=86_400, multiple=True)
+        self.poll_id = self.friend.status_post("모임 장소 투표", poll=poll).poll.id
+        self.scheduled_id = self.fresh_scheduled()
+
+    def fresh_scheduled(self) -> str:
+        when = datetime.now(timezone.utc) + timedelta(days=1)
+        return self.me.status_post(f"예약 글 {secrets.token_hex(3)}", scheduled_at=when).id
 
     def push_body(self) -> dict[str, Any]:
         # A documentation address (RFC 5737): nothing is ever sent there from the tests.
@@ -190,12 +200,79 @@ class World:
     def fresh_media(self) -> str:
         return self.me.media_post(_tiny_png(), mime_type="image/png").id
 
+    def fresh_filter(self) -> tuple[str, str, str]:
+        """A filter with one keyword and one status: (filter id, keyword id, filter status id)."""
+        made = self.me.create_filter_v2("마당 필터", ["home", "public"], "warn",
+                                        keywords_attributes=[{"keyword": "안양", "whole_word": True}])
+        held = self.me.add_filter_status_v2(made.id, self.friend_status_id)
+        return made.id, made.keywords[0].id, held.id
+
+    def filters_fixed(self, method: str, path: str) -> dict[str, Any]:
+        """Filters v2 and v1. DELETE sorts before GET and PUT of the same path: it gets fresh ids."""
+        fresh = method == "DELETE"
+        if path == "/api/v2/filters" and method == "POST":
+            return {"body": {"title": "새 필터", "context": ["home"], "filter_action": "hide",
+                             "keywords_attributes": [{"keyword": "축구", "whole_word": False}]}}
+        if path == "/api/v2/filters/{id}":
+            fixed: dict[str, Any] = {"path_parameters": {"id": self.fresh_filter()[0] if fresh else self.filter_id}}
+            if method == "PUT":
+                fixed["body"] = {"title": "고친 필터", "context": ["home"], "filter_action": "warn"}
+            return fixed
+        if path.startswith("/api/v2/filters/{filter_id}/"):
+            fixed = {"path_parameters": {"filter_id": self.filter_id}}
+            if method == "POST":
+                fixed["body"] = ({"keyword": "공원", "whole_word": True} if path.endswith("/keywords")
+                                 else {"status_id": self.status_id})
+            return fixed
+        if path == "/api/v2/filters/keywords/{id}":
+            fixed = {"path_parameters": {"id": self.fresh_filter()[1] if fresh else self.filter_keyword_id}}
+            if method == "PUT":
+                fixed["body"] = {"keyword": "안양시", "whole_word": False}
+            return fixed
+        if path == "/api/v2/filters/statuses/{id}":
+            return {"path_parameters": {"id": self.fresh_filter()[2] if fresh else self.filter_status_id}}
+        if path == "/api/v1/filters" and method == "POST":
+            return {"body": {"phrase": "야구", "context": ["home"], "irreversible": False, "whole_word": True}}
+        if path == "/api/v1/filters/{id}":
+            fixed = {"path_parameters": {"id": self.me.filter_create("지울 필터", ["home"]).id if fresh
+                                         else self.v1_filter_id}}
+            if method == "PUT":
+                fixed["body"] = {"phrase": "축구", "context": ["home", "public"], "irreversible": True}
+            return fixed
+        return {}
+
     def fresh_status(self) -> str:
         return self.me.status_post(f"지울 글 {secrets.token_hex(3)}").id
+
+    def fresh_conversation(self) -> str:
+        """A direct message from the friend puts (back) one conversation on my list."""
+        sent = self.friend.status_post(f"@{self.username} 비밀 이야기 {secrets.token_hex(3)}", visibility="direct")
+        return eventually(lambda: next((c.id for c in self.me.conversations() if c.last_status
+                                        and c.last_status.id == sent.id), None))
+
+    def social_fixed(self, method: str, path: str) -> dict[str, Any]:
+        """Conversations, featured tags, reports, suggestions: records of mine (or the friend's)."""
+        if path.startswith("/api/v1/conversations/"):
+            return {"path_parameters": {"id": self.fresh_conversation()}}
+        if path == "/api/v1/featured_tags/{id}":
+            return {"path_parameters": {"id": self.me.featured_tag_create(f"지울태그{secrets.token_hex(2)}").id}}
+        if path == "/api/v1/featured_tags" and method == "POST":
+            return {"body": {"name": "마당"}}
+        if path == "/api/v1/reports":
+            return {"body": {"account_id": self.friend_id, "status_ids": [self.friend_status_id],
+                             "category": "spam", "comment": "같은 광고가 반복돼요", "forward": False}}
+        if path == "/api/v1/suggestions/{account_id}":
+            return {"path_parameters": {"account_id": self.friend_id}}
+        return {}
 
     def fixed(self, label: str) -> dict[str, Any]:
         """as_strategy() arguments that make the operation's success path reachable."""
         method, path = label.split(" ", 1)
+        if path.startswith(("/api/v1/conversations/", "/api/v1/featured_tags", "/api/v1/reports",
+                            "/api/v1/suggestions/")):
+            return self.social_fixed(method, path)
+        if "/filters" in path:
+            return self.filters_fixed(method, path)
         if path.startswith("/api/v1/statuses/{id}"):
             theirs = path.endswith(("reblog", "favourite", "bookmark", "favourited_by", "reblogged_by"))
             fixed: dict[str, Any] = {"path_parameters": {"id": self.friend_status_id if theirs else self.status_id}}
@@ -234,6 +311,17 @@ class World:
             fixed = {"path_parameters": {"id": self.media_id}}
             if method == "PUT":
                 fixed["body"] = {"description": "고친 설명", "focus": "0.1,-0.2"}
+            return fixed
+        if path.startswith("/api/v1/polls/{id}"):
+            fixed = {"path_parameters": {"id": self.poll_id}}
+            if method == "POST":
+                fixed["body"] = {"choices": ["1"]}
+            return fixed
+        if path == "/api/v1/scheduled_statuses/{id}":
+            fixed = {"path_parameters": {"id": self.scheduled_id}}
+            if method == "PUT":
+                later = datetime.now(timezone.utc) + timedelta(days=2)
+                fixed["body"] = {"scheduled_at": later.isoformat()}
             return fixed
         if path == "/api/v1/tags/{name}":
             return {"path_parameters": {"name": "마당"}}
@@ -283,6 +371,8 @@ def _run(operation: Any, world: World, fixed: dict[str, Any], codes: list[int]) 
             case.path_parameters["id"] = world.fresh_status()
         if label == "DELETE /api/v1/media/{id}" and fixed:
             case.path_parameters["id"] = world.fresh_media()
+        if label == "DELETE /api/v1/scheduled_statuses/{id}" and fixed:
+            case.path_parameters["id"] = world.fresh_scheduled()
         response = case.call(base_url=world.base, headers={"Authorization": f"Bearer {world.token_for(label)}"},
                              timeout=10)
         codes.append(response.status_code)

@@ -56,3 +56,14 @@ __all__ = [
     "reject_follow_request", "render_note_html", "search_accounts", "set_flags", "set_password", "unblock_account",
     "unfollow_account", "unmute_account", "update_profile", "verify_password",
 ]
+from madang.accounts.featured_tags import (  # noqa: E402
+    FeaturedTagView,
+    feature_tag,
+    list_featured_tags,
+    suggest_featured_tags,
+    unfeature_tag,
+)
+from madang.accounts.suggestions import Suggestion, dismiss_suggestion, list_suggestions  # noqa: E402
+
+__all__ += ["FeaturedTagView", "Suggestion", "dismiss_suggestion", "feature_tag", "list_featured_tags",
+            "list_suggestions", "suggest_featured_tags", "unfeature_tag"]

@@ -23,6 +23,11 @@ from madang.mastodon_api.routes import search as search_routes
 from madang.mastodon_api.routes import streaming
 from madang.mastodon_api.routes import lists as list_routes
 from madang.mastodon_api.routes import push as push_routes
+from madang.mastodon_api.routes import compat
+from madang.mastodon_api.routes import filters as filter_routes
+from madang.mastodon_api.routes import conversations, featured_tags, reports, suggestions, trends
+from madang.mastodon_api.routes import polls as poll_routes
+from madang.mastodon_api.routes import scheduled as scheduled_routes
 
 JSON_PREFIXES = ("/api/", "/oauth/token", "/oauth/revoke", "/oauth/userinfo", "/.well-known/", "/nodeinfo/")
 
@@ -33,7 +38,9 @@ def is_api_path(path: str) -> bool:
 
 def install(app: FastAPI, *, rate_limit: int) -> None:
     # Routes are matched in order: the hottest reads (timelines, notifications) go first.
-    for module in (timelines, notifications, statuses, accounts, instance, apps, oauth, search_routes, streaming, media, list_routes, push_routes, misc):
+    # compat first: its fixed paths (accounts/familiar_followers, notifications/requests) would
+    # otherwise be taken for ids by accounts/{id} and notifications/{id}.
+    for module in (compat, timelines, notifications, statuses, accounts, instance, apps, oauth, search_routes, streaming, media, list_routes, push_routes, filter_routes, trends, reports, conversations, featured_tags, suggestions, poll_routes, scheduled_routes, misc):
         app.include_router(module.router)
     app.add_middleware(RateLimit, limit=rate_limit)
     app.add_middleware(

@@ -11,7 +11,7 @@ from madang.auth.scopes import covers
 from madang.auth.tokens import digest, find_token
 from madang.core.errors import Forbidden, Unauthorized
 from madang.mastodon_api.problems import UserRequired
-from madang.runtime import ctx_of
+from madang.runtime import AppContext, ctx_of
 from madang.models import AccessToken, Account
 
 
@@ -37,23 +37,29 @@ async def load_caller(request: Request) -> Caller | None:
     cached = getattr(request.state, "caller", False)
     if cached is not False:
         return cached
-    secret = bearer(request)
-    caller = None
-    cache = ctx_of(request).token_cache
-    key = digest(secret) if secret else ""
-    if secret and (hit := cache.get(key)) is not None:
-        caller = hit
-    elif secret:
-        async with ctx_of(request).db.read() as session:
-            token = await find_token(session, secret)
-            if token is None:
-                raise Unauthorized("The access token is invalid")
-            account = await find_account(session, token.account_id) if token.account_id else None
-            if token.account_id and (account is None or account.suspended_at is not None):
-                raise Unauthorized("The access token is invalid")
-            caller = Caller(token, account)
-        cache.put(key, caller)
+    caller = await caller_for(ctx_of(request), bearer(request))
     request.state.caller = caller
+    return caller
+
+
+async def caller_for(ctx: AppContext, secret: str | None) -> Caller | None:
+    """Who a token belongs to (cached per process); None without a token, 401 for a token
+    that is unknown, revoked, or whose account is suspended."""
+    if not secret:
+        return None
+    key = digest(secret)
+    hit = ctx.token_cache.get(key)
+    if hit is not None:
+        return hit
+    async with ctx.db.read() as session:
+        token = await find_token(session, secret)
+        if token is None:
+            raise Unauthorized("The access token is invalid")
+        account = await find_account(session, token.account_id) if token.account_id else None
+        if token.account_id and (account is None or account.suspended_at is not None):
+            raise Unauthorized("The access token is invalid")
+        caller = Caller(token, account)
+    ctx.token_cache.put(key, caller)
     return caller
 
 

@@ -31,3 +31,15 @@ __all__ = [
 __all__ += ["List", "ListAccount"]
 from madang.models.push import PushServerKey, WebPushSubscription  # noqa: E402
 __all__ += ["PushServerKey", "WebPushSubscription"]
+from madang.models.polls import Poll, PollOption, PollVote  # noqa: E402
+__all__ += ["Poll", "PollOption", "PollVote"]
+from madang.models.scheduled import ScheduledStatus, ScheduledStatusMedia  # noqa: E402
+__all__ += ["ScheduledStatus", "ScheduledStatusMedia"]
+from madang.models.trends import TagDayUse, TrendingStatus, TrendingTag  # noqa: E402
+from madang.models.moderation import Report  # noqa: E402
+from madang.models.conversations import AccountConversation  # noqa: E402
+from madang.models.featured_tags import FeaturedTag, SuggestionDismissal  # noqa: E402
+__all__ += ["AccountConversation", "FeaturedTag", "Report", "SuggestionDismissal", "TagDayUse", "TrendingStatus",
+            "TrendingTag"]
+from madang.models.filters import Filter, FilterKeyword, FilterStatus  # noqa: E402
+__all__ += ["Filter", "FilterKeyword", "FilterStatus"]

@@ -28,10 +28,11 @@ async def _silenced(session: AsyncSession, recipient_id: int, sender_id: int) ->
 
 async def notify(
     session: AsyncSession, *, recipient_id: int, sender_id: int, type: str, activity_id: int,
-    status_id: int | None = None,
+    status_id: int | None = None, to_self: bool = False,
 ) -> bool:
-    """True when a new notification was written."""
-    if recipient_id == sender_id or await _silenced(session, recipient_id, sender_id):
+    """True when a new notification was written. ``to_self``: the one kind an account
+    sends itself (its own poll has ended)."""
+    if (recipient_id == sender_id and not to_self) or await _silenced(session, recipient_id, sender_id):
         return False
     notification_id = new_id()
     result = await session.execute(insert_ignore(session, Notification.__table__).values(

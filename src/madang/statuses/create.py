@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid
 from madang.core.ids import new_id
+from madang.db.fast_select import FastSelect
 from madang.db.fast_write import FastInsert
 from madang.events import CREATED, publish, status_event
 from madang.jobs import enqueue
@@ -21,6 +22,7 @@ from madang.models.timelines import HomeFeedEntry
 from madang.statuses.composing import Composed, check_language, compose
 from madang.statuses.counters import count_post
 from madang.statuses.delivery import INLINE_FOLLOWERS, deliver_post
+from madang.statuses.polls import PollSpec, check_poll, create_poll
 from madang.statuses.queries import get_visible_status
 from madang.statuses.search_index import index_status
 
@@ -68,6 +70,7 @@ async def create_status(
     idempotency_key: str | None = None,
     default_visibility: str = "public",
     media_ids: list[int] | None = None,
+    poll: PollSpec | None = None,
 ) -> Status:
     existing = await find_by_idempotency_key(session, author.id, idempotency_key)
     if existing is not None:
@@ -75,6 +78,8 @@ async def create_status(
     visibility = check_visibility(visibility, default_visibility)
     language = check_language(language, site.default_language)
     media_ids = check_media_ids(media_ids)
+    if poll is not None:
+        check_poll(poll, media_ids=media_ids)
     if not (text or "").strip() and not media_ids:  # a photo may speak for itself
         raise Invalid("Text can't be blank", field="status")
     parent = await _parent(session, in_reply_to_id, author.id)
@@ -86,6 +91,8 @@ async def create_status(
     await _write_rows(session, status, composed)
     if media_ids:
         await attach_media(session, status=status, account_id=author.id, media_ids=media_ids)
+    if poll is not None:
+        await create_poll(session, status=status, spec=poll)
     await index_status(session, status)
     await count_post(session, status, delta=1, time_zone=site.time_zone)
     if idempotency_key:
@@ -100,14 +107,19 @@ async def create_status(
         await enqueue(session, "timelines.fan_out", {"status_id": status.id})
     if composed.mentioned or (author.followers_count and await _has_bell_subscribers(session, author.id)):
         await enqueue(session, "notifications.status_posted", {"status_id": status.id})
+    if visibility == "direct":
+        await enqueue(session, "conversations.add_status", {"status_id": status.id})
     await session.flush()
     return status
 
 
+_BELLS = FastSelect(select(Follow.id).where(Follow.target_account_id == bindparam("author_id"),
+                                           Follow.notify.is_(True)).limit(1), name="BellRow")
+
+
 async def _has_bell_subscribers(session: AsyncSession, author_id: int) -> bool:
     """Most posts mention nobody and ring no bells: then there is no notification job."""
-    return bool(await session.scalar(select(exists().where(
-        Follow.target_account_id == author_id, Follow.notify.is_(True)))))
+    return await _BELLS.first(session, {"author_id": author_id}) is not None
 
 
 async def _parent(session: AsyncSession, in_reply_to_id: int | None, author_id: int) -> Status | None:

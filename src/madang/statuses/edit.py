@@ -14,6 +14,7 @@ from madang.media import attach_media, check_media_ids, count_attached_media
 from madang.models import Account, Mention, Status, StatusEdit, StatusTag
 from madang.statuses.composing import Composed, check_language, compose
 from madang.statuses.create import Site
+from madang.statuses.polls import PollSpec, check_poll, has_poll, replace_poll
 from madang.statuses.search_index import reindex_status, status_terms
 
 
@@ -28,8 +29,10 @@ async def edit_status(
     sensitive: bool | None = None,
     language: str | None = None,
     media_ids: list[int] | None = None,
+    poll: PollSpec | None = None,
 ) -> Status:
-    """``media_ids`` None leaves the attachments as they are; a list (even empty) replaces them."""
+    """``media_ids`` None leaves the attachments as they are; a list (even empty) replaces them.
+    ``poll`` None keeps the status's poll (and its votes) as it is."""
     if status.deleted_at is not None:
         raise NotFound("Record not found")
     if status.account_id != editor.id:
@@ -42,6 +45,10 @@ async def edit_status(
         media_ids if media_ids is not None else await count_attached_media(session, status.id)
     ):
         raise Invalid("Text can't be blank", field="status")
+    if poll is not None:
+        check_poll(poll, media_ids=media_ids)
+    elif media_ids and await has_poll(session, status.id):
+        raise Invalid("Cannot attach both files and a poll to one post", field="media_ids")
     # Every check runs before the status is touched: bad input changes nothing.
     language = check_language(language, status.language or site.default_language)
     composed = await compose(
@@ -55,6 +62,8 @@ async def edit_status(
     if media_ids is not None:
         # Refused ids (someone else's, a fifth) raise here and the unit rolls back whole.
         await attach_media(session, status=status, account_id=editor.id, media_ids=media_ids)
+    if poll is not None:
+        await replace_poll(session, status=status, spec=poll)
     await reindex_status(session, status, indexed)
     await session.flush()
     # The revision's id names this edit, so each edit notifies once however often the job runs.

@@ -13,6 +13,7 @@ from madang.db.fast_select import FastSelect
 from madang.media import load_media_for_statuses
 from madang.models import Account, Application, MediaAttachment, Bookmark, Favourite, Mention, Status, StatusPin, StatusTag, Tag
 from madang.models.accounts import AccountNames
+from madang.statuses.polls import PollView, load_polls
 
 # Built once, and run without the ORM (madang.db.fast_select): a timeline page runs these
 # on every request, and the ORM's work around each costs several times the query.
@@ -40,6 +41,8 @@ class StatusView:
     reblogged: bool | None = None
     bookmarked: bool | None = None
     pinned: bool | None = None
+    # Counts and the viewer's votes change without the status changing: never cached with it.
+    poll: PollView | None = None
 
 
 async def load_status_views(
@@ -62,11 +65,13 @@ async def load_status_views(
     media = await load_media_for_statuses(session, ids)
     apps = await _applications(session, by_id.values())
     marks = await _marks(session, ids, viewer_id) if viewer_id is not None else None
+    polls = await load_polls(session, ids, viewer_id)
 
     def view(status: Status) -> StatusView:
         v = StatusView(
             status=status, account=accounts[status.account_id], mentions=mentions.get(status.id, []),
             tags=tags.get(status.id, []), media=media.get(status.id, []), application=apps.get(status.application_id or 0),
+            poll=polls.get(status.id),
         )
         if marks is not None:
             sid = status.id

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.db import Database
 from madang.events import Event
 from madang.events.topics import CREATED, DELETED, NOTIFICATION, STATUS
+from madang.filters import FilterMatch, LiveVerdict, live_verdicts
 from madang.lists import list_ids_showing
 from madang.models import ListAccount
 from madang.streaming.audience import might_receive, receives
@@ -45,6 +46,10 @@ class Renderer(Protocol):
         ...
 
     async def notification(self, session: AsyncSession, notification_id: int, recipient_id: int) -> str | None:
+        ...
+
+    def with_filtered(self, payload: str, matches: Sequence[FilterMatch]) -> str:
+        """``payload`` with the reader's filter results (a warn filter matched)."""
         ...
 
 
@@ -164,9 +169,21 @@ class Hub:
                 for conn, stream in chosen:
                     conn.deliver(Delivery(stream, kind, payload))
                 return
+            # The readers' filters: a hide match keeps the post from that stream, a warn match
+            # sends it with the results (home for user and list streams, public for the others).
+            verdicts = await live_verdicts(session, facts.status, facts.post,
+                                           [(c.viewer_id, s.name) for c, s in chosen])
+            if verdicts:
+                chosen = [(c, s) for c, s in chosen if not _hidden_by(verdicts, c.viewer_id, s)]
+                if not chosen:
+                    return
             pick = await self._render(session, facts, kind, chosen)
         for conn, stream in chosen:
-            conn.deliver(Delivery(stream, kind, pick(conn.viewer_id)))
+            payload = pick(conn.viewer_id)
+            verdict = verdicts.get((conn.viewer_id, stream.name)) if verdicts and conn.viewer_id is not None else None
+            if verdict is not None:
+                payload = self.renderer.with_filtered(payload, verdict.matches)
+            conn.deliver(Delivery(stream, kind, payload))
 
     async def _render(self, session: AsyncSession, facts: StatusFacts, kind: str,
                       chosen: list[tuple[Connection, Stream]]) -> Callable[[int | None], str]:
@@ -194,6 +211,11 @@ class Hub:
             return
         for conn, stream in chosen:
             conn.deliver(Delivery(stream, NOTIFICATION, payload))
+
+
+def _hidden_by(verdicts: dict[tuple[int, str], LiveVerdict], viewer_id: int | None, stream: Stream) -> bool:
+    verdict = verdicts.get((viewer_id, stream.name)) if viewer_id is not None else None
+    return verdict is not None and verdict.hide
 
 
 async def _lists_showing(session: AsyncSession, facts: StatusFacts, kind: str) -> frozenset[str]:

@@ -163,7 +163,7 @@ async def statuses(request: Request, account_id: str) -> Response:
             rows = []
         else:
             rows = await list_account_statuses(session, account=account, viewer_id=viewer, page=page, filters=filters)
-        body = await render_statuses(session, request, rows, viewer)
+        body = await render_statuses(session, request, rows, viewer, context="account")
     return JSON(body, headers=link_header(request, base_url(request), [s.id for s in rows], page.limit))
 
 

@@ -15,7 +15,9 @@ from madang.mastodon_api.serializers.statuses import status_json, statuses_json_
 from madang.models import Status
 from madang.runtime import AppContext, ctx_of
 from madang.statuses.create import Site
-from madang.statuses.views import load_status_views
+from madang.statuses.views import StatusView, load_status_views
+from madang.filters import apply_filters, filters_for
+from madang.mastodon_api.serializers.filters import filter_results_json
 
 
 def ctx(request: Request) -> AppContext:
@@ -45,19 +47,38 @@ def page_of(params: Params, default: int, maximum: int) -> Page:
                 limit=params.limit(default, maximum))
 
 
+async def filter_views(session: AsyncSession, views: list[StatusView], viewer_id: int | None,
+                       context: str | None) -> tuple[list[StatusView], dict[int, list[dict[str, Any]]]]:
+    """The viewer's filters for ``context`` applied to a page: ``hide`` matches dropped, and
+    the FilterResults of the rest by status id. No context or no filters: one cached lookup."""
+    if context is None or viewer_id is None or not views:
+        return views, {}
+    active = await filters_for(session, viewer_id, context)
+    if not active:
+        return views, {}
+    kept, matches = apply_filters(active, views, viewer_id)
+    return kept, {sid: filter_results_json(m) for sid, m in matches.items()}
+
+
 async def render_statuses(session: AsyncSession, request: Request, statuses: Sequence[Status],
-                          viewer_id: int | None, *, with_source: bool = False) -> list[dict[str, Any]]:
+                          viewer_id: int | None, *, with_source: bool = False,
+                          context: str | None = None) -> list[dict[str, Any]]:
+    """``context`` (home, public, thread, account, notifications) applies the viewer's filters."""
     views = await load_status_views(session, statuses, viewer_id)
+    views, filtered = await filter_views(session, views, viewer_id, context)
     url = base_url(request)
     authors: dict[int, dict[str, Any]] = {}
-    return [status_json(v, url, with_source=with_source, accounts_cache=authors) for v in views]
+    return [status_json(v, url, with_source=with_source, accounts_cache=authors, filtered=filtered) for v in views]
 
 
 async def render_statuses_bytes(session: AsyncSession, request: Request, statuses: Sequence[Status],
-                                viewer_id: int | None) -> bytes:
-    """A list of statuses as encoded JSON, for list endpoints (see statuses_json_bytes)."""
+                                viewer_id: int | None, *, context: str | None = None) -> bytes:
+    """A list of statuses as encoded JSON, for list endpoints (see statuses_json_bytes).
+    A status a ``hide`` filter matches is left out, so a page may hold fewer than ``limit``:
+    build the Link header from the rows given here, as Mastodon does."""
     views = await load_status_views(session, statuses, viewer_id)
-    return statuses_json_bytes(views, base_url(request))
+    views, filtered = await filter_views(session, views, viewer_id, context)
+    return statuses_json_bytes(views, base_url(request), filtered)
 
 
 async def render_status(session: AsyncSession, request: Request, status: Status, viewer_id: int | None,

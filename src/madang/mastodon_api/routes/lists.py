@@ -42,7 +42,7 @@ async def timeline(request: Request, list_id: str) -> Response:
     page = page_of(params, 20, 40)
     async with ctx(request).db.read() as session:
         rows = await domain.list_list_timeline(session, owner_id=me.id, list_id=path_id(list_id), page=page)
-        body = await render_statuses_bytes(session, request, rows, me.id)
+        body = await render_statuses_bytes(session, request, rows, me.id, context="home")
     return JSON(body, headers=link_header(request, base_url(request), [s.id for s in rows], page.limit))
 
 

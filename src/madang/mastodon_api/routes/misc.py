@@ -17,6 +17,9 @@ from madang.models import Bookmark, Favourite, User
 from madang.statuses.queries import list_marked_statuses
 from madang.timelines.markers import list_markers, save_marker
 from madang.timelines.queries import find_tag
+from madang.core.clock import utcnow
+from madang.mastodon_api.serializers.trends import history_json
+from madang.trends import tag_histories
 
 router = APIRouter()
 
@@ -87,20 +90,22 @@ async def tag(request: Request, name: str) -> Response:
     await optional_caller(request)
     async with ctx(request).db.read() as session:
         found = await find_tag(session, name)
+        history = [] if found is None else (await tag_histories(
+            session, [found.id], now=utcnow(), time_zone=ctx(request).settings.time_zone))[found.id]
     from urllib.parse import quote
 
     shown = found.name if found else name
     return JSON({"id": str(found.id) if found else "0", "name": shown,
-                 "url": f"{base_url(request)}/tags/{quote(shown)}", "history": [], "following": False})
+                 "url": f"{base_url(request)}/tags/{quote(shown)}", "history": history_json(history),
+                 "following": False})
 
 
 # Valid empty answers: these resources arrive with later issues ([api], [office]).
 EMPTY_LISTS = (
-    "/api/v1/filters", "/api/v2/filters", "/api/v1/custom_emojis", "/api/v1/announcements",
-    "/api/v1/trends", "/api/v1/trends/tags", "/api/v1/trends/statuses", "/api/v1/trends/links",
-    "/api/v2/suggestions", "/api/v1/suggestions", "/api/v1/followed_tags", "/api/v1/featured_tags",
-    "/api/v1/endorsements", "/api/v1/conversations", "/api/v1/domain_blocks", "/api/v1/scheduled_statuses",
-    "/api/v1/timelines/direct",
+    "/api/v1/custom_emojis", "/api/v1/announcements",
+    "/api/v1/trends/links",
+    "/api/v1/followed_tags",
+    "/api/v1/endorsements", "/api/v1/domain_blocks",
 )
 
 
@@ -110,11 +115,6 @@ def _empty_list(request: Request) -> Response:
 
 for _path in EMPTY_LISTS:
     router.add_api_route(_path, _empty_list, methods=["GET"])
-
-
-@router.get("/api/v1/accounts/{account_id}/featured_tags")
-async def account_featured_tags(request: Request, account_id: str) -> Response:
-    return JSON([])
 
 
 @router.get("/api/v2/notifications/policy")

@@ -10,7 +10,7 @@ from madang.mastodon_api.auth import require_user
 from madang.mastodon_api.pagination import link_header
 from madang.mastodon_api.params import read_params
 from madang.mastodon_api.responses import JSON
-from madang.mastodon_api.routes.common import base_url, ctx, page_of, path_id
+from madang.mastodon_api.routes.common import base_url, ctx, filter_views, page_of, path_id
 from madang.mastodon_api.serializers.notifications import notification_json
 from madang.models import Notification, Status
 from madang.notifications.queries import (
@@ -24,18 +24,32 @@ from madang.statuses.views import load_status_views
 router = APIRouter()
 
 
-async def _render(session, request: Request, rows: list[Notification], viewer_id: int) -> list[dict]:  # type: ignore[no-untyped-def]
+async def _render(session, request: Request, rows: list[Notification], viewer_id: int,  # type: ignore[no-untyped-def]
+                  context: str | None = None) -> list[dict]:
+    """``context="notifications"`` applies the viewer's filters: a notification whose post a
+    ``hide`` filter matches is left out, a ``warn`` match is reported on its status."""
     senders = await get_accounts(session, {n.from_account_id for n in rows})
     status_ids = [n.status_id for n in rows if n.status_id]
     statuses = {}
+    hidden: set[int] = set()
+    filtered: dict[int, list[dict]] = {}
     if status_ids:
         from sqlalchemy import select
 
         found = list(await session.scalars(select(Status).where(Status.id.in_(status_ids))))
         statuses = {v.status.id: v for v in await load_status_views(session, found, viewer_id)}
+        kept, filtered = await filter_views(session, list(statuses.values()), viewer_id, context)
+        hidden = set(statuses) - {v.status.id for v in kept}
     url = base_url(request)
-    return [notification_json(n, senders[n.from_account_id], statuses.get(n.status_id or 0), url)
-            for n in rows if n.from_account_id in senders]
+    out = []
+    for n in rows:
+        if n.from_account_id not in senders or (n.status_id or 0) in hidden:
+            continue
+        data = notification_json(n, senders[n.from_account_id], statuses.get(n.status_id or 0), url)
+        if data["status"] is not None and n.status_id in filtered:
+            data["status"]["filtered"] = filtered[n.status_id]
+        out.append(data)
+    return out
 
 
 @router.get("/api/v1/notifications")
@@ -47,7 +61,7 @@ async def index(request: Request) -> Response:
         rows = await list_notifications(
             session, account_id=me.id, page=page, types=[str(t) for t in params.list("types")],
             exclude_types=[str(t) for t in params.list("exclude_types")], from_account_id=params.id("account_id"))
-        body = await _render(session, request, rows, me.id)
+        body = await _render(session, request, rows, me.id, context="notifications")
     return JSON(body, headers=link_header(request, base_url(request), [n.id for n in rows], page.limit))
 
 

@@ -13,6 +13,8 @@ from madang.mastodon_api.pagination import link_header
 from madang.mastodon_api.params import Params, parse_id, read_params
 from madang.mastodon_api.problems import ApiProblem
 from madang.mastodon_api.responses import JSON
+from madang.mastodon_api.routes.polls import poll_spec
+from madang.mastodon_api.routes.scheduled import schedule
 from madang.mastodon_api.routes.common import base_url, ctx, page_of, path_id, render_status, render_statuses, site
 from madang.mastodon_api.serializers.accounts import account_json
 from madang.mastodon_api.serializers.statuses import status_edit_json
@@ -24,13 +26,6 @@ from madang.statuses.edit import edit_status, list_revisions
 from madang.statuses.queries import get_context, get_visible_status, list_favourited_by, list_reblogged_by
 
 router = APIRouter()
-
-
-def _refuse_unsupported(params: Params) -> None:
-    """Polls are refused, not dropped: a post without the poll its author wrote would be a
-    different post."""
-    if params.raw("poll") not in (None, "", {}):
-        raise Invalid("Polls are not supported yet", field="poll")
 
 
 def _media_ids(params: Params) -> list[int]:
@@ -56,9 +51,13 @@ def _reply_target(params: Params) -> int | None:
 async def create(request: Request) -> Response:
     caller, me = await require_user(request, "write:statuses")
     params = await read_params(request)
+    poll = poll_spec(params)
     if params.raw("scheduled_at"):
-        raise Invalid("Scheduled posts are not supported yet", field="scheduled_at")
-    _refuse_unsupported(params)
+        return await schedule(request, params, me_id=me.id, application_id=caller.application_id, poll=poll, fields={
+            "text": params.str("status") or "", "spoiler_text": params.str("spoiler_text") or "",
+            "sensitive": bool(params.bool("sensitive", False)), "visibility": params.str("visibility"),
+            "language": params.str("language"), "in_reply_to_id": _reply_target(params),
+            "media_ids": _media_ids(params)})
     async with ctx(request).db.write() as session:
         author = await get_account(session, me.id)
         user = await session.scalar(select(User).where(User.account_id == me.id))
@@ -69,7 +68,7 @@ async def create(request: Request) -> Response:
             in_reply_to_id=_reply_target(params), application_id=caller.application_id,
             idempotency_key=request.headers.get("idempotency-key"),
             default_visibility=user.default_visibility if user else "public",
-            media_ids=_media_ids(params),
+            media_ids=_media_ids(params), poll=poll,
         )
     # Rendered after the commit, on a reader: the single writer is free again sooner.
     async with ctx(request).db.read() as session:
@@ -123,13 +122,13 @@ async def destroy(request: Request, status_id: str) -> Response:
 async def update(request: Request, status_id: str) -> Response:
     _, me = await require_user(request, "write:statuses")
     params = await read_params(request)
-    _refuse_unsupported(params)
+    poll = poll_spec(params)
     async with ctx(request).db.write() as session:
         status = await get_visible_status(session, path_id(status_id), me.id)
         await edit_status(session, site=site(request), editor=await get_account(session, me.id), status=status,
                           text=params.str("status") or "", spoiler_text=params.str("spoiler_text"),
                           sensitive=params.bool("sensitive"), language=params.str("language"),
-                          media_ids=_media_ids(params) if "media_ids" in params else None)
+                          media_ids=_media_ids(params) if "media_ids" in params else None, poll=poll)
         body = await render_status(session, request, status, me.id)
     return JSON(body)
 
@@ -140,8 +139,8 @@ async def context(request: Request, status_id: str) -> Response:
     async with ctx(request).db.read() as session:
         status = await get_visible_status(session, path_id(status_id), viewer)
         thread = await get_context(session, status, viewer)
-        ancestors = await render_statuses(session, request, thread.ancestors, viewer)
-        descendants = await render_statuses(session, request, thread.descendants, viewer)
+        ancestors = await render_statuses(session, request, thread.ancestors, viewer, context="thread")
+        descendants = await render_statuses(session, request, thread.descendants, viewer, context="thread")
     return JSON({"ancestors": ancestors, "descendants": descendants})
 
 

@@ -39,7 +39,7 @@ async def home(request: Request) -> Response:
     page = page_of(params, 20, 40)
     async with ctx(request).db.read() as session:
         rows = await list_home_timeline(session, viewer_id=me.id, page=page)
-        body = await render_statuses_bytes(session, request, rows, me.id)
+        body = await render_statuses_bytes(session, request, rows, me.id, context="home")
     return JSON(body, headers=link_header(request, base_url(request), [s.id for s in rows], page.limit))
 
 
@@ -53,7 +53,7 @@ async def public(request: Request) -> Response:
         rows = await list_public_timeline(
             session, viewer_id=viewer, page=page, local=bool(params.bool("local", False)), only_media=only_media,
             remote=bool(params.bool("remote", False)))
-        body = await render_statuses_bytes(session, request, rows, viewer)
+        body = await render_statuses_bytes(session, request, rows, viewer, context="public")
     return JSON(body, headers=link_header(request, base_url(request), [s.id for s in rows], page.limit))
 
 
@@ -70,5 +70,5 @@ async def tag(request: Request) -> Response:
             session, tag_names=names, viewer_id=viewer, page=page, local=bool(params.bool("local", False)),
             only_media=only_media,
             all_names=[str(n) for n in params.list("all")], none_names=[str(n) for n in params.list("none")])
-        body = await render_statuses_bytes(session, request, rows, viewer)
+        body = await render_statuses_bytes(session, request, rows, viewer, context="public")
     return JSON(body, headers=link_header(request, base_url(request), [s.id for s in rows], page.limit))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -11,6 +12,7 @@ from madang.mastodon_api.serializers.accounts import account_json
 from madang.mastodon_api.serializers.formats import sid, ts
 from madang.mastodon_api.serializers.media import media_attachment_json
 from madang.mastodon_api.serializers.memo import VersionedCache
+from madang.mastodon_api.serializers.polls import poll_json
 from madang.models import Account, StatusEdit, Tag
 from madang.statuses.views import StatusView
 
@@ -50,30 +52,33 @@ def _static_json(v: StatusView, base_url: str) -> dict[str, Any]:
         "emojis": [],
         "in_reply_to_id": sid(s.in_reply_to_id),
         "in_reply_to_account_id": sid(s.in_reply_to_account_id),
-        "poll": None,
         "card": None,
         "language": s.language,
         "edited_at": ts(s.edited_at),
         "quote": None,
-        "filtered": [],
     }
 
 
 def status_json(v: StatusView, base_url: str, *, with_source: bool = False,
-                accounts_cache: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """``accounts_cache`` is shared across a page so each author is serialised once."""
+                accounts_cache: dict[int, dict[str, Any]] | None = None,
+                filtered: Mapping[int, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    """``accounts_cache`` is shared across a page so each author is serialised once.
+    ``filtered``: the viewer's FilterResults by status id (never cached: they are per viewer)."""
     s = v.status
     if accounts_cache is None:
         accounts_cache = {}
     author = accounts_cache.get(v.account.id)
     if author is None:
         author = accounts_cache[v.account.id] = account_json(v.account, base_url)
-    reblog = (status_json(v.reblog, base_url, accounts_cache=accounts_cache)
+    reblog = (status_json(v.reblog, base_url, accounts_cache=accounts_cache, filtered=filtered)
               if v.reblog is not None else None)
     data = dict(_STATIC.get_or_make((s.id, s.edited_at, s.deleted_at, base_url), lambda: _static_json(v, base_url)))
     data["account"] = author
     data["reblog"] = reblog
+    # Not in the cached part: a poll's counts and the viewer's votes change on their own.
+    data["poll"] = poll_json(v.poll) if v.poll is not None else None
     data["text"] = s.text if with_source else None
+    data["filtered"] = filtered.get(s.id, []) if filtered else []
     if reblog is None:
         data["reblogs_count"] = s.reblogs_count
         data["favourites_count"] = s.favourites_count
@@ -112,9 +117,10 @@ def _account_bytes(a: Any, base_url: str) -> bytes:
     return _ACCOUNT_BYTES.get_or_make(key, lambda: orjson.dumps(account_json(a, base_url)))
 
 
-def _status_bytes(v: StatusView, base_url: str) -> bytes:
+def _status_bytes(v: StatusView, base_url: str,
+                  filtered: Mapping[int, list[dict[str, Any]]] | None = None) -> bytes:
     if v.reblog is not None:
-        return orjson.dumps(status_json(v, base_url))
+        return orjson.dumps(status_json(v, base_url, filtered=filtered))
     s = v.status
     head = _STATIC_BYTES.get_or_make((s.id, s.edited_at, s.deleted_at, base_url),
                                      lambda: orjson.dumps(_static_json(v, base_url))[:-1])
@@ -122,13 +128,20 @@ def _status_bytes(v: StatusView, base_url: str) -> bytes:
         s.reblogs_count, s.favourites_count, s.replies_count)
     marks = (_MARKS[(bool(v.favourited), bool(v.reblogged), bool(v.bookmarked), bool(v.pinned))]
              if v.favourited is not None else b"")
+    poll = b',"poll":' + orjson.dumps(poll_json(v.poll)) if v.poll is not None else b',"poll":null'
     return b"".join((head, b',"account":', _account_bytes(v.account, base_url), b',"reblog":null,"text":null',
-                     counts, marks, b"}"))
+                     _filtered_bytes(filtered, s.id), poll, counts, marks, b"}"))
 
 
-def statuses_json_bytes(views: list[StatusView], base_url: str) -> bytes:
+def _filtered_bytes(filtered: Mapping[int, list[dict[str, Any]]] | None, status_id: int) -> bytes:
+    found = filtered.get(status_id) if filtered else None
+    return b',"filtered":' + orjson.dumps(found) if found else b',"filtered":[]'
+
+
+def statuses_json_bytes(views: list[StatusView], base_url: str,
+                        filtered: Mapping[int, list[dict[str, Any]]] | None = None) -> bytes:
     """``orjson.dumps([status_json(v) for v in views])``, from cached encoded parts."""
-    return b"[" + b",".join([_status_bytes(v, base_url) for v in views]) + b"]"
+    return b"[" + b",".join([_status_bytes(v, base_url, filtered) for v in views]) + b"]"
 
 
 def status_edit_json(edit: StatusEdit, account: Account, base_url: str) -> dict[str, Any]:

@@ -1,0 +1,62 @@
+"""Keeping conversations current as direct statuses arrive (the ``conversations.add_status`` job).
+
+create_status enqueues the job for every direct status. Each local participant (the author
+and every mentioned account) gets one conversation per set of other participants; the
+status becomes its last one, unread for everyone but the author. Idempotent: a conversation
+only moves forward to a newer status, so running the job twice changes nothing more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from madang.accounts.policies import blocked_account_ids
+from madang.core.clock import utcnow
+from madang.jobs import handler
+from madang.models import Account, AccountConversation, Mention, Status
+
+ADD_STATUS_JOB = "conversations.add_status"
+
+
+def participants_key(others: list[int]) -> str:
+    return hashlib.sha256(",".join(str(i) for i in sorted(set(others))).encode()).hexdigest()
+
+
+async def add_direct_status(session: AsyncSession, status: Status) -> int:
+    """Put ``status`` in its participants' conversations; returns how many were touched."""
+    if status.visibility != "direct" or status.deleted_at is not None:
+        return 0
+    mentioned = set(await session.scalars(select(Mention.account_id).where(Mention.status_id == status.id)))
+    everyone = mentioned | {status.account_id}
+    local = set(await session.scalars(select(Account.id).where(Account.id.in_(everyone), Account.domain.is_(None))))
+    # Who blocks the author (or is blocked) was not addressed in any way that shows.
+    local -= await blocked_account_ids(session, status.account_id)
+    now = utcnow()
+    touched = 0
+    for owner in sorted(local):
+        others = sorted(everyone - {owner})
+        key = participants_key(others)
+        row = await session.scalar(select(AccountConversation).where(
+            AccountConversation.account_id == owner, AccountConversation.participants_key == key))
+        if row is None:
+            session.add(AccountConversation(account_id=owner, participants_key=key, participant_ids=others,
+                                            last_status_id=status.id, unread=owner != status.account_id,
+                                            updated_at=now))
+        elif row.last_status_id < status.id:
+            row.last_status_id, row.updated_at = status.id, now
+            row.unread = owner != status.account_id
+        else:
+            continue
+        touched += 1
+    await session.flush()
+    return touched
+
+
+@handler(ADD_STATUS_JOB)
+async def run_add_status(session: AsyncSession, payload: dict) -> None:
+    status = await session.get(Status, int(payload["status_id"]))
+    if status is not None:
+        await add_direct_status(session, status)

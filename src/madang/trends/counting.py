@@ -1,0 +1,60 @@
+"""Daily hashtag use: posts and distinct accounts per tag per day, rewritten by the trends job.
+
+Counted: public and unlisted posts (not reblogs) that are not deleted, by accounts that are
+not suspended. Each day is counted again in full from the statuses, so running the job twice
+writes the same rows (idempotent), and a deleted post stops counting on the next run.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, distinct, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from madang.models import Account, Status, StatusTag, TagDayUse
+from madang.statuses.policies import PUBLIC_ISH
+from madang.trends.days import HISTORY_DAYS, day_bounds, recent_days
+
+
+def counted_statuses(start: datetime, end: datetime, status: Any = Status) -> list:
+    """WHERE conditions for the posts that count towards trends between ``start`` and ``end``."""
+    s = status  # may be an alias of Status
+    return [
+        s.created_at >= start, s.created_at < end, s.deleted_at.is_(None),
+        s.visibility.in_(PUBLIC_ISH), s.reblog_of_id.is_(None),
+        s.account_id.in_(select(Account.id).where(Account.suspended_at.is_(None))),
+    ]
+
+
+async def count_day(session: AsyncSession, day: date, time_zone: str) -> list[TagDayUse]:
+    start, end = day_bounds(day, time_zone)
+    rows = await session.execute(
+        select(StatusTag.tag_id, func.count(), func.count(distinct(Status.account_id)))
+        .join(Status, Status.id == StatusTag.status_id)
+        .where(*counted_statuses(start, end))
+        .group_by(StatusTag.tag_id)
+    )
+    return [TagDayUse(tag_id=tag_id, day=day, uses=uses, accounts=accounts) for tag_id, uses, accounts in rows]
+
+
+async def recount_recent_days(session: AsyncSession, *, now: datetime, time_zone: str) -> list[date]:
+    """Rewrite the counts of the last seven days; older counts are dropped. Returns the days,
+    newest first."""
+    days = recent_days(now, time_zone, HISTORY_DAYS)
+    await session.execute(delete(TagDayUse).execution_options(synchronize_session=False))
+    for day in days:
+        session.add_all(await count_day(session, day, time_zone))
+    await session.flush()
+    return days
+
+
+async def uses_by_tag(session: AsyncSession, tag_ids: list[int]) -> dict[int, dict[date, TagDayUse]]:
+    """The stored daily counts of these tags, by tag and day."""
+    if not tag_ids:
+        return {}
+    out: dict[int, dict[date, TagDayUse]] = {}
+    for row in await session.scalars(select(TagDayUse).where(TagDayUse.tag_id.in_(tag_ids))):
+        out.setdefault(row.tag_id, {})[row.day] = row
+    return out
