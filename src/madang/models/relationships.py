@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from madang.models.base import Base, SnowflakePK
@@ -22,6 +22,10 @@ class Follow(_Pair, Base):
         UniqueConstraint("account_id", "target_account_id"),
         # Fan-out walks an account's followers in id order, a slice at a time.
         Index("ix_follows_target_account_id_id", "target_account_id", "id"),
+        # Each post asks whether any follower rang the bell: without this, a city account's
+        # post would scan its 100,000 followers to find none.
+        Index("ix_follows_bells", "target_account_id", sqlite_where=text("notify = 1"),
+              postgresql_where=text("notify")),
     )
 
     show_reblogs: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -114,7 +114,7 @@ async def create_status(
 
 
 _BELLS = FastSelect(select(Follow.id).where(Follow.target_account_id == bindparam("author_id"),
-                                           Follow.notify.is_(True)).limit(1), name="BellRow")
+                                           Follow.notify == true()).limit(1), name="BellRow")
 
 
 async def _has_bell_subscribers(session: AsyncSession, author_id: int) -> bool:
