@@ -21,7 +21,8 @@ from madang.db.inline import BEGUN
 BUSY_TIMEOUT_MS = 10_000
 
 
-def _install_pragmas(sync_engine: Engine, *, begin: str | None, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+def _install_pragmas(sync_engine: Engine, *, begin: str | None, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+                     mmap: bool = True) -> None:
     @event.listens_for(sync_engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
         # We emit BEGIN ourselves; the driver's implicit BEGIN would be DEFERRED.
@@ -34,7 +35,9 @@ def _install_pragmas(sync_engine: Engine, *, begin: str | None, busy_timeout_ms:
         cur.execute("PRAGMA temp_store = MEMORY")
         # Small per-connection caches: the mmap below serves hot pages without a copy each.
         cur.execute("PRAGMA cache_size = -4000")
-        cur.execute("PRAGMA mmap_size = 268435456")
+        # Readers map the file; the writer does not: jobs on the writer (trends, large
+        # fan-outs) read wide ranges, and mapped pages count in the process's resident memory.
+        cur.execute(f"PRAGMA mmap_size = {268435456 if mmap else 0}")
         cur.close()
 
     if begin is not None:
@@ -63,7 +66,7 @@ def inline_engine(url: str, *, pool_size: int, writer: bool = False) -> Engine:
         connect_args={"check_same_thread": False},
     )
     if writer:
-        _install_pragmas(engine, begin=None, busy_timeout_ms=0)
+        _install_pragmas(engine, begin=None, busy_timeout_ms=0, mmap=False)
     else:
         _install_pragmas(engine, begin="BEGIN")
     return engine
