@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.core.ids import lowest_id_at
 from madang.models import Account, Status, StatusTag, TagDayUse
 from madang.statuses.policies import PUBLIC_ISH
 from madang.trends.days import HISTORY_DAYS, day_bounds, recent_days
@@ -22,9 +23,18 @@ def counted_statuses(start: datetime, end: datetime, status: Any = Status) -> li
     """WHERE conditions for the posts that count towards trends between ``start`` and ``end``."""
     s = status  # may be an alias of Status
     return [
+        # Ids are time-ordered snowflakes: the id range walks only that day's posts (an index
+        # range on statuses and on statuses_tags), where created_at alone scanned them all
+        # (20 s of CPU for a 1M-post instance). created_at stays for posts whose id and time
+        # may differ (imported ones).
+        s.id >= lowest_id_at(start), s.id < lowest_id_at(end),
         s.created_at >= start, s.created_at < end, s.deleted_at.is_(None),
-        s.visibility.in_(PUBLIC_ISH), s.reblog_of_id.is_(None),
-        s.account_id.in_(select(Account.id).where(Account.suspended_at.is_(None))),
+        # coalesce(): not an indexable term, so SQLite's planner (no ANALYZE) walks the id
+        # range instead of the reblog_of_id index, which holds every original post.
+        s.visibility.in_(PUBLIC_ISH), func.coalesce(s.reblog_of_id, 0) == 0,
+        # NOT IN the (few) suspended, rather than IN the (many) others: the planner would
+        # otherwise walk every account's posts instead of the id range.
+        s.account_id.not_in(select(Account.id).where(Account.suspended_at.is_not(None))),
     ]
 
 
@@ -33,7 +43,8 @@ async def count_day(session: AsyncSession, day: date, time_zone: str) -> list[Ta
     rows = await session.execute(
         select(StatusTag.tag_id, func.count(), func.count(distinct(Status.account_id)))
         .join(Status, Status.id == StatusTag.status_id)
-        .where(*counted_statuses(start, end))
+        .where(StatusTag.status_id >= lowest_id_at(start), StatusTag.status_id < lowest_id_at(end),
+               *counted_statuses(start, end))
         .group_by(StatusTag.tag_id)
     )
     return [TagDayUse(tag_id=tag_id, day=day, uses=uses, accounts=accounts) for tag_id, uses, accounts in rows]
