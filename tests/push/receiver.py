@@ -73,11 +73,13 @@ def vapid_valid(push: Received, server_key: str) -> bool:
 
 
 class PushReceiver:
-    """Answers each POST with the next status of ``answers`` (201 once they run out)."""
+    """Answers each POST with the next status of ``answers`` (201 once they run out),
+    ``delay`` seconds after recording it (a slow push service)."""
 
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.answers: list[int] = []
+        self.delay = 0.0
         self._lock = threading.Lock()
         receiver = self
 
@@ -88,6 +90,7 @@ class PushReceiver:
                     receiver.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()},
                                                       body))
                     status = receiver.answers.pop(0) if receiver.answers else 201
+                time.sleep(receiver.delay)  # this server's own thread: the caller just waits
                 self.send_response(status)
                 self.send_header("content-length", "0")
                 self.end_headers()

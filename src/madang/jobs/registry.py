@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import Conflict, Invalid, NotFound
 
 Handler = Callable[[AsyncSession, dict], Awaitable[None]]
+# A unit-free handler gets the Database itself (typed loosely so registering one needs
+# no import of madang.db) and opens its own short units around its network call.
+UnitFreeHandler = Callable[[Any, dict], Awaitable[None]]
 
 DEFAULT_MAX_ATTEMPTS = 8
 NAME_LENGTH = 100  # the width of jobs.name
@@ -27,14 +31,15 @@ class UnknownJob(NotFound):
 @dataclass(frozen=True)
 class Registration:
     name: str
-    fn: Handler
+    fn: Handler | UnitFreeHandler
     max_attempts: int
+    unit: bool = True  # False: called with the Database after the claim, in no unit
 
 
 _registry: dict[str, Registration] = {}
 
 
-def handler(name: str, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Callable[[Handler], Handler]:
+def handler(name: str, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS, unit: bool = True) -> Callable[[Any], Any]:
     """Register ``async def fn(session, payload)`` as the handler for jobs called ``name``.
 
     The handler runs inside its own unit of work; its writes commit together with the
@@ -46,17 +51,25 @@ def handler(name: str, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Callable[
     operator's retry). Write with upserts or check-then-insert, and make outside effects
     (HTTP deliveries, e-mail) safe to repeat. Keep them short: on SQLite the handler holds
     the single write lock for as long as it runs.
+
+    ``unit=False`` is for handlers that wait on the network (DESIGN.md: no network I/O
+    inside a write transaction): the worker calls ``async def fn(db, payload)`` with the
+    ``Database`` and no unit open, after the claim has committed. Such a handler opens its
+    own short units (read what it needs, do the I/O with none open, record the outcome in
+    a write unit); the worker marks the job done in a unit of its own afterwards, or
+    retries it with backoff if the handler raised, as for any handler. Its writes are not
+    atomic with the done mark, so a run that is repeated must find them already made.
     """
     if not name or len(name) > NAME_LENGTH:
         raise Invalid(f"a job name needs 1 to {NAME_LENGTH} characters", field="name")
     if max_attempts < 1:
         raise Invalid("max_attempts must be at least 1", field="max_attempts")
 
-    def register(fn: Handler) -> Handler:
+    def register(fn: Any) -> Any:
         existing = _registry.get(name)
         if existing is not None and existing.fn is not fn:
             raise Conflict(f"job {name!r} already has a handler: {existing.fn.__qualname__}")
-        _registry[name] = Registration(name, fn, max_attempts)
+        _registry[name] = Registration(name, fn, max_attempts, unit)
         return fn
 
     return register
@@ -66,7 +79,7 @@ def find_registration(name: str) -> Registration | None:
     return _registry.get(name)
 
 
-def get_handler(name: str) -> Handler:
+def get_handler(name: str) -> Handler | UnitFreeHandler:
     registration = _registry.get(name)
     if registration is None:
         raise UnknownJob(f"no handler is registered for job {name!r}", field="name")

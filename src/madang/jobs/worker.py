@@ -1,4 +1,4 @@
-"""The worker: claims due jobs and runs each in its own unit of work."""
+"""The worker: claims due jobs and runs each in a unit of work (unit-free ones open their own)."""
 
 from __future__ import annotations
 
@@ -111,12 +111,20 @@ class Worker:
             )
             return
         try:
-            async with self.db.write() as session:
-                await registration.fn(session, claim.payload)
-                await _mark_done(session, claim)
+            if registration.unit:
+                async with self.db.write() as session:
+                    await registration.fn(session, claim.payload)  # type: ignore[arg-type]
+                    await _mark_done(session, claim)
+            else:
+                # The claim has committed and no unit is open: the handler may wait on the
+                # network without holding the write lock, and records in units of its own.
+                await registration.fn(self.db, claim.payload)
+                async with self.db.write() as session:
+                    await _mark_done(session, claim)
         except LeaseLost:
-            log.warning("job %s (%s) was re-claimed by another worker; its run here was rolled back",
-                        claim.id, claim.name)
+            log.warning("job %s (%s) was re-claimed by another worker; its run here was rolled back"
+                        "%s", claim.id, claim.name, "" if registration.unit else
+                        " (a unit-free handler's own writes stay; the other run repeats them)")
         except Exception:
             await self._fail(claim, traceback.format_exc(), max_attempts=registration.max_attempts)
 

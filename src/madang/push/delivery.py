@@ -2,24 +2,27 @@
 then each subscription gets its own job, so one slow or failing push service retries
 alone and never makes another phone hear twice.
 
-``push.send`` makes its HTTP call inside the job's unit of work (the worker gives a handler
-no other place to run): the call is bounded by ``push_timeout_seconds`` and is the only
-thing the unit waits on; everything it needs is read before and only the outcome (a dead
-subscription removed) is written after. See docs/decisions/0011-web-push.md.
+``push.send`` is a unit-free job (DESIGN.md: no network I/O inside a write transaction):
+it reads what the push needs in a read unit, makes the HTTP call with no unit open, and
+records the outcome (a dead subscription removed) in a short write unit of its own; the
+worker then marks the job done, or retries it when the handler raised. See
+docs/decisions/0011-web-push.md.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.db import Database
 from madang.jobs import enqueue, handler
 from madang.models import AccessToken, Account, Follow, Notification, Status, User
 from madang.models.push import WebPushSubscription
-from madang.push.config import config_of
-from madang.push.keys import ensure_server_key
+from madang.push.config import CONFIG_KEY, PushConfig, PushNotConfigured
+from madang.push.keys import ServerKey, ensure_server_key, find_server_key
 from madang.push.payloads import DEFAULT_LOCALE, PushContext, push_payload
 from madang.push.rules import alert_enabled
 from madang.push.sending import Outcome, Target, deliver
@@ -64,15 +67,20 @@ async def _live_notification(session: AsyncSession, notification_id: int) -> Not
     return notification if status is not None and status.deleted_at is None else None
 
 
-async def _drop_revoked(session: AsyncSession, subscriptions: list[WebPushSubscription]) -> list[WebPushSubscription]:
-    """A revoked token's subscription goes with it (Mastodon deletes them together)."""
+async def _revoked(session: AsyncSession, subscriptions: list[WebPushSubscription]) -> list[int]:
+    """The ids of the subscriptions whose access token was revoked (or is gone)."""
     ids = [s.access_token_id for s in subscriptions]
     live = set(await session.scalars(select(AccessToken.id).where(
         AccessToken.id.in_(ids), AccessToken.revoked_at.is_(None)))) if ids else set()
-    dead = [s.id for s in subscriptions if s.access_token_id not in live]
+    return [s.id for s in subscriptions if s.access_token_id not in live]
+
+
+async def _drop_revoked(session: AsyncSession, subscriptions: list[WebPushSubscription]) -> list[WebPushSubscription]:
+    """A revoked token's subscription goes with it (Mastodon deletes them together)."""
+    dead = await _revoked(session, subscriptions)
     if dead:
         await session.execute(delete(WebPushSubscription).where(WebPushSubscription.id.in_(dead)))
-    return [s for s in subscriptions if s.access_token_id in live]
+    return [s for s in subscriptions if s.id not in dead]
 
 
 @handler(DELIVER_JOB)
@@ -98,31 +106,88 @@ async def _context(session: AsyncSession, notification: Notification, access_tok
                        locale=locale or DEFAULT_LOCALE, access_token=access_token)
 
 
-@handler(SEND_JOB)
-async def send_notification(session: AsyncSession, payload: dict) -> None:
-    config = config_of(session)
+@dataclass(frozen=True)
+class Prepared:
+    """One push as read in a read unit: plain data that outlives the unit. ``target`` is
+    None when the subscription is to be dropped instead (for ``reason``)."""
+
+    subscription_id: int
+    target: Target | None
+    message: dict
+    reason: str = ""
+
+
+def _config(db: Database) -> PushConfig:
+    # attach() leaves the config where write units find it; this handler holds the Database.
+    config = db.session_info.get(CONFIG_KEY)
+    if not isinstance(config, PushConfig):
+        raise PushNotConfigured("push delivery is not configured in this process: call "
+                                "madang.push.attach(db, settings) where the worker starts")
+    return config
+
+
+def _drop(subscription_id: int, reason: str) -> Prepared:
+    return Prepared(subscription_id, None, {}, reason)
+
+
+async def prepare_send(session: AsyncSession, config: PushConfig, payload: dict) -> Prepared | None:
+    """What ``push.send`` should do, read without writing: None when there is nothing to
+    send (the subscription, notification or sender went, or the alert was turned off)."""
     subscription = await session.get(WebPushSubscription, int(payload["subscription_id"]))
     notification = await _live_notification(session, int(payload["notification_id"]))
     # Replaced, unsubscribed or dropped meanwhile; or the notification went: nothing to do.
-    if subscription is None or notification is None or not await _drop_revoked(session, [subscription]):
-        return
+    if subscription is None or notification is None:
+        return None
+    if await _revoked(session, [subscription]):
+        return _drop(subscription.id, "its access token was revoked")
     if not await pushable(session, subscription, notification):  # changed its mind meanwhile
-        return
+        return None
     token = config.unseal(subscription.sealed_token)
     if token is None:
         # Sealed under an earlier secret key: no payload can name its login any more.
         log.warning("push subscription %s was sealed with another secret key; removed", subscription.id)
-        await session.execute(delete(WebPushSubscription).where(WebPushSubscription.id == subscription.id))
-        return
+        return _drop(subscription.id, "sealed with another secret key")
     context = await _context(session, notification, token)
     if context is None:
-        return
-    key = await ensure_server_key(session)
+        return None
     target = Target(subscription.endpoint, subscription.key_p256dh, subscription.key_auth, subscription.standard)
-    result = await deliver(target, push_payload(context, base_url=config.base_url), key, subject=config.subject,
+    return Prepared(subscription.id, target, push_payload(context, base_url=config.base_url))
+
+
+async def _server_key(db: Database) -> ServerKey:
+    async with db.read() as session:
+        key = await find_server_key(session)
+    if key is not None:
+        return key
+    async with db.write() as session:  # the first push before anyone asked for the key
+        return await ensure_server_key(session)
+
+
+async def _remove(db: Database, subscription_id: int) -> None:
+    # Idempotent: a repeated run deletes nothing. Subscriptions are replaced with a new id,
+    # never rewritten in place, so this never removes a newer subscription of the token.
+    async with db.write() as session:
+        await session.execute(delete(WebPushSubscription).where(WebPushSubscription.id == subscription_id))
+
+
+@handler(SEND_JOB, unit=False)
+async def send_notification(db: Database, payload: dict) -> None:
+    config = _config(db)
+    async with db.read() as session:
+        prepared = await prepare_send(session, config, payload)
+    if prepared is None:
+        return
+    if prepared.target is None:
+        await _remove(db, prepared.subscription_id)
+        return
+    key = await _server_key(db)
+    # No unit is open here: a slow push service holds no lock (at most the timeout).
+    result = await deliver(prepared.target, prepared.message, key, subject=config.subject,
                            timeout=config.timeout_seconds, allow_loopback=config.allow_loopback)
     if result.outcome is Outcome.GONE:
-        log.info("push subscription %s is gone (%s %s); removed", subscription.id, result.status, result.detail)
-        await session.execute(delete(WebPushSubscription).where(WebPushSubscription.id == subscription.id))
+        log.info("push subscription %s is gone (%s %s); removed", prepared.subscription_id, result.status,
+                 result.detail)
+        await _remove(db, prepared.subscription_id)
     elif result.outcome is Outcome.RETRY:
-        raise PushFailed(f"push to subscription {subscription.id} failed: {result.status or ''} {result.detail}")
+        raise PushFailed(f"push to subscription {prepared.subscription_id} failed: {result.status or ''} "
+                         f"{result.detail}")

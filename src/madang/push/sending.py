@@ -27,8 +27,8 @@ from madang.push.rules import is_loopback_host
 TTL_SECONDS = 48 * 3600  # Mastodon's: a phone that is off for a weekend still hears
 URGENCY = "normal"
 
-# Loading the CA bundle costs ~15 ms: once per process, not once per push (the push runs
-# while its job's unit of work is open). A client-side SSLContext is safe to share.
+# Loading the CA bundle costs ~15 ms: once per process, not once per push. A client-side
+# SSLContext is safe to share.
 _TLS = ssl.create_default_context(cafile=certifi.where())
 
 
