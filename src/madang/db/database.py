@@ -16,9 +16,8 @@ from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import sessionmaker
 
-from madang.db.group_commit import GroupCommitWriter
 from madang.db.inline import InlineSession
-from madang.db.sqlite import async_engine, ensure_sqlite_folder, inline_engine
+from madang.db.sqlite import async_engine, begin_immediate, ensure_sqlite_folder, inline_engine
 
 AFTER_COMMIT = "after_commit"
 
@@ -42,8 +41,6 @@ class Database:
             self._inline_reads = sessionmaker(self._inline_reader, expire_on_commit=False, autoflush=False)
             self._inline_writes = sessionmaker(self._inline_writer, expire_on_commit=False, autoflush=False)
             self._write_lock = asyncio.Lock()
-            self._group = GroupCommitWriter(self._inline_writer, self._inline_writes, self._write_lock,
-                                            self.session_info, AFTER_COMMIT)
         else:
             self.reader = self.writer = create_async_engine(
                 url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
@@ -79,11 +76,17 @@ class Database:
         """One unit of work: commits on success, rolls back on any error, then runs
         the after-commit callbacks (event publishing, waking the worker)."""
         if self.is_sqlite:
-            # Units queued behind each other commit together (db.group_commit); each
-            # returns once its rows are committed, and runs its callbacks then.
-            async with self._group.unit() as unit:
-                yield unit  # type: ignore[misc]
-            return
+            async with self._write_lock:
+                with self._inline_writes() as inline:
+                    await begin_immediate(inline)
+                    inline.info.update(self.session_info)
+                    try:
+                        yield InlineSession(inline)  # type: ignore[misc]
+                        inline.commit()
+                    except BaseException:
+                        inline.rollback()
+                        raise
+                    callbacks = inline.info.pop(AFTER_COMMIT, [])
         else:
             async with self._write_sessions() as session:
                 session.info.update(self.session_info)
@@ -102,7 +105,6 @@ class Database:
         if self.writer is not self.reader:
             await self.writer.dispose()
         if self.is_sqlite:
-            self._group.close()
             self._inline_reader.dispose()
             self._inline_writer.dispose()
 

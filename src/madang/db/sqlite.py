@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -76,14 +76,7 @@ async def begin_immediate(session: Session, *, timeout: float = BUSY_TIMEOUT_MS 
     """Take SQLite's write lock for this unit of work. Another process may hold it: then
     wait by sleeping on the event loop, so this process keeps serving reads meanwhile.
     Once held, the statements of the unit never wait (WAL: one writer at a time)."""
-    await begin_immediate_on(session.connection(), timeout=timeout)
-
-
-async def begin_immediate_on(connection: Connection, *, timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
-    """As :func:`begin_immediate`, on a Connection (its SQLAlchemy transaction is begun
-    first, so sessions bound to it join it instead of committing it)."""
-    if not connection.in_transaction():
-        connection.begin()
+    connection = session.connection()
     deadline = time.monotonic() + timeout
     delay = 0.001
     while True:
