@@ -6,6 +6,8 @@ An S3-compatible store can be added later by implementing ``MediaStore`` and nam
 
 from __future__ import annotations
 
+import contextlib
+
 import os
 import re
 import tempfile
@@ -98,11 +100,9 @@ class LocalMediaStore:
         path.unlink(missing_ok=True)
         # Leave no empty fan-out folders behind; another upload may be filling one, so
         # a folder that is not empty (or gone) is simply left alone.
-        try:
+        with contextlib.suppress(OSError):
             if path.parent != self.root:
                 path.parent.rmdir()
-        except OSError:
-            pass
 
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()

@@ -14,13 +14,12 @@ from madang.core.errors import Invalid, NotFound
 from madang.core.ids import new_id
 from madang.db.paging import Page, fetch_page
 from madang.jobs import enqueue
-from madang.media import check_media_ids
 from madang.models import Account, MediaAttachment
 from madang.models.scheduled import ScheduledStatus, ScheduledStatusMedia
 from madang.scheduling.rules import check_limits, check_scheduled_at
-from madang.statuses.composing import check_language, check_length
-from madang.statuses.create import Site, check_visibility
-from madang.statuses.polls import PollSpec, check_poll
+from madang.statuses.composing import check_length
+from madang.statuses.create import Site, check_draft
+from madang.statuses.polls import PollSpec
 from madang.statuses.queries import get_visible_status
 
 PUBLISH_JOB = "scheduling.publish"
@@ -52,13 +51,9 @@ async def schedule_status(
             if row.params.get("idempotency") == idempotency_key[:200]:
                 return row
     check_limits([row.scheduled_at for row in mine], scheduled_at)
-    visibility = check_visibility(visibility, default_visibility)
-    language = check_language(language, site.default_language)
-    media_ids = check_media_ids(media_ids)
-    if poll is not None:
-        check_poll(poll, media_ids=media_ids)
-    if not (text or "").strip() and not media_ids:
-        raise Invalid("Text can't be blank", field="status")
+    visibility, language, media_ids = check_draft(
+        site, text=text, visibility=visibility, default_visibility=default_visibility, language=language,
+        media_ids=media_ids, poll=poll)
     check_length(text or "", spoiler_text or "", max_characters=site.max_characters)
     if in_reply_to_id is not None:
         await get_visible_status(session, in_reply_to_id, author.id)

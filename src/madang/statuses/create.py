@@ -46,6 +46,22 @@ def check_visibility(visibility: str | None, default: str) -> str:
     return visibility
 
 
+def check_draft(
+    site: Site, *, text: str, visibility: str | None, default_visibility: str, language: str | None,
+    media_ids: list[int] | None, poll: PollSpec | None,
+) -> tuple[str, str, list[int]]:
+    """What refuses a post before anything is written, for posting now or scheduling:
+    returns the visibility, language and media ids to use."""
+    visibility = check_visibility(visibility, default_visibility)
+    language = check_language(language, site.default_language)
+    media_ids = check_media_ids(media_ids)
+    if poll is not None:
+        check_poll(poll, media_ids=media_ids)
+    if not (text or "").strip() and not media_ids:  # a photo may speak for itself
+        raise Invalid("Text can't be blank", field="status")
+    return visibility, language, media_ids
+
+
 async def find_by_idempotency_key(session: AsyncSession, account_id: int, key: str | None) -> Status | None:
     if not key:
         return None
@@ -75,13 +91,9 @@ async def create_status(
     existing = await find_by_idempotency_key(session, author.id, idempotency_key)
     if existing is not None:
         return existing
-    visibility = check_visibility(visibility, default_visibility)
-    language = check_language(language, site.default_language)
-    media_ids = check_media_ids(media_ids)
-    if poll is not None:
-        check_poll(poll, media_ids=media_ids)
-    if not (text or "").strip() and not media_ids:  # a photo may speak for itself
-        raise Invalid("Text can't be blank", field="status")
+    visibility, language, media_ids = check_draft(
+        site, text=text, visibility=visibility, default_visibility=default_visibility, language=language,
+        media_ids=media_ids, poll=poll)
     parent = await _parent(session, in_reply_to_id, author.id)
     composed = await compose(session, text=text, spoiler_text=spoiler_text, max_characters=site.max_characters,
                              base_url=site.base_url, local_domain=site.domain)
