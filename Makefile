@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 export MADANG_DATABASE_URL ?= sqlite+aiosqlite:///var/madang.sqlite3
 
-.PHONY: demo test install install-test system-deps lint serve clean
+.PHONY: demo test install install-test system-deps lint serve clean messages
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -57,3 +57,9 @@ test: system-deps $(TEST_STAMP) tests/js/node_modules/.package-lock.json
 
 clean:
 	rm -rf $(VENV) var
+
+# The web pages' strings: refresh the template after changing pages; translations live in
+# src/madang/web/locale/en/LC_MESSAGES/*.po (tests/web/test_catalog.py finds missing ones).
+messages: $(TEST_STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k gettext_ -k _ -k N_ --no-location --omit-header \
+		-o src/madang/web/locale/messages.pot .

@@ -23,6 +23,7 @@ from madang.jobs import Worker
 from madang.mastodon_api import app as mastodon_api
 from madang.mastodon_api.problems import ApiProblem
 from madang.runtime import AppContext
+from madang.web import install as web
 from madang.web import oauth as web_oauth
 from madang.web import static_files
 
@@ -75,15 +76,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mastodon_api.install(app, rate_limit=settings.rate_limit_per_5min)
     app.include_router(web_oauth.router)
     app.include_router(static_files.router)
+    web.install(app)
 
     async def on_domain_error(request: Request, exc: DomainError) -> Response:
         if mastodon_api.is_api_path(request.url.path):
             return await mastodon_api.on_domain_error(request, exc)
-        return PlainTextResponse(exc.message, status_code=400)
+        return web.on_domain_error(request, exc)
 
     app.add_exception_handler(DomainError, on_domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(ApiProblem, mastodon_api.on_problem)  # type: ignore[arg-type]
-    app.add_exception_handler(HTTPException, mastodon_api.on_http_error)  # type: ignore[arg-type]
+    async def on_http_error(request: Request, exc: HTTPException) -> Response:
+        if mastodon_api.is_api_path(request.url.path) or request.url.path.startswith(("/oauth/", "/.well-known/")):
+            return await mastodon_api.on_http_error(request, exc)
+        return web.on_http_error(request, exc)
+
+    app.add_exception_handler(HTTPException, on_http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, mastodon_api.on_validation_error)  # type: ignore[arg-type]
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:

@@ -110,3 +110,12 @@ async def search_accounts(
     exact = case((Account.acct_key == username.lower(), 0), else_=1)
     stmt = stmt.order_by(exact, Account.followers_count.desc(), Account.id).limit(max(1, min(limit, 80)))
     return list(await session.scalars(stmt))
+
+
+async def first_organisation(session: AsyncSession) -> Account | None:
+    """The instance's own organisation (the city): the oldest local organisation account,
+    verified ones first. The front page shows its posts."""
+    return await session.scalar(
+        select(Account).where(Account.organisation.is_(True), Account.domain.is_(None),
+                              Account.suspended_at.is_(None))
+        .order_by(Account.verified_at.is_(None), Account.id).limit(1))

@@ -51,3 +51,5 @@ class AccessToken(SnowflakePK, Base):
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Shown in the web settings' list of signed-in browsers.
+    user_agent: Mapped[str | None] = mapped_column(String(300), default=None)

@@ -1,0 +1,69 @@
+"""Mounts the web pages on the app: routes, static files, security headers, error pages."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+
+from madang.core.errors import DomainError, NotFound
+from madang.web import i18n
+from madang.web.i18n import N_
+from madang.web.messages import describe
+from madang.web.problems import SignInRequired, WebProblem
+from madang.web.routes import compose, sessions, timelines
+from madang.web.routes.common import redirect, sign_in_url
+from madang.web.security import HtmlSecurityHeaders
+from madang.web.templating import TEMPLATES, render
+
+STATIC_DIR = TEMPLATES.parent / "static" / "web"
+ROUTERS = [sessions.router, timelines.router, compose.router]
+
+
+class _CachedStatic(StaticFiles):
+    """Page assets are linked with a version in the URL, so they can be cached for a year."""
+
+    def file_response(self, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def, override]
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def install(app: FastAPI) -> None:
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static/web", _CachedStatic(directory=str(STATIC_DIR)), name="web-static")
+    app.add_middleware(HtmlSecurityHeaders)
+    app.add_exception_handler(WebProblem, on_problem)  # type: ignore[arg-type]
+    app.add_exception_handler(SignInRequired, on_sign_in_required)  # type: ignore[arg-type]
+
+
+async def on_problem(request: Request, exc: WebProblem) -> Response:
+    return error_page(request, exc.status, i18n.gettext_(exc.message))
+
+
+async def on_sign_in_required(request: Request, exc: SignInRequired) -> Response:
+    if request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Redirect": sign_in_url(request)})
+    if request.method != "GET":
+        return redirect("/auth/sign_in")
+    return redirect(sign_in_url(request))
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    return render(request, "web/error.html", status=status, status_code=status, message=message)
+
+
+def on_domain_error(request: Request, exc: DomainError) -> Response:
+    """A use case's refusal on a web page, in the reader's language."""
+    status = 404 if isinstance(exc, NotFound) else 403 if exc.__class__.__name__ == "Forbidden" else 400
+    return error_page(request, status, describe(exc))
+
+
+_HTTP_MESSAGES = {404: N_("찾을 수 없습니다."), 405: N_("허용되지 않는 요청입니다."), 413: N_("보낸 내용이 너무 큽니다.")}
+
+
+def on_http_error(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 400)
+    return error_page(request, status, i18n.gettext_(_HTTP_MESSAGES.get(status, "요청을 처리할 수 없습니다.")))

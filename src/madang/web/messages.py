@@ -1,0 +1,47 @@
+"""Domain errors in the reader's language: the domain speaks English (the API's dialect),
+the web pages speak Korean first."""
+
+from __future__ import annotations
+
+import re
+
+from madang.core.errors import DomainError
+from madang.web import i18n
+
+# (pattern of the domain's English message, Korean message with the pattern's groups)
+_KOREAN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), k) for p, k in [
+    (r"^Text character limit of (\d+) exceeded \((\d+)\)$", "글자 수 제한({0}자)을 넘었습니다. 지금 {1}자입니다."),
+    (r"^Text can't be blank$", "내용을 입력해 주세요."),
+    (r"^Text is too large$", "글이 너무 깁니다."),
+    (r"^Username must be", "사용자 이름은 영문 소문자, 숫자, 밑줄(_)로 1~30자여야 합니다."),
+    (r"^This username is reserved$", "이 사용자 이름은 쓸 수 없습니다."),
+    (r"^This username is already taken$", "이미 사용 중인 사용자 이름입니다."),
+    (r"^E-mail address is not valid$", "이메일 주소 형식이 올바르지 않습니다."),
+    (r"^This e-mail address is already registered$", "이미 가입된 이메일 주소입니다."),
+    (r"^Password must be (\d+) to (\d+) characters", "비밀번호는 {0}~{1}자여야 합니다."),
+    (r"^Display name must be at most (\d+)", "표시 이름은 {0}자까지 쓸 수 있습니다."),
+    (r"^Bio must be at most (\d+)", "소개는 {0}자까지 쓸 수 있습니다."),
+    (r"^Too many login attempts", "로그인 시도가 너무 많습니다. 잠시 후 다시 시도해 주세요."),
+    (r"^Wrong e-mail, username or password$", "이메일(또는 사용자 이름)이나 비밀번호가 올바르지 않습니다."),
+    (r"^This login is disabled$", "사용이 중지된 계정입니다."),
+    (r"^You cannot follow yourself$", "자기 자신은 팔로우할 수 없습니다."),
+    (r"^You cannot follow this account$", "이 계정은 팔로우할 수 없습니다."),
+    (r"^You cannot block yourself$", "자기 자신은 차단할 수 없습니다."),
+    (r"^You cannot mute yourself$", "자기 자신은 뮤트할 수 없습니다."),
+    (r"^Record not found$|not found", "찾을 수 없습니다."),
+    (r"^(.+) is not a valid language code$", "{0}은(는) 올바른 언어 코드가 아닙니다."),
+    (r"^Visibility must be one of", "공개 범위가 올바르지 않습니다."),
+    (r"(?i)media", "첨부한 사진을 처리할 수 없습니다."),
+]]
+
+
+def describe(exc: DomainError | str) -> str:
+    """The message to show next to a field or at the top of a form."""
+    message = exc.message if isinstance(exc, DomainError) else exc
+    if i18n.current_locale() != "ko":
+        return message
+    for pattern, korean in _KOREAN:
+        match = pattern.search(message)
+        if match:
+            return korean.format(*match.groups())
+    return f"요청을 처리할 수 없습니다. ({message})"

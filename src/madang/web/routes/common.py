@@ -1,0 +1,71 @@
+"""Helpers every web route uses: who is signed in, redirects, page cursors."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import quote, urlencode
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from madang.db.paging import Page
+from madang.runtime import AppContext, ctx_of
+from madang.web.i18n import N_
+from madang.web.problems import SignInRequired, WebProblem
+from madang.web.viewer import Viewer, load_viewer
+
+PAGE_SIZE = 20
+
+
+def ctx(request: Request) -> AppContext:
+    return ctx_of(request)
+
+
+async def signed_in(request: Request) -> Viewer:
+    viewer = await load_viewer(request)
+    if viewer is None:
+        raise SignInRequired()
+    return viewer
+
+
+def safe_next(value: object, default: str = "/home") -> str:
+    """Only a path on this site: never `//evil.example` or `https://…` (open redirects)."""
+    if not isinstance(value, str) or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    return value
+
+
+def redirect(url: str, *, notice: str | None = None) -> RedirectResponse:
+    if notice:
+        url += ("&" if "?" in url else "?") + urlencode({"notice": notice})
+    return RedirectResponse(url, status_code=303)
+
+
+def sign_in_url(request: Request) -> str:
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return "/auth/sign_in?next=" + quote(here, safe="")
+
+
+def id_param(request: Request, name: str) -> int | None:
+    """A snowflake from the query string; anything else is a 400, never a 500."""
+    value = request.query_params.get(name)
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or len(value) > 19:
+        raise WebProblem(400, N_("페이지 주소가 올바르지 않습니다."))
+    return int(value)
+
+
+def page_of(request: Request, limit: int = PAGE_SIZE) -> Page:
+    return Page(max_id=id_param(request, "max_id"), limit=limit)
+
+
+def path_id(value: str) -> int:
+    if not value.isdigit() or len(value) > 19:
+        raise WebProblem(404, N_("찾을 수 없습니다."))
+    return int(value)
+
+
+def new_form_key() -> str:
+    """Sent with a composer form and used as its Idempotency-Key: a double submit posts once."""
+    return secrets.token_urlsafe(16)

@@ -1,0 +1,130 @@
+"""Sign in, sign out, sign up, and the language of pages for a visitor."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from madang.accounts import authenticate, get_account
+from madang.accounts.registration import register_account
+from madang.auth.web_sessions import end_web_session, start_web_session
+from madang.core.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
+from madang.web import i18n
+from madang.web.csrf import checked_form, text_field
+from madang.web.messages import describe
+from madang.web.i18n import N_
+from madang.web.problems import WebProblem
+from madang.web.routes.common import ctx, redirect, safe_next
+from madang.web.templating import render
+from madang.web.viewer import (LANG_COOKIE, clear_session_cookie, forget_viewer, load_viewer,
+                               set_session_cookie)
+
+router = APIRouter()
+LOGIN_FAILED = N_("이메일(또는 사용자 이름)이나 비밀번호가 올바르지 않습니다.")
+
+
+@router.get("/auth/sign_in")
+async def sign_in_page(request: Request) -> Response:
+    viewer = await load_viewer(request)
+    next_url = safe_next(request.query_params.get("next"))
+    if viewer is not None:
+        return redirect(next_url)
+    return render(request, "web/sign_in.html", login="", error=None, next=next_url)
+
+
+@router.post("/auth/sign_in")
+async def sign_in(request: Request) -> Response:
+    await load_viewer(request)
+    form = await checked_form(request)
+    login = text_field(form, "login", limit=320).strip()
+    next_url = safe_next(form.get("next"))
+    c = ctx(request)
+    keys = (f"ip:{request.client.host if request.client else '-'}", f"login:{login.lower()}")
+    try:
+        c.login_throttle.check(*keys)
+        async with c.db.write() as session:
+            try:
+                user = await authenticate(session, login=login, password=text_field(form, "password", limit=1000))
+            except Unauthorized:
+                c.login_throttle.failed(*keys)
+                raise
+            c.login_throttle.succeeded(*keys)
+            account = await get_account(session, user.account_id)
+            issued = await start_web_session(session, account=account, user_agent=request.headers.get("user-agent"))
+    except Unauthorized:
+        # One message for an unknown login and a wrong password: nothing to enumerate.
+        return render(request, "web/sign_in.html", status=401, login=login, error=i18n.gettext_(LOGIN_FAILED), next=next_url)
+    except RateLimited as exc:
+        return render(request, "web/sign_in.html", status=429, login=login, error=describe(exc), next=next_url,
+                      headers={"Retry-After": str(exc.retry_after)})
+    except Forbidden as exc:
+        return render(request, "web/sign_in.html", status=403, login=login, error=describe(exc), next=next_url)
+    response = redirect(next_url)
+    set_session_cookie(request, response, issued.token)
+    return response
+
+
+@router.post("/auth/sign_out")
+async def sign_out(request: Request) -> Response:
+    viewer = await load_viewer(request)
+    await checked_form(request)
+    secret = request.cookies.get("madang_session")
+    if viewer is not None and secret:
+        async with ctx(request).db.write() as session:
+            await end_web_session(session, secret)
+        forget_viewer(request, viewer.token_hash)
+    response = redirect("/", notice="signed_out")
+    clear_session_cookie(request, response)
+    return response
+
+
+@router.get("/auth/sign_up")
+async def sign_up_page(request: Request) -> Response:
+    viewer = await load_viewer(request)
+    if viewer is not None:
+        return redirect("/home")
+    if not ctx(request).settings.registrations_open:
+        return render(request, "web/sign_up_closed.html", status=403)
+    return render(request, "web/sign_up.html", values={}, errors={})
+
+
+@router.post("/auth/sign_up")
+async def sign_up(request: Request) -> Response:
+    await load_viewer(request)
+    c = ctx(request)
+    if not c.settings.registrations_open:
+        return render(request, "web/sign_up_closed.html", status=403)
+    form = await checked_form(request)
+    values = {name: text_field(form, name, limit=1000) for name in ("username", "email", "display_name")}
+    password = text_field(form, "password", limit=1000)
+    errors: dict[str, str] = {}
+    if password != text_field(form, "password_confirmation", limit=1000):
+        errors["password_confirmation"] = i18n.gettext_("비밀번호 확인이 일치하지 않습니다.")
+    if form.get("agreement") != "1":
+        errors["agreement"] = i18n.gettext_("서버 규칙에 동의해야 가입할 수 있습니다.")
+    if not errors:
+        try:
+            async with c.db.write() as session:
+                account, _user = await register_account(
+                    session, username=values["username"].strip(), email=values["email"].strip(), password=password,
+                    display_name=values["display_name"], locale=i18n.current_locale(), base_url=c.settings.base_url)
+                issued = await start_web_session(session, account=account,
+                                                 user_agent=request.headers.get("user-agent"))
+        except (Invalid, Conflict) as exc:
+            errors[exc.field or "form"] = describe(exc)
+    if errors:
+        return render(request, "web/sign_up.html", status=422, values=values, errors=errors)
+    response = redirect("/home", notice="welcome")
+    set_session_cookie(request, response, issued.token)
+    return response
+
+
+@router.get("/lang/{code}")
+async def choose_language(request: Request, code: str) -> Response:
+    """A visitor's choice of language (a signed-in citizen's lives in their settings)."""
+    if code not in i18n.AVAILABLE:
+        raise WebProblem(404, N_("찾을 수 없습니다."))
+    response = redirect(safe_next(request.query_params.get("next"), "/"))
+    response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax", path="/")
+    return response

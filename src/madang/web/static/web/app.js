@@ -1,0 +1,1 @@
+/* app.js: small page behaviours. */

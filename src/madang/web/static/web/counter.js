@@ -1,0 +1,1 @@
+/* counter.js: counts a draft as the server does. */

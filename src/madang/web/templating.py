@@ -1,0 +1,92 @@
+"""The Jinja2 environment of the web pages: i18n, Seoul times, relative times in Korean."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_datetime, format_timedelta
+from babel.numbers import format_decimal
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from madang.core.clock import utcnow
+from madang.web import i18n
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC_VERSION = "1"  # bump when static files change, so long cache headers stay safe
+
+# Korean readers expect 오전/오후 spelled out; CLDR's short form prints AM/PM.
+_LONG = {"ko": "yyyy년 M월 d일 aaaa h:mm", "en": "MMM d, yyyy, h:mm a"}
+_SHORT = {"ko": "M월 d일", "en": "MMM d"}
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def local_time(when: datetime | None, time_zone: str = "Asia/Seoul") -> str:
+    if when is None:
+        return ""
+    locale = i18n.current_locale()
+    return format_datetime(_aware(when), _LONG.get(locale, _LONG["ko"]), tzinfo=time_zone, locale=locale)
+
+
+def relative_time(when: datetime | None, time_zone: str = "Asia/Seoul") -> str:
+    """`방금`, `3분 전`, `2시간 전`, `5일 전`; older than a week: the date in Seoul."""
+    if when is None:
+        return ""
+    delta = _aware(when) - utcnow()
+    seconds = -delta.total_seconds()
+    if seconds < 45:
+        return i18n.gettext_("방금")
+    locale = i18n.current_locale()
+    if seconds < 7 * 86400:
+        return format_timedelta(delta, add_direction=True, locale=locale, threshold=1)
+    pattern = _SHORT[locale] if _aware(when).year == utcnow().year else _LONG[locale].split(" a")[0]
+    return format_datetime(_aware(when), pattern, tzinfo=time_zone, locale=locale)
+
+
+def number(value: int) -> str:
+    return format_decimal(value, locale=i18n.current_locale())
+
+
+def _build() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext_, i18n.ngettext_, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["local_time"] = local_time
+    env.filters["ago"] = relative_time
+    env.filters["number"] = number
+    env.globals["static_version"] = STATIC_VERSION
+    return env
+
+
+env = _build()
+
+
+def render_text(name: str, **context: Any) -> str:
+    return env.get_template(name).render(**context)
+
+
+def render(request: Request, name: str, *, status: int = 200, headers: dict[str, str] | None = None,
+           **context: Any) -> HTMLResponse:
+    """A page (or an htmx fragment) in the request's language, with what every page needs."""
+    from madang.web.context import page_context  # late: context imports the session helpers
+
+    from madang.web.csrf import set_csrf_cookie
+
+    body = env.get_template(name).render(**page_context(request), **context)
+    response = HTMLResponse(body, status_code=status, headers=headers)
+    # Pages differ per viewer and carry a CSRF token: never stored by shared caches.
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    response.headers.setdefault("Vary", "Cookie, Accept-Language")
+    set_csrf_cookie(request, response)
+    return response

@@ -1,0 +1,1 @@
+"""What the templates show: plain dicts built from domain views, nothing loaded lazily."""

@@ -1,0 +1,79 @@
+"""A status as the pages show it (a card), from the domain's StatusView."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import nh3
+from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from madang.filters import apply_filters, filters_for
+from madang.media.storage import URL_PREFIX
+from madang.models import Status
+from madang.statuses.views import StatusView, load_status_views
+from madang.web.views.accounts import account_card
+
+# Post HTML is rendered by madang itself from plain text, but it is cleaned again here so a
+# page can never carry markup the renderer did not mean (and remote HTML, later, is safe).
+_TAGS = {"p", "br", "a", "span"}
+_ATTRIBUTES = {"a": {"href", "class", "rel", "translate"}, "span": {"class", "translate"}}
+
+
+def safe_html(html: str) -> Markup:
+    return Markup(nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None))
+
+
+def _media(view: StatusView) -> list[dict[str, Any]]:
+    return [{
+        "id": m.id, "url": URL_PREFIX + m.file_key, "preview_url": URL_PREFIX + m.small_key,
+        "description": m.description or "", "width": m.small_width, "height": m.small_height,
+    } for m in view.media]
+
+
+def status_card(view: StatusView, *, filtered: str | None = None) -> dict[str, Any]:
+    """A boost's card is its original's, with who boosted it."""
+    shown = view.reblog or view
+    s = shown.status
+    author = account_card(shown.account)
+    return {
+        "id": s.id,
+        "url": f"{author['url']}/{s.id}",
+        "author": author,
+        "boosted_by": account_card(view.account) if view.reblog else None,
+        "boost_id": view.status.id if view.reblog else None,
+        "content": safe_html(s.content),
+        "text": s.text,
+        "spoiler_text": s.spoiler_text,
+        "sensitive": s.sensitive,
+        "language": s.language or "ko",
+        "visibility": s.visibility,
+        "created_at": s.created_at,
+        "edited_at": s.edited_at,
+        "in_reply_to_id": s.in_reply_to_id,
+        "replies_count": s.replies_count,
+        "reblogs_count": s.reblogs_count,
+        "favourites_count": s.favourites_count,
+        "favourited": bool(shown.favourited),
+        "reblogged": bool(shown.reblogged),
+        "bookmarked": bool(shown.bookmarked),
+        "pinned": bool(shown.pinned),
+        "media": _media(shown),
+        "tags": [t.name for t in shown.tags],
+        "filtered": filtered,
+        "poll": shown.poll,
+    }
+
+
+async def status_cards(session: AsyncSession, statuses: Sequence[Status], viewer_id: int | None,
+                       *, context: str | None = None) -> list[dict[str, Any]]:
+    """Cards for a page of statuses; the viewer's filters for ``context`` hide or warn."""
+    views = await load_status_views(session, statuses, viewer_id)
+    warned: dict[int, str] = {}
+    if context is not None and viewer_id is not None and views:
+        active = await filters_for(session, viewer_id, context)
+        if active:
+            views, matches = apply_filters(active, views, viewer_id)
+            warned = {sid: ", ".join(r.filter.title for r in results) for sid, results in matches.items()}
+    return [status_card(v, filtered=warned.get(v.status.id)) for v in views]
