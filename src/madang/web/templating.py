@@ -6,8 +6,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from functools import cache
+
+from babel import Locale
 from babel.dates import format_datetime, format_timedelta
-from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -23,6 +25,12 @@ _LONG = {"ko": "yyyy년 M월 d일 aaaa h:mm", "en": "MMM d, yyyy, h:mm a"}
 _SHORT = {"ko": "M월 d일", "en": "MMM d"}
 
 
+@cache
+def _locale(code: str) -> Locale:
+    # Babel parses a locale string on every call; a page formats dozens of times.
+    return Locale.parse(code)
+
+
 def _aware(when: datetime) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
@@ -31,7 +39,7 @@ def local_time(when: datetime | None, time_zone: str = "Asia/Seoul") -> str:
     if when is None:
         return ""
     locale = i18n.current_locale()
-    return format_datetime(_aware(when), _LONG.get(locale, _LONG["ko"]), tzinfo=time_zone, locale=locale)
+    return format_datetime(_aware(when), _LONG.get(locale, _LONG["ko"]), tzinfo=time_zone, locale=_locale(locale))
 
 
 def relative_time(when: datetime | None, time_zone: str = "Asia/Seoul") -> str:
@@ -44,13 +52,14 @@ def relative_time(when: datetime | None, time_zone: str = "Asia/Seoul") -> str:
         return i18n.gettext_("방금")
     locale = i18n.current_locale()
     if seconds < 7 * 86400:
-        return format_timedelta(delta, add_direction=True, locale=locale, threshold=1)
+        return format_timedelta(delta, add_direction=True, locale=_locale(locale), threshold=1)
     pattern = _SHORT[locale] if _aware(when).year == utcnow().year else _LONG[locale].split(" a")[0]
-    return format_datetime(_aware(when), pattern, tzinfo=time_zone, locale=locale)
+    return format_datetime(_aware(when), pattern, tzinfo=time_zone, locale=_locale(locale))
 
 
 def number(value: int) -> str:
-    return format_decimal(value, locale=i18n.current_locale())
+    # Korean and English both group thousands with a comma.
+    return f"{value:,}"
 
 
 def _build() -> Environment:
@@ -60,6 +69,7 @@ def _build() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates change only with a deploy: no stat() per render
     )
     env.install_gettext_callables(i18n.gettext_, i18n.ngettext_, newstyle=True)  # type: ignore[attr-defined]
     env.filters["local_time"] = local_time
