@@ -18,6 +18,7 @@ from madang.core.errors import DomainError
 from madang.core.settings import Settings
 from madang import events
 from madang import push
+from madang import mail
 from madang.db import Database
 from madang.jobs import Worker
 from madang.mastodon_api import app as mastodon_api
@@ -30,6 +31,7 @@ from madang.web import static_files
 # Modules whose import registers job handlers (domain packages register by name).
 JOB_MODULES = ("madang.timelines.fan_out", "madang.notifications.handlers", "madang.media.cleanup", "madang.push.delivery", "madang.trends.refresh", "madang.conversations.updating")
 JOB_MODULES += ("madang.notifications.polls", "madang.scheduling.publishing")
+JOB_MODULES += ("madang.mail.sending", "madang.media.file_removal")
 
 
 def register_jobs() -> None:
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         bus = await events.open_bus(settings.redis_url)
         events.attach(db, bus)  # use cases publish after commit through their session
         push.attach(db, settings)  # push jobs read the VAPID subject, base URL and token key from here
+        mail.attach(db, settings)  # mail jobs read the SMTP server and sender from here
         app.state.ctx = AppContext(settings=settings, db=db,
                                    login_throttle=LoginThrottle(settings.login_attempts_per_5min), events=bus)
         worker_task = None

@@ -76,13 +76,14 @@ def worker() -> None:
     register_jobs()
 
     async def go(db: Database, settings: Settings) -> None:
-        from madang import events, push
+        from madang import events, mail, push
 
         # Jobs create notifications and deliver boosts: their events must reach the streams
         # of the web processes (through Redis when it is configured).
         bus = await events.open_bus(settings.redis_url)
         events.attach(db, bus)
         push.attach(db, settings)  # push jobs sign and seal with the instance's settings
+        mail.attach(db, settings)  # mail jobs send through the configured SMTP server
         from madang.app import _start_periodic_jobs
 
         await _start_periodic_jobs(db, settings)

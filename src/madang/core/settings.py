@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     media_max_bytes: int = Field(16 * 1024 * 1024, ge=1)
     media_max_pixels: int = Field(33_177_600, ge=1)
     smtp_url: str | None = None
+    # New sign-ups confirm their e-mail address before signing in; applies only with smtp_url.
+    email_confirmation: bool = True
     # Streaming: seconds between SSE heartbeat comments (proxies drop silent connections).
     streaming_heartbeat_seconds: float = Field(15.0, gt=0)
     # Web Push: seconds a push service gets to answer one delivery (it runs inside the

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from madang.accounts import find_account
+from madang.accounts.confirmation import confirmation_required
+from madang.accounts.queries import find_user_for_account
 from madang.auth.scopes import covers
 from madang.auth.tokens import digest, find_token
 from madang.core.errors import Forbidden, Unauthorized
@@ -58,6 +60,12 @@ async def caller_for(ctx: AppContext, secret: str | None) -> Caller | None:
         account = await find_account(session, token.account_id) if token.account_id else None
         if token.account_id and (account is None or account.suspended_at is not None):
             raise Unauthorized("The access token is invalid")
+        s = ctx.settings
+        if account is not None and confirmation_required(smtp_url=s.smtp_url, enabled=s.email_confirmation):
+            user = await find_user_for_account(session, account.id)
+            if user is not None and user.confirmed_at is None:
+                # Not cached: the token works as soon as the e-mailed link is opened.
+                raise Forbidden("Your login is missing a confirmed e-mail address")
         caller = Caller(token, account)
     ctx.token_cache.put(key, caller)
     return caller

@@ -43,3 +43,5 @@ __all__ += ["AccountConversation", "FeaturedTag", "Report", "SuggestionDismissal
             "TrendingTag"]
 from madang.models.filters import Filter, FilterKeyword, FilterStatus  # noqa: E402
 __all__ += ["Filter", "FilterKeyword", "FilterStatus"]
+from madang.models.mail_tokens import MailToken  # noqa: E402
+__all__ += ["MailToken"]

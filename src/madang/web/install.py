@@ -13,12 +13,17 @@ from madang.web.i18n import N_
 from madang.web.messages import describe
 from madang.web.problems import SignInRequired, WebProblem
 from madang.web.routes import compose, sessions, timelines
+from madang.web.routes import profiles, search, tags
+from madang.web.routes import bookmarks, live, notifications, status_actions, statuses
+from madang.web.routes import account_data, passwords, settings
 from madang.web.routes.common import redirect, sign_in_url
 from madang.web.security import HtmlSecurityHeaders
 from madang.web.templating import TEMPLATES, render
 
 STATIC_DIR = TEMPLATES.parent / "static" / "web"
-ROUTERS = [sessions.router, timelines.router, compose.router]
+ROUTERS = [profiles.router, tags.router, search.router, sessions.router, timelines.router, compose.router,
+           statuses.router, status_actions.router, bookmarks.router, notifications.router, live.router]
+ROUTERS += [settings.router, account_data.router, passwords.router]
 
 
 class _CachedStatic(StaticFiles):

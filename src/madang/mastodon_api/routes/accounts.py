@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from starlette.responses import Response
 
 from madang import accounts as domain
+from madang.accounts.confirmation import confirmation_required, send_confirmation
 from madang.auth.tokens import issue_token
 from madang.core.errors import Invalid, NotFound
 from madang.mastodon_api.auth import optional_caller, require_token, require_user
@@ -34,11 +35,16 @@ async def register(request: Request) -> Response:
     if not params.bool("agreement", False):
         raise Invalid("You must agree to the server rules", field="agreement")
     async with c.db.write() as session:
+        confirm = confirmation_required(smtp_url=c.settings.smtp_url, enabled=c.settings.email_confirmation)
         account, _user = await domain.register_account(
             session, username=params.str("username") or "", email=params.str("email") or "",
             password=params.str("password") or "", locale=(params.str("locale") or "ko")[:10],
-            base_url=c.settings.base_url,
+            base_url=c.settings.base_url, confirmed=not confirm,
         )
+        if confirm:
+            # As Mastodon: the token is returned, and works once the e-mailed link is opened.
+            await send_confirmation(session, user=_user, account=account, base_url=c.settings.base_url,
+                                    site_title=c.settings.instance_title)
         app = await session.get(Application, caller.application_id) if caller.application_id else None
         issued = await issue_token(session, application=app, account=account,
                                    scopes=(app.scopes.split() if app else ["read", "write", "follow", "push"]))

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from madang.accounts import authenticate, get_account
+from madang.accounts.confirmation import check_confirmed, confirmation_required
 from madang.auth.applications import authenticate_client
 from madang.auth.tokens import digest, exchange_code, issue_token, requested_scopes, revoke_token
 from madang.core.errors import DomainError, Invalid, RateLimited, Unauthorized
@@ -65,6 +66,8 @@ async def token(request: Request) -> Response:
                     c.login_throttle.failed(*keys)
                     raise Unauthorized("Invalid username or password") from None
                 c.login_throttle.succeeded(*keys)
+                if confirmation_required(smtp_url=c.settings.smtp_url, enabled=c.settings.email_confirmation):
+                    check_confirmed(user)
                 account = await get_account(session, user.account_id)
                 issued = await issue_token(session, application=app, account=account,
                                            scopes=requested_scopes(app, params.str("scope")))

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from contextlib import AsyncExitStack
+
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
 from madang.auth.web_sessions import web_application
 from madang.core.errors import Forbidden, Invalid, NotFound
+from madang.media import LocalMediaStore, MediaStore, stored_upload
+from madang.models import Account
 from madang.statuses.create import Site, create_status
+from madang.statuses.with_uploads import Photo, create_status_with_uploads
 from madang.web.csrf import checked_form, text_field
 from madang.web.messages import describe
 from madang.web.routes.common import ctx, new_form_key, redirect, safe_next, signed_in
 from madang.web.templating import render
+from madang.web.views.photos import PhotoField, attached, check_photos, read_photos
 
 router = APIRouter()
 VISIBILITIES = ("public", "unlisted", "private", "direct")
@@ -27,6 +33,11 @@ def site_of(request: Request) -> Site:
 @router.get("/compose")
 async def compose_page(request: Request) -> Response:
     viewer = await signed_in(request)
+    from madang.web.routes.statuses import reply_draft  # a reply: the post answered, @mentions prefilled
+
+    reply = await reply_draft(request, viewer)
+    if reply is not None:
+        return render(request, "web/compose.html", **reply)
     return render(request, "web/compose.html", draft="", draft_error=None, visibility=viewer.user.default_visibility,
                   form_key=new_form_key(), in_reply_to=None, next="/home")
 
@@ -39,21 +50,83 @@ async def post_status(request: Request) -> Response:
     visibility = text_field(form, "visibility") or viewer.user.default_visibility
     reply_to = text_field(form, "in_reply_to_id")
     next_url = safe_next(form.get("next"))
+    photos = read_photos(form)
+
+    def again(draft_error: str | None = None) -> Response:
+        return render(request, "web/compose.html", status=422, draft=text, draft_error=draft_error,
+                      visibility=visibility if visibility in VISIBILITIES else "public", form_key=new_form_key(),
+                      in_reply_to=reply_to or None, next=next_url, photos=[p.row() for p in photos])
+
+    if not check_photos(photos):
+        return again()
     try:
         if visibility not in VISIBILITIES:
             raise Invalid("Visibility must be one of public, unlisted, private, direct", field="visibility")
         if reply_to and not reply_to.isdigit():
             raise NotFound("Record not found")
-        async with ctx(request).db.write() as session:
-            app = await web_application(session)
-            await create_status(
-                session, site=site_of(request), author=viewer.account, text=text,
-                spoiler_text=text_field(form, "spoiler_text", limit=1000), visibility=visibility,
-                in_reply_to_id=int(reply_to) if reply_to else None, application_id=app.id,
-                idempotency_key=("web:" + text_field(form, "form_key", limit=64)) if form.get("form_key") else None,
-                default_visibility=viewer.user.default_visibility)
+        post = dict(
+            site=site_of(request), text=text, spoiler_text=text_field(form, "spoiler_text", limit=1000),
+            visibility=visibility, in_reply_to_id=int(reply_to) if reply_to else None,
+            idempotency_key=("web:" + text_field(form, "form_key", limit=64)) if form.get("form_key") else None,
+            default_visibility=viewer.user.default_visibility)
+        if attached(photos):
+            await _post_with_photos(request, viewer.account, photos, post)
+        else:
+            async with ctx(request).db.write() as session:
+                app = await web_application(session)
+                await create_status(session, author=viewer.account, application_id=app.id, **post)
+    except _PhotoRefused as refused:
+        refused.photo.file_error = describe(refused.error)
+        return again()
     except (Invalid, NotFound, Forbidden) as exc:
-        return render(request, "web/compose.html", status=422, draft=text, draft_error=describe(exc),
-                      visibility=visibility if visibility in VISIBILITIES else "public", form_key=new_form_key(),
-                      in_reply_to=reply_to or None, next=next_url)
+        return again(describe(exc))
     return redirect(next_url, notice="posted")
+
+
+class _PhotoRefused(Exception):
+    def __init__(self, photo: PhotoField, error: Invalid) -> None:
+        super().__init__(error.message)
+        self.photo, self.error = photo, error
+
+
+class _AlreadyPosted(Exception):
+    """The same form sent twice: the first post stands, this request's files go."""
+
+
+def media_store(request: Request) -> MediaStore:
+    # The same store (and the same cache key) the API's uploads use.
+    extras = ctx(request).extras
+    if "media_store" not in extras:
+        extras["media_store"] = LocalMediaStore(ctx(request).settings.media_path)
+    return extras["media_store"]
+
+
+async def _post_with_photos(request: Request, author: Account, photos: list[PhotoField], post: dict) -> None:
+    """Files are processed and written before the unit of work opens (no image work inside
+    SQLite's write lock); any failure after that, in the unit or at its commit, leaves the
+    stack and removes them again, so a refused post leaves neither rows nor files."""
+    settings, store = ctx(request).settings, media_store(request)
+    try:
+        async with AsyncExitStack() as stack:
+            chosen = []
+            for photo in attached(photos):
+                upload = photo.file
+                assert upload is not None
+                await upload.seek(0)
+                size = upload.size if upload.size is not None else len(await upload.read())
+                await upload.seek(0)
+                try:
+                    stored = await stack.enter_async_context(stored_upload(
+                        store, upload.file, size=size, max_bytes=settings.media_max_bytes,
+                        max_pixels=settings.media_max_pixels))
+                except Invalid as exc:
+                    raise _PhotoRefused(photo, exc) from None
+                chosen.append(Photo(upload=stored, description=photo.description or None))
+            async with ctx(request).db.write() as session:
+                app = await web_application(session)
+                _, used = await create_status_with_uploads(session, store=store, author=author, photos=chosen,
+                                                           application_id=app.id, **post)
+            if not used:
+                raise _AlreadyPosted()
+    except _AlreadyPosted:
+        pass

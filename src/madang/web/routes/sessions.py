@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from madang.accounts import authenticate, get_account
 from madang.accounts.registration import register_account
+from madang.accounts.confirmation import check_confirmed, send_confirmation
 from madang.auth.web_sessions import end_web_session, start_web_session
 from madang.core.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
 from madang.web import i18n
@@ -16,6 +17,7 @@ from madang.web.messages import describe
 from madang.web.i18n import N_
 from madang.web.problems import WebProblem
 from madang.web.routes.common import ctx, redirect, safe_next
+from madang.web.routes.passwords import confirmation_required
 from madang.web.templating import render
 from madang.web.viewer import (LANG_COOKIE, clear_session_cookie, forget_viewer, load_viewer,
                                set_session_cookie)
@@ -49,6 +51,8 @@ async def sign_in(request: Request) -> Response:
             except Unauthorized:
                 c.login_throttle.failed(*keys)
                 raise
+            if confirmation_required(c.settings):
+                check_confirmed(user)  # after the password: a guesser learns nothing from it
             c.login_throttle.succeeded(*keys)
             account = await get_account(session, user.account_id)
             issued = await start_web_session(session, account=account, user_agent=request.headers.get("user-agent"))
@@ -108,13 +112,21 @@ async def sign_up(request: Request) -> Response:
             async with c.db.write() as session:
                 account, _user = await register_account(
                     session, username=values["username"].strip(), email=values["email"].strip(), password=password,
-                    display_name=values["display_name"], locale=i18n.current_locale(), base_url=c.settings.base_url)
-                issued = await start_web_session(session, account=account,
-                                                 user_agent=request.headers.get("user-agent"))
+                    display_name=values["display_name"], locale=i18n.current_locale(), base_url=c.settings.base_url,
+                    confirmed=not confirmation_required(c.settings))
+                if _user.confirmed_at is None:  # no session until the e-mailed link is opened
+                    await send_confirmation(session, user=_user, account=account, base_url=c.settings.base_url,
+                                            site_title=c.settings.instance_title)
+                    issued = None
+                else:
+                    issued = await start_web_session(session, account=account,
+                                                     user_agent=request.headers.get("user-agent"))
         except (Invalid, Conflict) as exc:
             errors[exc.field or "form"] = describe(exc)
     if errors:
         return render(request, "web/sign_up.html", status=422, values=values, errors=errors)
+    if issued is None:
+        return render(request, "web/password_confirmation.html", email=_user.email, error=None, pending=True)
     response = redirect("/home", notice="welcome")
     set_session_cookie(request, response, issued.token)
     return response

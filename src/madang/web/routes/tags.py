@@ -1,0 +1,37 @@
+"""Tag pages (`/tags/안양`): the public posts with a hashtag, newest first."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from madang.text import is_valid_tag, normalize
+from madang.timelines.queries import list_tag_timeline
+from madang.web.i18n import N_
+from madang.web.problems import SignInRequired, WebProblem
+from madang.web.routes.common import ctx, page_of
+from madang.web.templating import render
+from madang.web.viewer import load_viewer
+from madang.web.views.statuses import status_cards
+
+router = APIRouter()
+
+
+@router.get("/tags/{name}")
+async def tag_page(request: Request, name: str) -> Response:
+    viewer = await load_viewer(request)
+    # The path arrives percent-decoded (`/tags/%EC%95%88%EC%96%91` is `안양`); a `#` typed
+    # into the address is not part of the name.
+    tag = normalize(name).strip().lstrip("#＃")
+    if not tag or len(tag) > 100 or not is_valid_tag(tag):
+        raise WebProblem(404, N_("찾을 수 없습니다."))
+    if viewer is None and not ctx(request).settings.public_timelines_open:
+        raise SignInRequired()
+    viewer_id = viewer.account.id if viewer else None
+    page = page_of(request)
+    async with ctx(request).db.read() as session:
+        rows = await list_tag_timeline(session, tag_names=[tag], viewer_id=viewer_id, page=page)
+        cards = await status_cards(session, rows, viewer_id, context="public")
+    older = str(rows[-1].id) if len(rows) >= page.limit else None
+    return render(request, "web/tag.html", tag=tag, statuses=cards, older=older)

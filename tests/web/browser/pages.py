@@ -1,0 +1,49 @@
+"""Every page type of the web app, once: the accessibility and layout tests visit each.
+
+A page added later is one line here.  ``{thread}``, ``{city}`` and the like are filled in
+from the demo city (site.DemoCity); ``signed_in`` pages are seen as the demo citizen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.web.browser.site import DemoCity
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    path: str
+    signed_in: bool = False
+    status: int = 200
+
+    def url(self, demo: DemoCity) -> str:
+        return self.path.format(thread=demo.thread_id, city=demo.city, citizen=demo.citizen, post=demo.citizen_post_id)
+
+
+PAGES = [
+    PageType("front", "/"),
+    PageType("sign-in", "/auth/sign_in"),
+    PageType("sign-up", "/auth/sign_up"),
+    PageType("local timeline", "/public/local"),
+    PageType("error", "/statuses/1", status=404),
+    PageType("home", "/home", signed_in=True),
+    PageType("compose", "/compose", signed_in=True),
+    PageType("reply", "/compose?in_reply_to={thread}", signed_in=True),
+    PageType("status page", "/@{city}/{thread}"),
+    PageType("status page, signed in", "/@{city}/{thread}", signed_in=True),
+    PageType("profile", "/@{city}"),
+    PageType("profile, signed in", "/@{citizen}", signed_in=True),
+    PageType("followers", "/@{city}/followers"),
+    PageType("following", "/@{citizen}/following", signed_in=True),
+    PageType("tag", "/tags/안양"),
+    PageType("tag, no posts yet", "/tags/아무도안쓴태그"),
+    PageType("search", "/search?q=안양", signed_in=True),
+    PageType("notifications", "/notifications", signed_in=True),
+    PageType("bookmarks", "/bookmarks", signed_in=True),
+    PageType("settings: profile", "/settings/profile", signed_in=True),
+    PageType("settings: password", "/settings/password", signed_in=True),
+    PageType("settings: sessions", "/settings/sessions", signed_in=True),
+    PageType("settings: apps", "/settings/apps", signed_in=True),
+]
