@@ -44,11 +44,15 @@ async def clear_notifications(session: AsyncSession, *, account_id: int) -> None
     await session.execute(delete(Notification).where(Notification.account_id == account_id))
 
 
-async def count_unread(session: AsyncSession, *, account_id: int) -> int:
-    """Unread = newer than the notifications marker (all of them when there is none)."""
+async def count_unread(session: AsyncSession, *, account_id: int, cap: int | None = None) -> int:
+    """Unread = newer than the notifications marker (all of them when there is none).
+    With ``cap``, counting stops there (a badge shows "99+", and a page stays cheap)."""
     marker = await session.scalar(select(Marker.last_read_id).where(
         Marker.account_id == account_id, Marker.timeline == "notifications"))
     stmt = select(func.count()).select_from(Notification).where(Notification.account_id == account_id)
     if marker and marker.isdigit():
         stmt = stmt.where(Notification.id > int(marker))
+    if cap is not None:
+        ids = stmt.with_only_columns(Notification.id).limit(cap).subquery()
+        stmt = select(func.count()).select_from(ids)
     return int(await session.scalar(stmt) or 0)

@@ -11,12 +11,14 @@ from madang.accounts import find_account
 from madang.accounts.queries import find_user_for_account
 from madang.auth.tokens import digest, find_token
 from madang.models import Account, User
+from madang.notifications.queries import count_unread
 from madang.runtime import ctx_of
 from madang.web import i18n
 
 SESSION_COOKIE = "madang_session"
 LANG_COOKIE = "madang_lang"
 SESSION_DAYS = 30
+UNREAD_CAP = 100
 
 
 @dataclass
@@ -38,6 +40,11 @@ async def load_viewer(request: Request) -> Viewer | None:
         return request.state.viewer
     viewer = await _resolve(request)
     request.state.viewer = viewer
+    if viewer is not None and request.method == "GET" and not request.headers.get("hx-request"):
+        # The nav's unread badge, on every page (without JavaScript too); at most 100 counted.
+        async with ctx_of(request).db.read() as session:
+            request.state.unread_notifications = await count_unread(
+                session, account_id=viewer.account.id, cap=UNREAD_CAP)
     if viewer is not None and viewer.user.locale in i18n.AVAILABLE:
         i18n.set_locale(viewer.user.locale)
     elif request.cookies.get(LANG_COOKIE) in i18n.AVAILABLE:

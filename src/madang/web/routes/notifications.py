@@ -19,8 +19,11 @@ router = APIRouter()
 async def note_unread(request: Request, viewer: Viewer) -> int:
     """Puts the viewer's unread notification count where base.html's nav reads it
     (``request.state.unread_notifications``); one indexed count."""
+    known = getattr(request.state, "unread_notifications", None)
+    if known is not None:  # load_viewer counted already
+        return known
     async with ctx(request).db.read() as session:
-        count = await count_unread(session, account_id=viewer.account.id)
+        count = await count_unread(session, account_id=viewer.account.id, cap=100)
     request.state.unread_notifications = count
     return count
 
