@@ -19,6 +19,7 @@ from madang.web.routes import account_data, passwords, settings
 from madang.web.routes.common import redirect, sign_in_url
 from madang.web.security import HtmlSecurityHeaders
 from madang.web.templating import TEMPLATES, render
+from madang.web.views import card_cache  # noqa: F401  (registers cached_card in the templates)
 
 STATIC_DIR = TEMPLATES.parent / "static" / "web"
 ROUTERS = [profiles.router, tags.router, search.router, sessions.router, timelines.router, compose.router,

@@ -21,8 +21,18 @@ _TAGS = {"p", "br", "a", "span"}
 _ATTRIBUTES = {"a": {"href", "class", "rel", "translate"}, "span": {"class", "translate"}}
 
 
+_CLEANED: dict[str, Markup] = {}
+_CLEANED_MAX = 5000
+
+
 def safe_html(html: str) -> Markup:
-    return Markup(nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None))
+    """Cleaned once per distinct HTML (a timeline shows the same posts to many readers)."""
+    cleaned = _CLEANED.get(html)
+    if cleaned is None:
+        if len(_CLEANED) >= _CLEANED_MAX:
+            _CLEANED.clear()  # crude, but bounded; refilling costs one clean per post
+        cleaned = _CLEANED[html] = Markup(nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None))
+    return cleaned
 
 
 def _media(view: StatusView) -> list[dict[str, Any]]:
