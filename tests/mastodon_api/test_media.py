@@ -230,3 +230,21 @@ def test_instance_tells_the_limits(server: str) -> None:
     assert config["media_attachments"]["image_size_limit"] == MAX_BYTES
     assert config["media_attachments"]["image_matrix_limit"] == 4_000_000
     assert config["statuses"]["max_media_attachments"] == 4
+
+
+def test_files_are_served_whole_from_an_open_handle_and_head_tells_the_size(server: str, media_dir: Path) -> None:
+    app = new_app(server)
+    _, username, password = register(server, app)
+    from tests.mastodon_api.clients import password_token
+    token = password_token(server, app, username, password, "read write")
+    body = httpx.post(f"{server}/api/v2/media", headers=auth(token),
+                      files={"file": ("x.gif", images.animated_gif(), "image/gif")}).json()
+    whole = httpx.get(body["url"])
+    head = httpx.head(body["url"])
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) == len(whole.content) > 0
+    assert "immutable" in head.headers["cache-control"] and head.headers["content-type"] == "image/gif"
+    # A file that is gone (a replaced avatar, a swept upload) is a clean 404, not a broken answer.
+    for stored in files_in(media_dir):
+        stored.unlink()
+    assert httpx.get(body["url"]).status_code == 404

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+import os
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import BinaryIO
+
+import anyio
 
 from fastapi import APIRouter, Request
 from starlette.formparsers import MultiPartException, MultiPartParser
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response, StreamingResponse
 
 from madang.mastodon_api.auth import require_user
 from madang.mastodon_api.params import read_params
@@ -145,6 +149,23 @@ async def media_file(request: Request, key: str) -> Response:
         path, content_type = store.path(key), content_type_of(key)
     except BadKey:
         return Response("Not found", status_code=404, media_type="text/plain")
-    if not path.is_file():
+    # Opened before answering: a file removed meanwhile (a replaced avatar, a swept upload)
+    # is either served whole from the open handle or a clean 404, never a cut-off answer.
+    try:
+        handle = open(path, "rb")  # noqa: SIM115  (closed by _send_open_file)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return Response("Not found", status_code=404, media_type="text/plain")
-    return FileResponse(path, media_type=content_type, headers=FILE_CACHE)
+    size = os.fstat(handle.fileno()).st_size
+    headers = {**FILE_CACHE, "content-length": str(size)}
+    if request.method == "HEAD":
+        handle.close()
+        return Response(status_code=200, media_type=content_type, headers=headers)
+    return StreamingResponse(_send_open_file(handle), media_type=content_type, headers=headers)
+
+
+async def _send_open_file(handle: BinaryIO) -> AsyncIterator[bytes]:
+    try:
+        while chunk := await anyio.to_thread.run_sync(handle.read, 256 * 1024):
+            yield chunk
+    finally:
+        handle.close()
