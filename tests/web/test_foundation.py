@@ -116,3 +116,13 @@ def test_unknown_pages_and_bad_cursors_are_korean_errors_not_500(sqlite_web_base
     bad = web.get("/public/local?max_id=abc")
     assert bad.status_code == 400 and "페이지 주소가 올바르지 않습니다" in bad.text
     assert web.get("/home").headers["location"].startswith("/auth/sign_in?next=%2Fhome")
+
+
+def test_the_about_page_says_who_runs_the_server_and_what_it_keeps(sqlite_web_base: str) -> None:
+    WebClient(sqlite_web_base).sign_up("aboutcheck")
+    page = WebClient(sqlite_web_base).get("/about")
+    assert page.status_code == 200 and "이 서버에 대하여" in page.text
+    assert re.search(r"<dt>가입한 사람</dt><dd>1</dd>", page.text)
+    assert "위치 정보(GPS)" in page.text
+    english = WebClient(sqlite_web_base, accept_language="en").get("/about")
+    assert "People signed up" in english.text

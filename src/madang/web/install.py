@@ -15,7 +15,7 @@ from madang.web.problems import SignInRequired, WebProblem
 from madang.web.routes import compose, sessions, timelines
 from madang.web.routes import profiles, search, tags
 from madang.web.routes import bookmarks, live, notifications, status_actions, statuses
-from madang.web.routes import account_data, passwords, settings
+from madang.web.routes import about, account_data, passwords, settings
 from madang.web.routes.common import redirect, sign_in_url
 from madang.web.security import HtmlSecurityHeaders
 from madang.web.templating import TEMPLATES, render
@@ -24,7 +24,7 @@ from madang.web.views import card_cache  # noqa: F401  (registers cached_card in
 STATIC_DIR = TEMPLATES.parent / "static" / "web"
 ROUTERS = [profiles.router, tags.router, search.router, sessions.router, timelines.router, compose.router,
            statuses.router, status_actions.router, bookmarks.router, notifications.router, live.router]
-ROUTERS += [settings.router, account_data.router, passwords.router]
+ROUTERS += [settings.router, account_data.router, passwords.router, about.router]
 
 
 class _CachedStatic(StaticFiles):

@@ -26,6 +26,7 @@ PAGES = [
     PageType("front", "/"),
     PageType("sign-in", "/auth/sign_in"),
     PageType("sign-up", "/auth/sign_up"),
+    PageType("about", "/about"),
     PageType("local timeline", "/public/local"),
     PageType("error", "/statuses/1", status=404),
     PageType("home", "/home", signed_in=True),
