@@ -139,13 +139,14 @@ def test_form_encoding_and_bad_input(server: str) -> None:
         stranger.poll_vote(secret.poll.id, [0])
 
 
-def test_edit_keeps_the_poll(server: str) -> None:
+def test_edit_with_the_same_poll_keeps_votes_and_a_new_poll_resets_them(server: str) -> None:
     app = new_app(server)
     city, _, _ = register(server, app, "anyang_edit")
     minji, _, _ = register(server, app, "minji_edit")
     posted = city.status_post("회의 날짜", poll=city.make_poll(["월", "화"], expires_in=600))
     minji.poll_vote(posted.poll.id, [1])
-    edited = city.status_update(posted.id, "회의 날짜 (장소: 시청 3층)")
+    # As on Mastodon, an edit that sends no poll removes it: the same options keep the votes.
+    edited = city.status_update(posted.id, "회의 날짜 (장소: 시청 3층)", poll=city.make_poll(["월", "화"], expires_in=600))
     assert edited.poll.id == posted.poll.id and edited.poll.votes_count == 1
     changed = city.status_update(posted.id, "회의 날짜 다시", poll=city.make_poll(["수", "목", "금"], expires_in=900))
     assert [o.title for o in changed.poll.options] == ["수", "목", "금"] and changed.poll.votes_count == 0

@@ -124,3 +124,31 @@ def test_bad_input_gets_mastodon_answers_never_500(server: str) -> None:
         alice.search_v2("안양", result_type="statuses", offset=0, limit=5)
     except MastodonAPIError as exc:  # pragma: no cover - the assertion below says why
         raise AssertionError(f"a plain search failed: {exc}") from exc
+
+
+def test_search_operators_and_phrases_with_mastodon_py(server: str) -> None:
+    app = new_app(server)
+    alice, alice_name, _ = register(server, app)
+    bob, _, _ = register(server, app)
+    festival = alice.status_post("안양 벚꽃 축제 시작했어요")
+    poll = alice.status_post("벚꽃 축제 어디가 좋아요?", poll=alice.make_poll(["안양천", "중앙공원"], expires_in=3600))
+    reply = alice.status_post("축제 주차는 중앙공원 옆", in_reply_to_id=poll.id)
+    others = bob.status_post("벚꽃길 걷다가 축제 소식 들었어요")
+
+    def found(q: str) -> list[str]:
+        return _ids(bob.search_v2(q, result_type="statuses").statuses)
+
+    assert found(f"from:{alice_name} 축제") == _ids([reply, poll, festival])
+    assert found(f"-from:{alice_name} 축제") == _ids([others])
+    assert found("축제 has:poll") == _ids([poll])
+    assert found("축제 -is:reply -has:poll") == _ids([others, festival])
+    assert found('"벚꽃 축제"') == _ids([poll, festival])  # 벚꽃길 … 축제 is not the phrase
+    assert found("“벚꽃 축제” -시작") == _ids([poll])
+    assert found("축제 during:2000-01-01") == []
+    assert found("축제 from:nobody_here") == []
+    # A known operator with a value it cannot take: 422 with Mastodon's error body.
+    assert "date" in assert_json_error(httpx.get(
+        f"{server}/api/v2/search", params={"q": "축제 before:어제", "type": "statuses"},
+        headers=auth(bob.access_token)), 422).lower()
+    assert_json_error(httpx.get(f"{server}/api/v2/search", params={"q": "has:everything"},
+                                headers=auth(bob.access_token)), 422)

@@ -112,3 +112,41 @@ def test_notification_stream_carries_notifications_only(server: str) -> None:
         assert kind == "notification" and note.type == "favourite"
         assert note.account.id == fan.me().id and note.status.id == mine.id
         assert note.status.favourited is False  # marks are the recipient's own
+
+
+def test_direct_stream_gets_conversations_and_user_stream_filters_changed(server: str) -> None:
+    """As Mastodon: a direct post reaches each participant's direct stream as the
+    Conversation GET /api/v1/conversations shows; a change to one's filters or keywords
+    sends `filters_changed` (no payload) on one's user stream, and nobody else's."""
+    alice, bob, carol = _people(server, 3)
+    bob_name = bob.me().username
+    with streaming(bob.stream_direct) as bob_direct, streaming(alice.stream_direct) as alice_direct, \
+            streaming(bob.stream_user) as bob_user, streaming(carol.stream_user) as carol_user:
+        message = alice.status_post(f"@{bob_name} 내일 중앙공원에서 만나요", visibility="direct")
+        kind, conversation = next_event(bob_direct.events)
+        assert kind == "conversation"
+        listed = bob.conversations()[0]
+        assert conversation.id == listed.id and conversation.unread is True
+        assert conversation.last_status.id == message.id and "중앙공원" in conversation.last_status.content
+        assert [a.id for a in conversation.accounts] == [a.id for a in listed.accounts] == [alice.me().id]
+        kind, own = next_event(alice_direct.events)  # the author's conversation, already read
+        assert kind == "conversation" and own.unread is False and own.last_status.id == message.id
+
+        reply = bob.status_post(f"@{alice.me().username} 좋아요!", visibility="direct", in_reply_to_id=message.id)
+        kind, moved = next_event(bob_direct.events)
+        assert (kind, moved.id, moved.last_status.id, moved.unread) == ("conversation", conversation.id, reply.id, False)
+
+        made = bob.create_filter_v2("축제 스포일러", ["home"], "warn", keywords_attributes=[{"keyword": "결말"}])
+        changes = [lambda: bob.update_filter_v2(made.id, title="축제 결말"),
+                   lambda: bob.add_filter_keyword_v2(made.id, "범인"),
+                   lambda: bob.delete_filter_keyword_v2(bob.filter_keywords_v2(made.id)[0].id),
+                   lambda: bob.delete_filter_v2(made.id)]
+        seen = events_until(bob_user.events, lambda e: e[0] == "filters_changed")
+        for change in changes:
+            change()
+            seen += events_until(bob_user.events, lambda e: e[0] == "filters_changed")
+        assert [e for e in seen if e[0] == "filters_changed"] == [("filters_changed", None)] * 5
+        # Carol changed nothing: her stream's first event is her own post, not a filters_changed.
+        carol.status_post("오늘 날씨 좋네요")
+        assert next_event(carol_user.events)[0] == "update"
+        assert bob_direct.events.empty()  # no update events on the direct stream

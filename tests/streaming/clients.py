@@ -37,6 +37,9 @@ class Collector(StreamListener):
     def on_conversation(self, conversation: Any) -> None:
         self.events.put(("conversation", conversation))
 
+    def on_filters_changed(self) -> None:
+        self.events.put(("filters_changed", None))
+
     def handle_heartbeat(self) -> None:
         self.heartbeats += 1
         self.greeted.set()

@@ -127,3 +127,22 @@ def test_bad_subscriptions_get_an_error_message_and_the_socket_stays_usable(serv
     with connect(ws_url(server, access_token=author.access_token)) as ws:
         send(ws, type="subscribe", stream="list", list="12345")
         assert receive(ws) == {"error": "List not found", "status": 404}
+
+
+def test_filters_changed_and_conversation_frames(server: str) -> None:
+    """As masto.js reads them: `filters_changed` has no payload key; `conversation` carries
+    the Conversation as a JSON string, on the direct stream."""
+    alice, bob = people(server, 2)
+    with connect(ws_url(server, access_token=bob.access_token)) as ws:
+        send(ws, type="subscribe", stream="user")
+        send(ws, type="subscribe", stream="direct")
+        settle(ws)
+        bob.create_filter_v2("스포일러", ["home"], "hide", keywords_attributes=[{"keyword": "결말"}])
+        frame = until(ws, lambda m: m["event"] == "filters_changed")[-1]
+        assert frame == {"stream": ["user"], "event": "filters_changed"}
+        alice.status_post(f"@{bob.me().username} 비밀 이야기", visibility="direct")
+        frame = until(ws, lambda m: m["event"] == "conversation")[-1]
+        assert frame["stream"] == ["direct"]
+        conversation = json.loads(frame["payload"])
+        assert conversation["unread"] is True and "비밀" in conversation["last_status"]["content"]
+        assert [a["acct"] for a in conversation["accounts"]] == [alice.me().acct]

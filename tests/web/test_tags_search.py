@@ -85,3 +85,19 @@ def test_empty_or_too_long_queries_are_explained_not_errors(sqlite_web_base: str
     assert long.status_code == 422 and "검색어가 너무 깁니다. 200자까지 입력할 수 있습니다." in long.text
     assert web.get("/search", params={"q": "안양\x00"}).status_code == 200  # a NUL is dropped, not a 500
     assert web.get("/search", params={"q": "안양", "max_id": "nope"}).status_code == 400
+
+
+def test_search_operators_work_on_the_page_and_bad_values_are_explained_in_korean(sqlite_web_base: str) -> None:
+    from tests.web.client import WebClient
+
+    city, reader = WebClient(sqlite_web_base), WebClient(sqlite_web_base)
+    city.sign_up("op_city")
+    reader.sign_up("op_reader")
+    city.post("/statuses", {"status": "안양 축제 안내입니다", "visibility": "public"})
+    reader.post("/statuses", {"status": "안양 축제 가고 싶어요", "visibility": "public"})
+    found = reader.get("/search", params={"q": "from:op_city 축제"})
+    assert found.status_code == 200 and "축제 안내입니다" in found.text and "가고 싶어요" not in found.text
+    bad = reader.get("/search", params={"q": "has:nothing 축제"})
+    assert bad.status_code == 422 and "has: 뒤에는" in bad.text and 'value="has:nothing 축제"' in bad.text
+    wrong_date = reader.get("/search", params={"q": "before:2026-13-40"})
+    assert wrong_date.status_code == 422 and "날짜 2026-13-40" in wrong_date.text

@@ -4,6 +4,8 @@ create_status enqueues the job for every direct status. Each local participant (
 and every mentioned account) gets one conversation per set of other participants; the
 status becomes its last one, unread for everyone but the author. Idempotent: a conversation
 only moves forward to a newer status, so running the job twice changes nothing more.
+Each conversation that moved is announced after commit (a ``conversation`` event for the
+owner's ``direct`` streams, as Mastodon sends it); a repeated run moves none, so announces none.
 """
 
 from __future__ import annotations
@@ -15,10 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.policies import blocked_account_ids
 from madang.core.clock import utcnow
+from madang.events import publish
 from madang.jobs import handler
 from madang.models import Account, AccountConversation, Mention, Status
 
 ADD_STATUS_JOB = "conversations.add_status"
+CONVERSATION_EVENT = "conversation"  # the event's type, and Mastodon's streaming event name
+
+
+def conversation_event(conversation_id: int, owner_id: int) -> dict:
+    return {"type": CONVERSATION_EVENT, "id": conversation_id, "account_id": owner_id}
 
 
 def participants_key(others: list[int]) -> str:
@@ -35,24 +43,26 @@ async def add_direct_status(session: AsyncSession, status: Status) -> int:
     # Who blocks the author (or is blocked) was not addressed in any way that shows.
     local -= await blocked_account_ids(session, status.account_id)
     now = utcnow()
-    touched = 0
+    touched: list[AccountConversation] = []
     for owner in sorted(local):
         others = sorted(everyone - {owner})
         key = participants_key(others)
         row = await session.scalar(select(AccountConversation).where(
             AccountConversation.account_id == owner, AccountConversation.participants_key == key))
         if row is None:
-            session.add(AccountConversation(account_id=owner, participants_key=key, participant_ids=others,
-                                            last_status_id=status.id, unread=owner != status.account_id,
-                                            updated_at=now))
+            row = AccountConversation(account_id=owner, participants_key=key, participant_ids=others,
+                                      last_status_id=status.id, unread=owner != status.account_id, updated_at=now)
+            session.add(row)
         elif row.last_status_id < status.id:
             row.last_status_id, row.updated_at = status.id, now
             row.unread = owner != status.account_id
         else:
             continue
-        touched += 1
+        touched.append(row)
     await session.flush()
-    return touched
+    for row in touched:
+        publish(session, conversation_event(row.id, row.account_id))
+    return len(touched)
 
 
 @handler(ADD_STATUS_JOB)

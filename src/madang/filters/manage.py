@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid, NotFound
+from madang.events import publish
 from madang.filters.cache import changed
 from madang.models import Filter, FilterKeyword, FilterStatus
 from madang.models.filters import ACTIONS, CONTEXTS
@@ -23,6 +24,18 @@ MAX_KEYWORDS = 200
 # Ten years: anything longer is "never", and a bigger number would overflow a timestamp.
 MAX_EXPIRES_IN = 10 * 365 * 24 * 3600
 KEEP = object()  # update: leave expires_at as it is
+FILTERS_CHANGED_EVENT = "filters_changed"  # the event's type, and Mastodon's streaming event name
+_ANNOUNCED = "madang.filters.announced"
+
+
+def announce_filters_changed(session: AsyncSession, owner_id: int) -> None:
+    """Tell the owner's ``user`` streams after commit that their filters changed (no payload:
+    clients fetch them again, as from Mastodon). Once per owner and unit, however many
+    filters or keywords the unit changed; nothing on rollback."""
+    announced = session.info.setdefault(_ANNOUNCED, set())
+    if owner_id not in announced:
+        announced.add(owner_id)
+        publish(session, {"type": FILTERS_CHANGED_EVENT, "account_id": owner_id})
 
 
 @dataclass
@@ -142,6 +155,7 @@ async def create_filter(
         session.add(k)
     await session.flush()
     changed(session, owner_id)
+    announce_filters_changed(session, owner_id)
     return (await details(session, [row]))[0]
 
 
@@ -185,6 +199,7 @@ async def update_filter(
                 target.whole_word = change.whole_word
     await session.flush()
     changed(session, owner_id)
+    announce_filters_changed(session, owner_id)
     return (await details(session, [row]))[0]
 
 
@@ -195,3 +210,4 @@ async def delete_filter(session: AsyncSession, *, owner_id: int, filter_id: int)
     await session.execute(delete(Filter).where(Filter.id == row.id).execution_options(synchronize_session=False))
     await session.flush()
     changed(session, owner_id)
+    announce_filters_changed(session, owner_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -62,6 +62,12 @@ class StatusEdit(SnowflakePK, Base):
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
     language: Mapped[str | None] = mapped_column(String(10), default=None)
     created_at: Mapped[datetime]
+    # What the revision showed besides its text (statuses.edit records it when the next edit
+    # comes): attachment ids in order, their alt text then, and the poll's options (None: no
+    # poll). NULL ids: not recorded, as for a revision the status itself still shows.
+    media_attachment_ids: Mapped[list | None] = mapped_column(JSON, default=None)
+    media_descriptions: Mapped[list | None] = mapped_column(JSON, default=None)
+    poll_options: Mapped[list | None] = mapped_column(JSON, default=None)
 
 
 class Mention(SnowflakePK, Base):

@@ -39,6 +39,7 @@ def check_query(query: str) -> str:
 
 async def search_everything(
     session: AsyncSession, *, query: str, viewer_id: int | None, limit: int = 20, max_id: int | None = None,
+    local_domain: str | None = None, time_zone: str = "Asia/Seoul",
 ) -> SearchResults:
     """`#…` looks for tags, not people; a query with `@` never names a tag; an `@` with a
     space is not an address. ``max_id`` pages the posts (newest first)."""
@@ -51,5 +52,6 @@ async def search_everything(
     if viewer_id is not None:
         results.statuses_searched = True
         results.statuses = await search_statuses(
-            session, viewer_id=viewer_id, search=StatusSearch(query=q, limit=limit, max_id=max_id))
+            session, viewer_id=viewer_id, search=StatusSearch(
+            query=q, limit=limit, max_id=max_id, local_domain=local_domain, time_zone=time_zone))
     return results

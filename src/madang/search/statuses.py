@@ -1,10 +1,13 @@
 """Finding statuses by their words, as a Korean reader means them (decision 0008).
 
-The query's terms (`text.search_terms.query_terms`) must all be in a post. The rarest
-term drives: its postings are walked newest first along the (term, status_id) key, and
+The query is parsed first (`search.query_syntax`: Mastodon's operators, negation and
+quoted phrases; `search.operators` turns them into clauses). The query's terms
+(`text.search_terms.query_terms`) must all be in a post. The rarest term drives: its postings are walked newest first along the (term, status_id) key, and
 each candidate is checked for the other terms and for who may see it, until a page is
 full. So a page costs about (page size × how common the rarest term is relative to the
-match), whatever the size of the city.
+match), whatever the size of the city. A query of operators alone (`from:x`, `has:poll`)
+walks that author's posts, or every post, newest first. Phrases and `has:link` are
+checked on the stored text of the candidates the index found, a batch at a time.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.policies import hidden_account_ids_query
 from madang.core.clock import utcnow
-from madang.models import Account, Follow, Mention, Status, StatusSearchTerm
+from madang.models import Account, Follow, MediaAttachment, Mention, Poll, Status, StatusSearchTerm
+from madang.search.operators import Filters, clause, resolve
+from madang.search.query_syntax import parse_query
 from madang.statuses.policies import visible_to
 from madang.text.search_terms import query_terms
 
@@ -28,6 +33,9 @@ _ACCOUNTS = Account.__table__
 # How far a term's postings are counted when choosing the rarest: enough to tell a rare
 # term from a common one without reading a common one whole.
 COUNT_CAP = 5000
+# How many candidates a search with text checks (phrases, has:link) reads at most: the
+# index narrows them, so more than this means the checks keep failing on a common word.
+MAX_CHECKED = 2000
 Group = tuple[str, ...]
 
 
@@ -39,6 +47,8 @@ class StatusSearch:
     account_id: int | None = None  # only this author's posts
     max_id: int | None = None
     min_id: int | None = None
+    local_domain: str | None = None  # from:user@this-domain is a local account
+    time_zone: str = "Asia/Seoul"  # the days of before:, after:, during:
 
 
 def searchable_by(viewer_id: Any, *, now: Any = None) -> ColumnElement[bool]:
@@ -88,11 +98,14 @@ async def _rarest_first(session: AsyncSession, groups: list[Group], *, always: b
 class _Shape:
     """What decides the statement's form; statements are built once per shape."""
 
-    drive: str  # "term": walk one term's postings; "terms": gather several; "author": walk the author's posts
+    # "term": walk one term's postings; "terms": gather several; "author": walk statuses (one
+    # author's, or all); "polls"/"media": walk the posts with a poll / photos (has: alone)
+    drive: str
     rest: int  # how many other groups must be present
     by_account: bool
     max_id: bool
     min_id: bool
+    filters: tuple[str, ...] = ()  # operator clauses (search.operators.clause keys)
 
 
 @lru_cache(maxsize=256)
@@ -103,6 +116,14 @@ def _search_statement(shape: _Shape) -> Select:
         t0 = _TERMS.alias()
         stmt = stmt.join(t0, and_(t0.c.status_id == Status.id, t0.c.term == bindparam("driver")))
         key = t0.c.status_id
+    elif shape.drive == "polls":
+        stmt = stmt.join(Poll, Poll.status_id == Status.id)
+        key = Poll.status_id
+    elif shape.drive == "media":
+        # The first attachment stands for its post: one row each, along (status_id, …).
+        first = MediaAttachment.__table__.alias()
+        stmt = stmt.join(first, and_(first.c.status_id == Status.id, first.c.position == 0))
+        key = first.c.status_id
     elif shape.drive == "terms":
         # A one-syllable word's forms cannot be walked in one order: their postings are
         # gathered and sorted (a lone syllable's forms are few).
@@ -115,6 +136,8 @@ def _search_statement(shape: _Shape) -> Select:
         stmt = stmt.where(exists().where(t.c.status_id == key, t.c.term.in_(bindparam(f"r{i}", expanding=True))))
     if shape.by_account:
         stmt = stmt.where(Status.account_id == bindparam("account_id"))
+    for name in shape.filters:
+        stmt = stmt.where(clause(name, key))
     if shape.max_id:
         stmt = stmt.where(key < bindparam("max_id"))
     if shape.min_id:
@@ -123,27 +146,63 @@ def _search_statement(shape: _Shape) -> Select:
 
 
 async def search_statuses(session: AsyncSession, *, viewer_id: int, search: StatusSearch) -> list[Status]:
-    """Newest first. Anonymous callers get no statuses (Mastodon's rule), so a viewer is required."""
-    groups = query_terms(search.query)
-    if not groups or search.limit < 1:
+    """Newest first. Anonymous callers get no statuses (Mastodon's rule), so a viewer is required.
+    Raises ``Invalid`` for an operator with a value it cannot take (``before:tomorrow``)."""
+    parsed = parse_query(search.query)
+    if search.limit < 1:
         return []
-    ranked = await _rarest_first(session, groups, always=search.account_id is not None)
-    driver_count, driver = ranked[0]
-    if driver_count == 0:
-        return []  # a term nobody wrote: nothing can match
-    params: dict[str, Any] = {"viewer": viewer_id, "now": utcnow(), "limit": search.limit,
-                              "offset": max(0, search.offset), "account_id": search.account_id,
-                              "max_id": search.max_id, "min_id": search.min_id}
-    if search.account_id is not None and await _author_is_smaller(session, search.account_id, driver_count):
-        drive, rest = "author", [g for _, g in ranked]
+    filters = await resolve(session, parsed, viewer_id=viewer_id, account_id=search.account_id,
+                            local_domain=search.local_domain, time_zone=search.time_zone)
+    if filters is None:
+        return []  # an author nobody is, or conditions that cannot hold together
+    groups = query_terms(parsed.text)
+    positive = [k for k in filters.keys if not k.startswith(("-", "not_"))]
+    if not groups and filters.author_id is None and not positive:
+        return []  # nothing to look for (exclusions alone do not make a search)
+    params: dict[str, Any] = {"viewer": viewer_id, "now": utcnow(), "account_id": filters.author_id,
+                              "max_id": search.max_id, "min_id": search.min_id, **filters.params}
+    by_account = filters.author_id is not None
+    if groups:
+        ranked = await _rarest_first(session, groups, always=by_account)
+        driver_count, driver = ranked[0]
+        if driver_count == 0:
+            return []  # a term nobody wrote: nothing can match
+    has = {k.partition("#")[0] for k in positive}
+    if not groups and not by_account and has & {"has:poll", "has:media"}:
+        # Operators alone: walk the few posts with a poll or photos, not every post of the city.
+        drive, rest = ("polls" if "has:poll" in has else "media"), []
+    elif not groups or (by_account and await _author_is_smaller(session, filters.author_id, driver_count)):
+        drive, rest = "author", [g for _, g in ranked] if groups else []
     else:
         drive, rest = ("term" if len(driver) == 1 else "terms"), [g for _, g in ranked[1:]]
         params["driver"] = driver[0] if len(driver) == 1 else list(driver)
     params.update({f"r{i}": list(g) for i, g in enumerate(rest)})
-    shape = _Shape(drive=drive, rest=len(rest), by_account=search.account_id is not None,
-                   max_id=search.max_id is not None, min_id=search.min_id is not None)
-    used = {k: v for k, v in params.items() if v is not None}
-    return list(await session.scalars(_search_statement(shape), used))
+
+    def run(limit: int, offset: int, max_id: int | None) -> Any:
+        shape = _Shape(drive=drive, rest=len(rest), by_account=by_account, max_id=max_id is not None,
+                       min_id=search.min_id is not None, filters=tuple(filters.keys))
+        used = {k: v for k, v in {**params, "limit": limit, "offset": offset, "max_id": max_id}.items()
+                if v is not None}
+        return session.scalars(_search_statement(shape), used)
+
+    if not filters.needs_text_check:
+        return list(await run(search.limit, max(0, search.offset), search.max_id))
+    return await _checked_page(run, filters, limit=search.limit, offset=max(0, search.offset), max_id=search.max_id)
+
+
+async def _checked_page(run: Any, filters: Filters, *, limit: int, offset: int, max_id: int | None) -> list[Status]:
+    """A page of candidates that pass the text checks: the index's candidates are read
+    newest first, a batch at a time, until the page is full (or MAX_CHECKED were read)."""
+    wanted, found, checked = offset + limit, [], 0
+    while len(found) < wanted and checked < MAX_CHECKED:
+        batch = min(max(100, 4 * wanted), MAX_CHECKED - checked)
+        rows = list(await run(batch, 0, max_id))
+        found.extend(status for status in rows if filters.accepts(status))
+        checked += len(rows)
+        if len(rows) < batch:
+            break
+        max_id = rows[-1].id
+    return found[offset:wanted]
 
 
 async def _author_is_smaller(session: AsyncSession, account_id: int, driver_count: int) -> bool:

@@ -108,6 +108,27 @@ async def replace_poll(session: AsyncSession, *, status: Status, spec: PollSpec)
     return await create_poll(session, status=status, spec=spec)
 
 
+async def remove_poll(session: AsyncSession, *, status: Status) -> bool:
+    """An edit that sends no poll takes the status's poll away, with its votes (as Mastodon);
+    its end job then finds nothing. Returns whether there was one."""
+    poll_id = await session.scalar(select(Poll.id).where(Poll.status_id == status.id))
+    if poll_id is None:
+        return False
+    await session.execute(delete(PollVote).where(PollVote.poll_id == poll_id))
+    await session.execute(delete(PollOption).where(PollOption.poll_id == poll_id))
+    await session.execute(delete(Poll).where(Poll.id == poll_id).execution_options(synchronize_session=False))
+    return True
+
+
+async def poll_option_titles(session: AsyncSession, status_id: int) -> list[str] | None:
+    """The status's poll options as written, in order; None without a poll (an edit's record)."""
+    poll_id = await session.scalar(select(Poll.id).where(Poll.status_id == status_id))
+    if poll_id is None:
+        return None
+    return list(await session.scalars(select(PollOption.title).where(PollOption.poll_id == poll_id)
+                                      .order_by(PollOption.position)))
+
+
 async def get_visible_poll(session: AsyncSession, poll_id: int, viewer_id: int | None) -> Poll:
     """A poll whose status the viewer may see; any other is "not found"."""
     poll = await session.get(Poll, poll_id)

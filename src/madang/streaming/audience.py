@@ -65,8 +65,10 @@ def receives(stream: Stream, viewer: int | None, facts: StatusFacts, rel: Relati
     if stream.name == "user":
         return _home(viewer, facts, rel)
     if stream.name == "direct":
+        # As Mastodon (since 2.6): a direct post reaches the direct stream as a `conversation`
+        # event (conversations.updating); only its deletion comes as a status event.
         post = facts.post
-        return (not facts.is_boost and post.visibility == "direct"
+        return (kind == DELETED and not facts.is_boost and post.visibility == "direct"
                 and (viewer == post.account_id or viewer in facts.mention_ids))
     if stream.name == "list":
         return stream.list_id in lists
@@ -78,7 +80,7 @@ def might_receive(stream: Stream, event: dict) -> bool:
     if stream.name in PUBLIC or stream.name in HASHTAG:
         return event.get("visibility") == "public" and event.get("reblog_of_id") is None
     if stream.name == "direct":
-        return event.get("visibility") == "direct"
+        return event.get("visibility") == "direct" and event.get("kind") == DELETED
     if stream.name == "list":
         return event.get("visibility") != "direct"
     return stream.name == "user"

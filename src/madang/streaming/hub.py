@@ -19,10 +19,12 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.conversations.updating import CONVERSATION_EVENT
 from madang.db import Database
 from madang.events import Event
 from madang.events.topics import CREATED, DELETED, NOTIFICATION, STATUS
 from madang.filters import FilterMatch, LiveVerdict, live_verdicts
+from madang.filters.manage import FILTERS_CHANGED_EVENT
 from madang.lists import list_ids_showing
 from madang.models import ListAccount
 from madang.streaming.audience import might_receive, receives
@@ -52,12 +54,16 @@ class Renderer(Protocol):
         """``payload`` with the reader's filter results (a warn filter matched)."""
         ...
 
+    async def conversation(self, session: AsyncSession, conversation_id: int, owner_id: int) -> str | None:
+        """The Conversation as the owner's conversations list shows it; None if it is gone."""
+        ...
+
 
 @dataclass(frozen=True)
 class Delivery:
     stream: Stream
     event: str
-    payload: str
+    payload: str | None  # None: an event without one (filters_changed)
 
 
 class Connection:
@@ -147,6 +153,28 @@ class Hub:
             await self._status(event)
         elif event.get("type") == NOTIFICATION:
             await self._notification(event)
+        elif event.get("type") == CONVERSATION_EVENT:
+            await self._conversation(event)
+        elif event.get("type") == FILTERS_CHANGED_EVENT:
+            # As Mastodon: on the owner's user stream, with no payload (clients fetch again).
+            for conn, stream in self._owned(int(event["account_id"]), ("user",)):
+                conn.deliver(Delivery(stream, FILTERS_CHANGED_EVENT, None))
+
+    def _owned(self, owner: int, names: tuple[str, ...]) -> list[tuple[Connection, Stream]]:
+        """The owner's own connections' streams of these names."""
+        return [(c, s) for c in list(self._by_viewer.get(owner, ())) for s in c.streams if s.name in names]
+
+    async def _conversation(self, event: Event) -> None:
+        owner = int(event["account_id"])
+        chosen = self._owned(owner, ("direct",))
+        if not chosen:
+            return
+        async with self.db.read() as session:
+            payload = await self.renderer.conversation(session, int(event["id"]), owner)
+        if payload is None:
+            return
+        for conn, stream in chosen:
+            conn.deliver(Delivery(stream, CONVERSATION_EVENT, payload))
 
     async def _status(self, event: Event) -> None:
         kind = event["kind"]

@@ -52,7 +52,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
 
 
-def _runs(text: str) -> Iterator[tuple[str, str]]:
+def runs(text: str) -> Iterator[tuple[str, str]]:
     for match in _RUN.finditer(fold(text)):
         kind = match.lastgroup or "word"
         yield kind, match.group()
@@ -119,7 +119,7 @@ def query_terms(query: str) -> list[tuple[str, ...]]:
     particle (`비` matches `비`, `비가`, `비는` …), since with two-syllable terms that is
     how it is stored. An empty list means the query has nothing to look for."""
     groups: list[tuple[str, ...]] = []
-    for kind, run in _runs(query):
+    for kind, run in runs(query):
         if kind == "cjk":
             stem = strip_particle(run)
             if len(stem) == 1 and _HANGUL_SYLLABLE.fullmatch(stem):

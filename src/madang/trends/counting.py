@@ -3,20 +3,25 @@
 Counted: public and unlisted posts (not reblogs) that are not deleted, by accounts that are
 not suspended. Each day is counted again in full from the statuses, so running the job twice
 writes the same rows (idempotent), and a deleted post stops counting on the next run.
+
+The counting statements are built here and run by whoever holds a reader (the trends job
+runs them off the event loop, see ``trends.reading``); writing the counts is a small insert.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, distinct, func, select
+from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.ids import lowest_id_at
 from madang.models import Account, Status, StatusTag, TagDayUse
 from madang.statuses.policies import PUBLIC_ISH
 from madang.trends.days import HISTORY_DAYS, day_bounds, recent_days
+from madang.trends.reading import RunQuery
 
 
 def counted_statuses(start: datetime, end: datetime, status: Any = Status) -> list:
@@ -38,27 +43,41 @@ def counted_statuses(start: datetime, end: datetime, status: Any = Status) -> li
     ]
 
 
-async def count_day(session: AsyncSession, day: date, time_zone: str) -> list[TagDayUse]:
+def day_count_query(day: date, time_zone: str) -> Select:
+    """(tag_id, posts, distinct accounts) of one day."""
     start, end = day_bounds(day, time_zone)
-    rows = await session.execute(
+    return (
         select(StatusTag.tag_id, func.count(), func.count(distinct(Status.account_id)))
         .join(Status, Status.id == StatusTag.status_id)
         .where(StatusTag.status_id >= lowest_id_at(start), StatusTag.status_id < lowest_id_at(end),
                *counted_statuses(start, end))
         .group_by(StatusTag.tag_id)
     )
-    return [TagDayUse(tag_id=tag_id, day=day, uses=uses, accounts=accounts) for tag_id, uses, accounts in rows]
 
 
-async def recount_recent_days(session: AsyncSession, *, now: datetime, time_zone: str) -> list[date]:
-    """Rewrite the counts of the last seven days; older counts are dropped. Returns the days,
-    newest first."""
+async def count_recent_days(run: RunQuery, *, now: datetime, time_zone: str) -> tuple[list[date], list[dict]]:
+    """The last seven days (newest first) and their counts as ``tag_day_uses`` rows."""
     days = recent_days(now, time_zone, HISTORY_DAYS)
-    await session.execute(delete(TagDayUse).execution_options(synchronize_session=False))
+    rows: list[dict] = []
     for day in days:
-        session.add_all(await count_day(session, day, time_zone))
-    await session.flush()
-    return days
+        rows.extend({"tag_id": tag_id, "day": day, "uses": uses, "accounts": accounts}
+                    for tag_id, uses, accounts in await run(day_count_query(day, time_zone)))
+    return days, rows
+
+
+STORE_CHUNK = 500
+
+
+async def store_day_counts(session: AsyncSession, rows: list[dict]) -> None:
+    """Replace every stored daily count with ``rows`` (older days are dropped)."""
+    table = TagDayUse.__table__
+    # Core statements (the ORM's bulk insert costs ten times more a row), in chunks with a
+    # turn of the loop between them: on SQLite this unit runs inline on the loop.
+    await session.execute(table.delete())
+    for at in range(0, len(rows), STORE_CHUNK):
+        if at:
+            await asyncio.sleep(0)
+        await session.execute(table.insert(), rows[at:at + STORE_CHUNK])
 
 
 async def uses_by_tag(session: AsyncSession, tag_ids: list[int]) -> dict[int, dict[date, TagDayUse]]:

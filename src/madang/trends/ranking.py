@@ -19,12 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import distinct, func, select, union_all
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, distinct, func, select, union_all
 from sqlalchemy.orm import aliased
 
-from madang.models import Account, Favourite, Status, TagDayUse
+from madang.models import Account, Favourite, Status
 from madang.trends.counting import counted_statuses
+from madang.trends.reading import RunQuery
 
 MIN_TAG_ACCOUNTS = 2
 MIN_STATUS_ACCOUNTS = 2
@@ -40,7 +40,7 @@ class Ranked:
 
 
 def tag_score(accounts_by_day: dict[date, int], days: list[date]) -> float:
-    """``days`` newest first (today first), as recount_recent_days returns them."""
+    """``days`` newest first (today first), as count_recent_days returns them."""
     today = accounts_by_day.get(days[0], 0)
     yesterday = accounts_by_day.get(days[1], 0) if len(days) > 1 else 0
     if max(today, yesterday) < MIN_TAG_ACCOUNTS:
@@ -51,10 +51,11 @@ def tag_score(accounts_by_day: dict[date, int], days: list[date]) -> float:
     return (observed - expected) ** 2 / expected if observed > expected else 0.0
 
 
-async def rank_tags(session: AsyncSession, days: list[date]) -> list[Ranked]:
+def rank_tags(day_counts: list[dict], days: list[date]) -> list[Ranked]:
+    """From the ``tag_day_uses`` rows of ``days`` (pure: the counting already ran)."""
     by_tag: dict[int, dict[date, int]] = {}
-    for tag_id, day, accounts in await session.execute(select(TagDayUse.tag_id, TagDayUse.day, TagDayUse.accounts)):
-        by_tag.setdefault(tag_id, {})[day] = accounts
+    for row in day_counts:
+        by_tag.setdefault(row["tag_id"], {})[row["day"]] = row["accounts"]
     scored = [Ranked(tag_id, tag_score(counts, days)) for tag_id, counts in by_tag.items()]
     scored = [r for r in scored if r.score > 0]
     # Ties go to the tag more accounts used today, then the older tag (a stable order).
@@ -62,7 +63,8 @@ async def rank_tags(session: AsyncSession, days: list[date]) -> list[Ranked]:
     return scored[:MAX_TRENDS]
 
 
-async def rank_statuses(session: AsyncSession, now: datetime) -> list[Ranked]:
+def engagement_query(now: datetime) -> Select:
+    """(status id, created_at, distinct engaging accounts) of the recent posts that qualify."""
     post = aliased(Status)
     recent = select(post.id, post.account_id, post.created_at).where(
         *counted_statuses(now - STATUS_WINDOW, now + timedelta(seconds=1), status=post),
@@ -78,15 +80,18 @@ async def rank_statuses(session: AsyncSession, now: datetime) -> list[Ranked]:
         select(other.in_reply_to_id, other.account_id).where(
             other.in_reply_to_id.is_not(None), other.deleted_at.is_(None), other.visibility.in_(("public", "unlisted"))),
     ).subquery()
-    rows = await session.execute(
+    return (
         select(recent.c.id, recent.c.created_at, func.count(distinct(engaged.c.account_id)))
         .join(engaged, engaged.c.status_id == recent.c.id)
         .where(engaged.c.account_id != recent.c.account_id)
         .group_by(recent.c.id, recent.c.created_at)
         .having(func.count(distinct(engaged.c.account_id)) >= MIN_STATUS_ACCOUNTS)
     )
+
+
+async def rank_statuses(run: RunQuery, now: datetime) -> list[Ranked]:
     ranked = []
-    for status_id, created_at, accounts in rows:
+    for status_id, created_at, accounts in await run(engagement_query(now)):
         age = max(timedelta(0), now - created_at)
         ranked.append(Ranked(status_id, accounts * 0.5 ** (age / STATUS_HALF_LIFE)))
     ranked.sort(key=lambda r: (-r.score, -r.id))

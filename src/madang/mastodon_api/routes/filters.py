@@ -9,6 +9,8 @@ from starlette.responses import Response
 
 from madang import filters as domain
 from madang.core.errors import Invalid, NotFound
+# Keyword, status and v1 changes (filters.parts, filters.v1) announce here; whole filters in the use case.
+from madang.filters.manage import announce_filters_changed
 from madang.mastodon_api.auth import require_user
 from madang.mastodon_api.params import Params, parse_id, read_params
 from madang.mastodon_api.problems import ApiProblem
@@ -133,6 +135,7 @@ async def add_keyword(request: Request, filter_id: str) -> Response:
     async with ctx(request).db.write() as session:
         row = await domain.add_keyword(session, owner_id=me.id, filter_id=path_id(filter_id), keyword=keyword,
                                        whole_word=whole)
+        announce_filters_changed(session, me.id)
     return JSON(filter_keyword_json(row))
 
 
@@ -152,6 +155,7 @@ async def update_keyword(request: Request, keyword_id: str) -> Response:
     async with ctx(request).db.write() as session:
         row = await domain.update_keyword(session, owner_id=me.id, keyword_id=path_id(keyword_id), keyword=keyword,
                                           whole_word=whole)
+        announce_filters_changed(session, me.id)
     return JSON(filter_keyword_json(row))
 
 
@@ -160,6 +164,7 @@ async def destroy_keyword(request: Request, keyword_id: str) -> Response:
     _, me = await require_user(request, WRITE)
     async with ctx(request).db.write() as session:
         await domain.delete_keyword(session, owner_id=me.id, keyword_id=path_id(keyword_id))
+        announce_filters_changed(session, me.id)
     return JSON({})
 
 
@@ -179,6 +184,7 @@ async def add_status(request: Request, filter_id: str) -> Response:
     async with ctx(request).db.write() as session:
         row = await domain.add_filter_status(session, owner_id=me.id, filter_id=path_id(filter_id),
                                              status_id=status_id)
+        announce_filters_changed(session, me.id)
     return JSON(filter_status_json(row))
 
 
@@ -196,6 +202,7 @@ async def destroy_status(request: Request, filter_status_id: str) -> Response:
     async with ctx(request).db.write() as session:
         row = await domain.get_filter_status(session, owner_id=me.id, filter_status_id=path_id(filter_status_id))
         await domain.delete_filter_status(session, owner_id=me.id, filter_status_id=row.id)
+        announce_filters_changed(session, me.id)
     # Mastodon renders {} here; its documented schema says the FilterStatus. Clients ignore the
     # body, so the removed record satisfies both.
     return JSON(filter_status_json(row))
@@ -223,6 +230,7 @@ async def v1_create(request: Request) -> Response:
     fields = _v1_fields(await read_params(request), update=False)
     async with ctx(request).db.write() as session:
         keyword, parent = await domain.create_v1_filter(session, owner_id=me.id, **fields)
+        announce_filters_changed(session, me.id)
     return JSON(v1_filter_json(keyword, parent))
 
 
@@ -241,6 +249,7 @@ async def v1_update(request: Request, keyword_id: str) -> Response:
     async with ctx(request).db.write() as session:
         keyword, parent = await domain.update_v1_filter(session, owner_id=me.id, keyword_id=path_id(keyword_id),
                                                         **fields)
+        announce_filters_changed(session, me.id)
     return JSON(v1_filter_json(keyword, parent))
 
 
@@ -249,4 +258,5 @@ async def v1_destroy(request: Request, keyword_id: str) -> Response:
     _, me = await require_user(request, WRITE)
     async with ctx(request).db.write() as session:
         await domain.delete_v1_filter(session, owner_id=me.id, keyword_id=path_id(keyword_id))
+        announce_filters_changed(session, me.id)
     return JSON({})

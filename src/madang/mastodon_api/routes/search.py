@@ -72,7 +72,10 @@ async def search_v2(request: Request) -> Response:
             body["hashtags"] = [tag_json(t, url) for t in await search.search_tags(
                 session, query=q, limit=limit, offset=offset)]
         if "statuses" in wanted and me is not None:
+            settings = ctx(request).settings
+            # Operators (from:, has:, before: …) are read here; a bad value is a 422, as Mastodon.
             statuses = await search.search_statuses(session, viewer_id=me.id, search=search.StatusSearch(
-                query=q, limit=limit, offset=offset, account_id=account_id, max_id=max_id, min_id=min_id))
+                query=q, limit=limit, offset=offset, account_id=account_id, max_id=max_id, min_id=min_id,
+                local_domain=settings.public_host, time_zone=settings.time_zone))
             body["statuses"] = await render_statuses(session, request, statuses, me.id)
     return JSON(body)

@@ -22,7 +22,7 @@ from madang.models import Status, User
 from madang.statuses import interactions
 from madang.statuses.create import create_status
 from madang.statuses.delete import delete_status
-from madang.statuses.edit import edit_status, list_revisions
+from madang.statuses.edit import MediaChange, edit_status, list_revision_views
 from madang.statuses.queries import get_context, get_visible_status, list_favourited_by, list_reblogged_by
 
 router = APIRouter()
@@ -34,6 +34,27 @@ def _media_ids(params: Params) -> list[int]:
         return params.ids("media_ids")
     except ApiProblem:
         raise Invalid("media_ids must be numeric ids", field="media_ids") from None
+
+
+def _media_attributes(params: Params) -> list[MediaChange]:
+    """``media_attributes[][id|description|focus]`` (form, or a JSON list of objects)."""
+    raw = params.raw("media_attributes")
+    if raw in (None, "", [], {}):
+        return []
+    items = list(raw.values()) if isinstance(raw, dict) else raw
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise Invalid("media_attributes must be a list of objects", field="media_attributes")
+    out = []
+    for item in items:
+        try:
+            media_id = parse_id(item.get("id"), "media_attributes[][id]")
+        except ApiProblem:
+            raise Invalid("media_attributes[][id] must be a media id", field="media_attributes") from None
+        description, focus = item.get("description"), item.get("focus")
+        if not isinstance(description, (str, type(None))) or not isinstance(focus, (str, type(None))):
+            raise Invalid("media_attributes description and focus must be strings", field="media_attributes")
+        out.append(MediaChange(id=media_id, description=description, focus=focus))
+    return out
 
 
 def _reply_target(params: Params) -> int | None:
@@ -125,10 +146,12 @@ async def update(request: Request, status_id: str) -> Response:
     poll = poll_spec(params)
     async with ctx(request).db.write() as session:
         status = await get_visible_status(session, path_id(status_id), me.id)
+        # As Mastodon: no poll in an edit takes the poll away; no media_ids leaves the media.
         await edit_status(session, site=site(request), editor=await get_account(session, me.id), status=status,
                           text=params.str("status") or "", spoiler_text=params.str("spoiler_text"),
                           sensitive=params.bool("sensitive"), language=params.str("language"),
-                          media_ids=_media_ids(params) if "media_ids" in params else None, poll=poll)
+                          media_ids=_media_ids(params) if "media_ids" in params else None,
+                          media_attributes=_media_attributes(params), poll=poll)
         body = await render_status(session, request, status, me.id)
     return JSON(body)
 
@@ -149,10 +172,11 @@ async def history(request: Request, status_id: str) -> Response:
     viewer = await _viewer(request)
     async with ctx(request).db.read() as session:
         status = await get_visible_status(session, path_id(status_id), viewer)
-        revisions = await list_revisions(session, status)
-        authors = await get_accounts(session, {r.account_id for r in revisions})
+        revisions = await list_revision_views(session, status)
+        authors = await get_accounts(session, {r.edit.account_id for r in revisions})
     url = base_url(request)
-    return JSON([status_edit_json(r, authors[r.account_id], url) for r in revisions])
+    return JSON([status_edit_json(r.edit, authors[r.edit.account_id], url, media=r.media, poll_options=r.poll_options)
+                 for r in revisions])
 
 
 @router.get("/api/v1/statuses/{status_id}/source")

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Sequence
 
 import orjson
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
@@ -26,7 +27,10 @@ from madang.filters import FilterMatch
 from madang.mastodon_api.serializers.filters import filter_results_json
 from madang.mastodon_api.serializers.notifications import notification_json
 from madang.mastodon_api.serializers.statuses import status_json
-from madang.models import Account, Notification, Status
+from madang.accounts import get_accounts
+from madang.mastodon_api.serializers.conversations import conversation_json
+from madang.models import Account, AccountConversation, Notification, Status
+from madang.statuses.policies import visible_to
 from madang.runtime import ctx_of
 from madang.statuses.views import StatusView, load_status_views
 from madang.streaming import (
@@ -67,6 +71,17 @@ class ApiRenderer:
                 return None  # the notifications list hides these too
             view = (await load_status_views(session, [status], recipient_id))[0]
         return orjson.dumps(notification_json(row, sender, view, self.base_url)).decode()
+
+    async def conversation(self, session: AsyncSession, conversation_id: int, owner_id: int) -> str | None:
+        row = await session.get(AccountConversation, conversation_id)
+        if row is None or row.account_id != owner_id:
+            return None
+        accounts = await get_accounts(session, {*row.participant_ids, owner_id})
+        status = await session.scalar(select(Status).where(Status.id == row.last_status_id, visible_to(owner_id)))
+        last = None
+        if status is not None:
+            last = status_json((await load_status_views(session, [status], owner_id))[0], self.base_url)
+        return orjson.dumps(conversation_json(row, accounts, last, self.base_url)).decode()
 
     def with_filtered(self, payload: str, matches: Sequence[FilterMatch]) -> str:
         # The rendered status says "filtered":[] (on a boost, on its original too). Inside a JSON
@@ -167,7 +182,9 @@ async def _frames(hub: Hub, conn: Connection, heartbeat: float) -> AsyncIterator
                 continue
             if delivery is None:
                 return
-            yield f"event: {delivery.event}\ndata: {delivery.payload}\n\n".encode()
+            # No payload (filters_changed): Mastodon's streaming server writes `undefined`.
+            payload = "undefined" if delivery.payload is None else delivery.payload
+            yield f"event: {delivery.event}\ndata: {payload}\n\n".encode()
     finally:
         hub.disconnect(conn)
 
@@ -259,5 +276,7 @@ async def _write(ws: WebSocket, conn: Connection) -> None:
             with contextlib.suppress(Exception):
                 await ws.close()
             return
-        await ws.send_text(orjson.dumps({"stream": delivery.stream.label(), "event": delivery.event,
-                                         "payload": delivery.payload}).decode())
+        frame: dict[str, object] = {"stream": delivery.stream.label(), "event": delivery.event}
+        if delivery.payload is not None:  # filters_changed has no payload key, as from Mastodon
+            frame["payload"] = delivery.payload
+        await ws.send_text(orjson.dumps(frame).decode())

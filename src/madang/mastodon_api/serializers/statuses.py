@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -13,7 +13,7 @@ from madang.mastodon_api.serializers.formats import sid, ts
 from madang.mastodon_api.serializers.media import media_attachment_json
 from madang.mastodon_api.serializers.memo import VersionedCache
 from madang.mastodon_api.serializers.polls import poll_json
-from madang.models import Account, StatusEdit, Tag
+from madang.models import Account, MediaAttachment, StatusEdit, Tag
 from madang.statuses.views import StatusView
 
 
@@ -144,14 +144,18 @@ def statuses_json_bytes(views: list[StatusView], base_url: str,
     return b"[" + b",".join([_status_bytes(v, base_url, filtered) for v in views]) + b"]"
 
 
-def status_edit_json(edit: StatusEdit, account: Account, base_url: str) -> dict[str, Any]:
+def status_edit_json(edit: StatusEdit, account: Account, base_url: str, *,
+                     media: Sequence[tuple[MediaAttachment, str | None]] = (),
+                     poll_options: Sequence[str] | None = None) -> dict[str, Any]:
+    """A revision as Mastodon's history shows it: each attachment with the alt text it had
+    then, and the poll as its options' titles (no counts: votes belong to the live poll)."""
     return {
         "content": edit.content,
         "spoiler_text": edit.spoiler_text,
         "sensitive": edit.sensitive,
         "created_at": ts(edit.created_at),
         "account": account_json(account, base_url),
-        "poll": None,
-        "media_attachments": [],
+        "poll": {"options": [{"title": t} for t in poll_options]} if poll_options else None,
+        "media_attachments": [{**media_attachment_json(m, base_url), "description": d} for m, d in media],
         "emojis": [],
     }

@@ -28,7 +28,9 @@ async def search_page(request: Request) -> Response:
     max_id = id_param(request, "max_id")
     try:
         async with ctx(request).db.read() as session:
-            results = await search_everything(session, query=raw, viewer_id=viewer_id, limit=PAGE_SIZE, max_id=max_id)
+            settings = ctx(request).settings
+            results = await search_everything(session, query=raw, viewer_id=viewer_id, limit=PAGE_SIZE, max_id=max_id,
+                                              local_domain=settings.public_host, time_zone=settings.time_zone)
             cards = await status_cards(session, results.statuses, viewer_id, context="public")
     except Invalid as exc:
         return render(request, "web/search.html", status=422, q=raw[:MAX_QUERY_CHARACTERS * 2], error=describe(exc),
