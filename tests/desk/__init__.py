@@ -1,0 +1,1 @@
+"""Tests of the 민원 desk."""
