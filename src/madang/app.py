@@ -32,6 +32,7 @@ from madang.web import static_files
 JOB_MODULES = ("madang.timelines.fan_out", "madang.notifications.handlers", "madang.media.cleanup", "madang.push.delivery", "madang.trends.refresh", "madang.conversations.updating")
 JOB_MODULES += ("madang.notifications.polls", "madang.scheduling.publishing")
 JOB_MODULES += ("madang.mail.sending", "madang.media.file_removal")
+JOB_MODULES += ("madang.desk.intake",)
 
 
 def register_jobs() -> None:

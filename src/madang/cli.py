@@ -18,6 +18,9 @@ demo_app = typer.Typer(help="The demo city (안양시).", no_args_is_help=True)
 accounts_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
 app.add_typer(accounts_app, name="accounts")
+from madang.desk_cli import desk_app  # noqa: E402
+
+app.add_typer(desk_app, name="desk")
 console = Console()
 T = TypeVar("T")
 

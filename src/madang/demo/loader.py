@@ -84,4 +84,7 @@ async def load_demo(db: Database, settings: Settings, *, today: datetime | None 
                 default_language=settings.default_language, time_zone=settings.time_zone)
     async with db.write() as session:
         await _write(session, city, site, demo_today(today))
+        from madang.demo.desk import load_desk  # the city's 민원 desk, before the intake jobs run
+
+        await load_desk(session)
     await Worker(db).run_until_idle(timeout=300)

@@ -45,3 +45,8 @@ from madang.models.filters import Filter, FilterKeyword, FilterStatus  # noqa: E
 __all__ += ["Filter", "FilterKeyword", "FilterStatus"]
 from madang.models.mail_tokens import MailToken  # noqa: E402
 __all__ += ["MailToken"]
+from madang.models.desk import (  # noqa: E402
+    Case, CaseCounter, CaseEvent, Closure, Department, InboxItem, PersonalDataView, StaffMember,
+)
+__all__ += ["Case", "CaseCounter", "CaseEvent", "Closure", "Department", "InboxItem", "PersonalDataView",
+            "StaffMember"]

@@ -121,6 +121,9 @@ async def create_status(
         await enqueue(session, "notifications.status_posted", {"status_id": status.id})
     if visibility == "direct":
         await enqueue(session, "conversations.add_status", {"status_id": status.id})
+    if any(a.organisation and a.id != author.id for a in composed.mentioned):
+        # A question to an organisation: its desk (a layer above) takes it in, by job name.
+        await enqueue(session, "desk.intake", {"status_id": status.id})
     await session.flush()
     return status
 

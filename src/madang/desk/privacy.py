@@ -1,0 +1,35 @@
+"""A case's personal data: masked wherever it may be seen beyond the desk, and every staff view
+of the unmasked original written to an audit log (민원처리법 제7조)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from madang.core.clock import utcnow
+from madang.desk.cases import get_case
+from madang.desk.organisations import VIEW, require_role
+from madang.models import Account
+from madang.models.desk import Case, PersonalDataView
+
+
+def public_description(case: Case) -> str:
+    """What a public surface (Open311's GET answers, a public case page) may show of the question."""
+    from madang.text.personal_data import mask_personal_data
+
+    return mask_personal_data(case.description)
+
+
+async def reveal_case(session: AsyncSession, *, organisation: Account, case_id: int, staff: Account) -> Case:
+    """The case with its unmasked question and the guest's contact, for a staff member; the view
+    is logged (in the same unit, so a view that is shown is a view that is recorded)."""
+    await require_role(session, organisation_id=organisation.id, account=staff, roles=VIEW)
+    case = await get_case(session, organisation_id=organisation.id, case_id=case_id)
+    session.add(PersonalDataView(case_id=case.id, account_id=staff.id, at=utcnow()))
+    await session.flush()
+    return case
+
+
+async def list_personal_data_views(session: AsyncSession, *, case_id: int) -> list[PersonalDataView]:
+    return list(await session.scalars(select(PersonalDataView).where(PersonalDataView.case_id == case_id)
+                                      .order_by(PersonalDataView.at, PersonalDataView.id)))
