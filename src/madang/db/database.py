@@ -24,12 +24,18 @@ AFTER_COMMIT = "after_commit"
 __all__ = ["AFTER_COMMIT", "Database", "after_commit", "ensure_sqlite_folder"]
 
 
+CACHES = "db.caches"
+
+
 class Database:
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         # What every write unit's session.info starts with (the app's event bus, see events).
         self.session_info: dict[str, object] = {}
+        # Rows that never change once committed (tags), cached per database by the domain:
+        # one dict shared by every unit of this Database, reached as session.info[CACHES].
+        self.session_info[CACHES] = {}
         if self.is_sqlite:
             ensure_sqlite_folder(url)
             # AsyncEngines for code that needs one (schema checks); units use the inline ones.

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts import find_local_accounts_by_usernames
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid
 from madang.core.ids import new_id
-from madang.db.dialect import insert_ignore
+from madang.db.database import CACHES, after_commit
+from madang.db.fast_select import FastSelect
+from madang.db.fast_write import FastInsert
 from madang.models import Account, Tag
 from madang.text import (
     HashtagToken,
@@ -34,7 +36,7 @@ class Composed:
     spoiler_text: str
     content: str
     mentioned: list[Account]
-    tags: list[Tag]
+    tags: list[TagRef]
 
 
 def check_length(text: str, spoiler_text: str, *, max_characters: int) -> None:
@@ -62,22 +64,53 @@ async def resolve_mentions(session: AsyncSession, parsed: ParsedText, local_doma
     return await find_local_accounts_by_usernames(session, names) if names else {}
 
 
-async def upsert_tags(session: AsyncSession, hashtags: tuple[HashtagToken, ...]) -> list[Tag]:
+@dataclass(frozen=True)
+class TagRef:
+    """What a post needs of a tag. Tags are never renamed or deleted, so a committed one can
+    be remembered for the life of the process."""
+
+    id: int
+    key: str
+    name: str
+
+
+_INSERT_TAGS = FastInsert(Tag.__table__, ignore_conflicts=True)
+_TAGS_BY_KEY = FastSelect(select(Tag.id, Tag.key, Tag.name).where(Tag.key.in_(bindparam("keys", expanding=True))),
+                          name="TagKeyRow", lists=["keys"])
+KNOWN_TAGS_MAX = 50_000
+
+
+def _known_tags(session: AsyncSession) -> dict[str, TagRef]:
+    caches = session.info.get(CACHES)
+    return caches.setdefault("tags", {}) if isinstance(caches, dict) else {}
+
+
+async def upsert_tags(session: AsyncSession, hashtags: tuple[HashtagToken, ...]) -> list[TagRef]:
     """Tags keep the spelling they were first written with; concurrent first uses of a
-    new tag are settled by the unique key, not by a race."""
+    new tag are settled by the unique key, not by a race. Tags this process has seen
+    committed cost no query (a city posts the same few tags all day)."""
     first: dict[str, str] = {}
     for token in hashtags:
         first.setdefault(token.key, token.name)
     if not first:
         return []
-    now = utcnow()
-    await session.execute(
-        insert_ignore(session, Tag.__table__).values(
-            [{"id": new_id(), "key": key, "name": name, "created_at": now} for key, name in first.items()]
-        )
-    )
-    tags = {t.key: t for t in await session.scalars(select(Tag).where(Tag.key.in_(list(first))))}
-    return [tags[key] for key in first]
+    known = _known_tags(session)
+    found = {key: known[key] for key in first if key in known}
+    missing = [key for key in first if key not in found]
+    if missing:
+        now = utcnow()
+        await _INSERT_TAGS.run(session, [{"id": new_id(), "key": key, "name": first[key], "created_at": now}
+                                         for key in missing])
+        fresh = {r.key: TagRef(r.id, r.key, r.name) for r in await _TAGS_BY_KEY.all(session, {"keys": missing})}
+        found.update(fresh)
+
+        def remember() -> None:  # only once committed: a rolled-back tag must not be reused
+            if len(known) + len(fresh) > KNOWN_TAGS_MAX:
+                known.clear()
+            known.update(fresh)
+
+        after_commit(session, remember)
+    return [found[key] for key in first]
 
 
 async def compose(
