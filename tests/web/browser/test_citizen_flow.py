@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from playwright.async_api import Locator, Page, expect
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from tests.web.browser import site
 
@@ -61,10 +62,18 @@ class Person:
 
     async def choose_file(self, target: Locator, path: Path) -> None:
         if self.keyboard:
-            await self.focus(target)
-            async with self.page.expect_file_chooser() as chooser:
-                await self.page.keyboard.press("Space")
-            await (await chooser.value).set_files(str(path))
+            # Space (or Enter) on the focused file field opens the chooser. On a loaded machine
+            # Chromium has once let a key press go by without opening it: press again, by key.
+            for attempt, key in enumerate(("Space", "Enter", "Space")):
+                await self.focus(target)
+                try:
+                    async with self.page.expect_file_chooser(timeout=8000) as chooser:
+                        await self.page.keyboard.press(key)
+                    await (await chooser.value).set_files(str(path))
+                    return
+                except PlaywrightTimeout:
+                    if attempt == 2:
+                        raise
         else:
             await target.set_input_files(str(path))
 
