@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.core.errors import Conflict, Invalid
+from madang.desk.durations import note_first_response, note_resolution
 from madang.desk.cases import get_case_for_citizen
 from madang.desk.history import record_event
 from madang.desk.notices import direct_message, notice_text, notify_citizen
@@ -55,6 +56,8 @@ async def answer_case(
     case.answer_public = masked
     case.answer_status_id = posted.id if posted is not None else None
     case.answered_at = utcnow()
+    await note_first_response(session, case, case.answered_at)
+    await note_resolution(session, case, case.answered_at)
     case.status = "answered"
     apply_change(session, case, staff, "answer", before, how)
     if citizen is not None:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid
+from madang.desk.durations import note_first_response
 from madang.desk.cases import get_case
 from madang.desk.deadlines import extend_for_wait
 from madang.desk.history import record_event
@@ -119,6 +120,7 @@ async def ask_citizen(
     before = (case.status, case.department_id, case.assignee_id)
     case.status = "waiting_for_citizen"
     case.waiting_since = utcnow()
+    await note_first_response(session, case, case.waiting_since)
     apply_change(session, case, staff, "ask_citizen", before, question)
     await notify_citizen(session, site=site, organisation=organisation, case=case, what="more_info", note=question)
     return case

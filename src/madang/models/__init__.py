@@ -50,3 +50,5 @@ from madang.models.desk import (  # noqa: E402
 )
 __all__ += ["Case", "CaseCounter", "CaseEvent", "Closure", "Department", "InboxItem", "PersonalDataView",
             "StaffMember"]
+from madang.models.desk_canned import CannedAnswer, CannedAnswerChange  # noqa: E402
+__all__ += ["CannedAnswer", "CannedAnswerChange"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from madang.models.base import Base, SnowflakePK
@@ -84,6 +84,11 @@ class Case(SnowflakePK, Base):
     answer_private: Mapped[str | None] = mapped_column(Text, default=None)  # as the officer wrote it
     answer_status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id"), default=None)
     answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Kept when they happen (desk.durations), so the dashboard reads numbers instead of
+    # counting working hours for every case of the range on every view.
+    first_response_at: Mapped[datetime | None] = mapped_column(default=None)
+    first_response_hours: Mapped[float | None] = mapped_column(Float, default=None)  # working hours
+    resolution_hours: Mapped[float | None] = mapped_column(Float, default=None)  # working hours
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
     rating: Mapped[int | None] = mapped_column(Integer, default=None)  # 1-5
     rating_comment: Mapped[str | None] = mapped_column(Text, default=None)

@@ -16,6 +16,8 @@ from madang.web.routes import compose, sessions, timelines
 from madang.web.routes import profiles, search, tags
 from madang.web.routes import bookmarks, live, notifications, status_actions, statuses
 from madang.web.routes import about, account_data, passwords, settings
+from madang.web.routes import desk_dashboard, desk_settings
+from madang.web.routes import desk_citizen, desk_cases, desk_inbox, desk_intake
 from madang.web.routes.common import redirect, sign_in_url
 from madang.web.security import HtmlSecurityHeaders
 from madang.web.templating import TEMPLATES, render
@@ -25,6 +27,8 @@ STATIC_DIR = TEMPLATES.parent / "static" / "web"
 ROUTERS = [profiles.router, tags.router, search.router, sessions.router, timelines.router, compose.router,
            statuses.router, status_actions.router, bookmarks.router, notifications.router, live.router]
 ROUTERS += [settings.router, account_data.router, passwords.router, about.router]
+ROUTERS += [desk_dashboard.router, desk_settings.router]
+ROUTERS += [desk_intake.router, desk_inbox.router, desk_cases.router, desk_citizen.router]
 
 
 class _CachedStatic(StaticFiles):

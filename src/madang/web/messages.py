@@ -10,6 +10,7 @@ from madang.web import i18n
 
 # (pattern of the domain's English message, Korean message with the pattern's groups)
 _KOREAN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), k) for p, k in [
+    (r"^(.*[가-힣].*)$", "{0}"),  # the desk's domain speaks Korean already
     (r"^Text character limit of (\d+) exceeded \((\d+)\)$", "글자 수 제한({0}자)을 넘었습니다. 지금 {1}자입니다."),
     (r"^Text can't be blank$", "내용을 입력해 주세요."),
     (r"^Text is too large$", "글이 너무 깁니다."),

@@ -47,4 +47,7 @@ PAGES = [
     PageType("settings: password", "/settings/password", signed_in=True),
     PageType("settings: sessions", "/settings/sessions", signed_in=True),
     PageType("settings: apps", "/settings/apps", signed_in=True),
+    PageType("desk: new request, guest", "/desk/new"),
+    PageType("desk: new request, signed in", "/desk/new", signed_in=True),
+    PageType("desk: my requests", "/desk/my", signed_in=True),
 ]
