@@ -251,3 +251,13 @@ def test_guests_are_throttled(sqlite_web_base: str, sqlite_url: str) -> None:
     refused = ok(guest.post("/desk/new", form), 429)
     assert "짧은 시간에 너무 많이 보냈습니다" in refused.text and "문의" in refused.text
     assert query(sqlite_url, select(func.count()).select_from(Case)) == [(5,)]
+
+
+def test_staff_see_the_desk_in_the_nav_on_every_page_and_others_do_not(sqlite_web_base: str, sqlite_url: str) -> None:
+    city = city_of(sqlite_url)
+    nav_link = re.compile(r'<li><a href="/desk"[^>]*>민원</a></li>')
+    triager = person(sqlite_web_base, city.triager.username)
+    for path in ("/home", "/search", "/notifications"):
+        assert nav_link.search(triager.get(path).text), path
+    outsider = person(sqlite_web_base, city.outsider.username)
+    assert not nav_link.search(outsider.get("/home").text)

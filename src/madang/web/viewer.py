@@ -10,6 +10,7 @@ from starlette.responses import Response
 from madang.accounts import find_account
 from madang.accounts.queries import find_user_for_account
 from madang.auth.tokens import digest, find_token
+from madang.desk.queries import memberships
 from madang.models import Account, User
 from madang.notifications.queries import count_unread
 from madang.runtime import ctx_of
@@ -27,6 +28,7 @@ class Viewer:
     user: User
     token_id: int
     token_hash: str
+    desk_staff: bool = False  # works at an organisation's 민원 desk: the nav links the inbox
 
 
 def _cache_key(token_hash: str) -> str:
@@ -40,6 +42,8 @@ async def load_viewer(request: Request) -> Viewer | None:
         return request.state.viewer
     viewer = await _resolve(request)
     request.state.viewer = viewer
+    if viewer is not None and viewer.desk_staff:
+        request.state.desk_staff = True
     if viewer is not None and request.method == "GET" and not request.headers.get("hx-request"):
         # The nav's unread badge, on every page (without JavaScript too); at most 100 counted.
         async with ctx_of(request).db.read() as session:
@@ -69,9 +73,10 @@ async def _resolve(request: Request) -> Viewer | None:
             return None
         account = await find_account(session, token.account_id)
         user = await find_user_for_account(session, token.account_id)
+        staff = bool(account and await memberships(session, account=account))
     if account is None or user is None or account.suspended_at is not None or user.disabled:
         return None
-    viewer = Viewer(account=account, user=user, token_id=token.id, token_hash=token.token_hash)
+    viewer = Viewer(account=account, user=user, token_id=token.id, token_hash=token.token_hash, desk_staff=staff)
     ctx.token_cache.put(key, viewer)
     return viewer
 
