@@ -23,6 +23,7 @@ from madang.db import Database
 from madang.jobs import Worker
 from madang.mastodon_api import app as mastodon_api
 from madang.mastodon_api.problems import ApiProblem
+from madang import open311
 from madang.runtime import AppContext
 from madang.web import install as web
 from madang.web import oauth as web_oauth
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_oauth.router)
     app.include_router(static_files.router)
     web.install(app)
+    open311.install(app)
 
     async def on_domain_error(request: Request, exc: DomainError) -> Response:
         if mastodon_api.is_api_path(request.url.path):

@@ -21,6 +21,9 @@ app.add_typer(accounts_app, name="accounts")
 from madang.desk_cli import desk_app  # noqa: E402
 
 app.add_typer(desk_app, name="desk")
+from madang.open311_cli import open311_app  # noqa: E402
+
+app.add_typer(open311_app, name="open311")
 console = Console()
 T = TypeVar("T")
 

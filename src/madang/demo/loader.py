@@ -87,4 +87,7 @@ async def load_demo(db: Database, settings: Settings, *, today: datetime | None 
         from madang.demo.desk import load_desk  # the city's 민원 desk, before the intake jobs run
 
         await load_desk(session)
+        from madang.demo.open311 import load_open311  # its services, for the desk's departments
+
+        await load_open311(session)
     await Worker(db).run_until_idle(timeout=300)
