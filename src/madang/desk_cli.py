@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, TypeVar
@@ -11,8 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from madang.core.errors import DomainError
-from madang.core.settings import Settings
+from madang.cli_runner import run_on_database
 from madang.db import Database
 
 desk_app = typer.Typer(help="The 민원 desk: departments, staff, closures.", no_args_is_help=True)
@@ -27,21 +25,7 @@ T = TypeVar("T")
 
 
 def _run(fn: Callable[[Database], Awaitable[T]]) -> T:
-    """Runs ``fn`` on the configured database; a refused change prints why and exits 1."""
-    settings = Settings()
-
-    async def main() -> T:
-        db = Database(settings.database_url)
-        try:
-            return await fn(db)
-        finally:
-            await db.dispose()
-
-    try:
-        return asyncio.run(main())
-    except DomainError as exc:
-        console.print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(1) from None
+    return run_on_database(fn, console)
 
 
 @departments_app.command("add")
