@@ -129,4 +129,6 @@ async def _post_with_photos(request: Request, author: Account, photos: list[Phot
             if not used:
                 raise _AlreadyPosted()
     except _AlreadyPosted:
-        pass
+        # Raised inside the stack only so that stored_upload removes this request's copies of
+        # the files; the post made by the first submission stands and is shown as posted.
+        return
