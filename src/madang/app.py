@@ -33,7 +33,7 @@ from madang.web import static_files
 JOB_MODULES = ("madang.timelines.fan_out", "madang.notifications.handlers", "madang.media.cleanup", "madang.push.delivery", "madang.trends.refresh", "madang.conversations.updating")
 JOB_MODULES += ("madang.notifications.polls", "madang.scheduling.publishing")
 JOB_MODULES += ("madang.mail.sending", "madang.media.file_removal")
-JOB_MODULES += ("madang.desk.intake",)
+JOB_MODULES += ("madang.desk.intake", "madang.desk.interim")
 
 
 def register_jobs() -> None:
@@ -43,10 +43,15 @@ def register_jobs() -> None:
 
 async def _start_periodic_jobs(db: Database, settings: Settings) -> None:
     """Jobs that re-enqueue themselves (trends) need a first run; starting twice is a no-op."""
+    from madang.desk.interim import schedule_interim_notices
+    from madang.statuses.create import Site
     from madang.trends import schedule_trends_refresh
 
     async with db.write() as session:
         await schedule_trends_refresh(session, time_zone=settings.time_zone)
+        await schedule_interim_notices(session, site=Site(
+            base_url=settings.base_url, domain=settings.public_host, max_characters=settings.max_characters,
+            default_language=settings.default_language, time_zone=settings.time_zone))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

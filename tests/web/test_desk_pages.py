@@ -261,3 +261,19 @@ def test_staff_see_the_desk_in_the_nav_on_every_page_and_others_do_not(sqlite_we
         assert nav_link.search(triager.get(path).text), path
     outsider = person(sqlite_web_base, city.outsider.username)
     assert not nav_link.search(outsider.get("/home").text)
+
+
+def test_a_citizen_asks_how_the_case_is_going_once_a_day(sqlite_web_base: str, sqlite_url: str) -> None:
+    city = city_of(sqlite_url)
+    minsu = person(sqlite_web_base, "minsu")
+    receipt = minsu.follow(ok(minsu.post("/desk/new", {
+        "organisation": "anyanglove", "kind": "question_law", "department": str(city.transport.id),
+        "description": "주차장 조례 해석을 묻습니다."})))
+    here = re.search(r'action="(/desk/my/\d+)/progress"', receipt.text).group(1)  # type: ignore[union-attr]
+    sent = minsu.follow(ok(minsu.post(here + "/progress", {})))
+    assert "진행 상황을 메시지로 보내 드렸습니다." in sent.text
+    again = ok(minsu.post(here + "/progress", {}), 422)
+    assert "하루에 한 번" in again.text and 'id="progress-error"' in again.text
+    assert ok(minsu.post(here + "/progress", {}, csrf=False), 403)
+    notes = query(sqlite_url, select(CaseEvent.note).where(CaseEvent.action == "interim_notice"))
+    assert [n for (n,) in notes] == ["시민 요청"]

@@ -1,5 +1,5 @@
 """Telling the citizen how their case goes: at receipt, at a request for more information, at a
-transfer and at the answer.
+transfer, with an interim notice (after 30 days, or when they ask) and at the answer.
 
 A citizen with an account gets a direct message from the organisation (it arrives as a mention
 notification, in their conversations, and by Web Push when subscribed); a guest gets an e-mail.
@@ -36,6 +36,9 @@ def notice_text(case: Case, what: str, *, note: str = "", department_name: str =
         return f"[민원 {case.number}] {department_name}(으)로 이관되었습니다. 처리 기한은 {seoul_text(case.due_at)}입니다."
     if what == "extended":
         return f"[민원 {case.number}] 처리 기한이 {seoul_text(case.due_at)}(으)로 연장되었습니다. 사유: {note}"
+    if what == "interim":
+        return (f"[민원 {case.number}] 처리 중입니다({note}). 답변 예정일은 {seoul_text(case.due_at)}입니다. "
+                f"늦어져 죄송합니다.")
     if what == "answered":
         return f"[민원 {case.number}] 답변을 드렸습니다. 만족도를 1~5점으로 알려 주세요."
     raise ValueError(what)

@@ -12,8 +12,10 @@ from madang.core.errors import Conflict, Invalid, NotFound
 from madang.desk.answers import rate_case, record_rating
 from madang.desk.cases import get_case_for_citizen
 from madang.desk.guest_links import case_for_guest, guest_path
+from madang.desk.interim import send_interim_notice
 from madang.desk.privacy import public_description
 from madang.desk.queries import citizen_cases
+from madang.desk.transitions import OPEN
 from madang.models import Account
 from madang.models.desk import Case
 from madang.web.csrf import checked_form, text_field
@@ -21,7 +23,7 @@ from madang.web.i18n import N_
 from madang.web.problems import WebProblem
 from madang.web.routes.common import ctx, path_id, redirect, signed_in
 from madang.web.routes.desk_common import (
-    due_state, due_text, due_when, kind_label, page_number, say, status_label,
+    due_state, due_text, due_when, kind_label, page_number, say, site_of, status_label,
 )
 from madang.web.templating import render
 from madang.web.viewer import load_viewer
@@ -41,6 +43,7 @@ def citizen_view(case: Case, organisation: Account | None) -> dict:
         "description": public_description(case), "answer": case.answer_public, "answered_at": case.answered_at,
         "rating": case.rating, "rating_comment": case.rating_comment,
         "can_rate": case.rating is None and case.answered_at is not None and case.status in ("answered", "closed"),
+        "open": case.status in OPEN,
     }
 
 
@@ -72,7 +75,26 @@ async def my_case(request: Request, case_id: str) -> Response:
     except NotFound:
         raise WebProblem(404, N_("찾을 수 없습니다.")) from None
     return render(request, "web/desk_citizen_case.html", case=view, action=here + "/rate", link=None,
-                  values={}, errors={})
+                  values={}, errors={}, progress_action=here + "/progress")
+
+
+@router.post("/desk/my/{case_id}/progress")
+async def ask_for_progress(request: Request, case_id: str) -> Response:
+    """The citizen asks how their case goes: an interim notice with the expected date."""
+    viewer = await signed_in(request)
+    await checked_form(request)
+    cid = path_id(case_id)
+    try:
+        async with ctx(request).db.write() as session:
+            case = await get_case_for_citizen(session, citizen=viewer.account, case_id=cid)
+            await send_interim_notice(session, site=site_of(request), case=case, asked_by=viewer.account)
+    except NotFound:
+        raise WebProblem(404, N_("찾을 수 없습니다.")) from None
+    except Invalid as exc:
+        view, here = await _own(request, case_id)
+        return render(request, "web/desk_citizen_case.html", status=422, case=view, action=here + "/rate",
+                      link=None, values={}, errors={"progress": say(exc)}, progress_action=here + "/progress")
+    return redirect(f"/desk/my/{cid}", notice="desk_progress_sent")
 
 
 @router.post("/desk/my/{case_id}/rate")
