@@ -277,3 +277,23 @@ def test_a_citizen_asks_how_the_case_is_going_once_a_day(sqlite_web_base: str, s
     assert ok(minsu.post(here + "/progress", {}, csrf=False), 403)
     notes = query(sqlite_url, select(CaseEvent.note).where(CaseEvent.action == "interim_notice"))
     assert [n for (n,) in notes] == ["시민 요청"]
+
+
+def test_a_canned_answer_fills_the_answer_box_without_javascript(sqlite_web_base: str, sqlite_url: str) -> None:
+    city = city_of(sqlite_url)
+    boss = person(sqlite_web_base, "desk_admin")
+    ok(boss.post("/desk/settings/canned", {"title": "가로등 고장 접수", "text": "접수했습니다. 3일 안에 고칩니다.",
+                                           "department": str(city.transport.id), "category": ""}))
+    ok(boss.post("/desk/settings/canned", {"title": "복지 안내", "text": "복지과에서 연락드립니다.",
+                                           "department": str(city.welfare.id), "category": ""}))
+    minsu = person(sqlite_web_base, "minsu")
+    number = case_number(minsu.follow(ok(minsu.post("/desk/new", {
+        "organisation": "anyanglove", "kind": "grievance", "department": str(city.transport.id),
+        "description": "가로등이 꺼졌어요."}))).text)
+    officer = person(sqlite_web_base, "desk_officer")
+    page = officer.get(f"/desk/cases/{number}").text
+    assert "가로등 고장 접수" in page and "복지 안내" not in page  # only this department's and everyone's
+    canned_id = re.search(r'<option value="(\d+)">가로등 고장 접수</option>', page).group(1)  # type: ignore[union-attr]
+    filled = officer.get(f"/desk/cases/{number}", params={"canned": canned_id}).text
+    assert re.search(r'<textarea id="a-answer-text"[^>]*>접수했습니다. 3일 안에 고칩니다.</textarea>', filled)
+    assert officer.get(f"/desk/cases/{number}", params={"canned": "999"}).status_code == 404

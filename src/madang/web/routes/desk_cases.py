@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from madang.core.clock import utcnow
 from madang.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from madang.desk.canned import get_canned, list_canned
 from madang.desk.answers import answer_case, mask
 from madang.desk.cases import find_case_by_number
 from madang.desk.history import list_case_events
@@ -29,7 +30,7 @@ from madang.models.desk import Case
 from madang.web.csrf import checked_form, text_field
 from madang.web.i18n import N_, gettext_
 from madang.web.problems import WebProblem
-from madang.web.routes.common import ctx, redirect, signed_in
+from madang.web.routes.common import ctx, path_id, redirect, signed_in
 from madang.web.routes.desk_common import (
     CHANNEL_LABELS, EVENT_LABELS, SEOUL, due_state, due_text, due_when, kind_label, say, site_of, staff_desk,
     status_label,
@@ -82,6 +83,8 @@ async def _page(
         all_departments = await list_departments(session, organisation_id=desk.organisation.id)
         merged_into = await session.get(Case, case.merged_into_id) if case.merged_into_id else None
         route = answer_route(case, source)
+        canned = await list_canned(session, organisation=desk.organisation, staff=request.state.viewer.account,
+                                   department_id=case.department_id, category=case.category)
 
     def name(account_id: int | None) -> str:
         account = accounts.get(account_id) if account_id else None
@@ -122,13 +125,22 @@ async def _page(
         assignees=[(str(a.id), f"@{a.acct}" + (f" ({dept(m.department_id) or ''})" if m.department_id else ""))
                    for m, a in staff],
         departments=[(str(d.id), d.name) for d in all_departments], me=str(desk.member.account_id),
-        org=desk.organisation)
+        org=desk.organisation, canned=[(str(c.id), c.title) for c in canned])
 
 
 @router.get("/desk/cases/{number}")
 async def case_page(request: Request, number: str) -> Response:
     viewer = await signed_in(request)
     desk = await staff_desk(request, viewer)
+    chosen = request.query_params.get("canned")
+    if chosen:
+        # A canned answer chosen from the list fills the answer box (a plain GET: no JavaScript).
+        async with ctx(request).db.read() as session:
+            try:
+                canned = await get_canned(session, organisation=desk.organisation, canned_id=path_id(chosen))
+            except NotFound:
+                raise WebProblem(404, N_("찾을 수 없습니다.")) from None
+        return await _page(request, desk, _number(number), values={"text": canned.text})
     return await _page(request, desk, _number(number))
 
 
