@@ -12,6 +12,7 @@ from madang.core.ids import new_id
 from madang.db.dialect import insert_ignore
 from madang.desk.cases import open_case
 from madang.desk.organisations import TRIAGE, VIEW, has_desk, require_role
+from madang.desk.replies import reply_to_waiting_case
 from madang.models import Account, Mention, Status
 from madang.models.desk import INBOX_STATES, Case, Department, InboxItem
 from madang.statuses.create import Site
@@ -31,9 +32,18 @@ async def receive_post(session: AsyncSession, *, status: Status) -> int:
     for organisation in organisations:
         if not await has_desk(session, organisation.id):
             continue
+        seen = await session.scalar(select(InboxItem.id).where(
+            InboxItem.organisation_id == organisation.id, InboxItem.source_status_id == status.id))
+        if seen is not None:  # a rerun of the job: this post was taken in already
+            held += 1
+            continue
+        # An answer to the city's request for more information goes straight to its case.
+        replied = await reply_to_waiting_case(session, status=status, organisation=organisation)
         await session.execute(insert_ignore(session, _ITEMS).values(
             id=new_id(), organisation_id=organisation.id, source_status_id=status.id, author_id=status.account_id,
-            received_at=status.created_at, state="untriaged", case_id=None, decided_by_id=None, decided_at=None))
+            received_at=status.created_at, state="case" if replied else "untriaged",
+            case_id=replied.id if replied else None, decided_by_id=None,
+            decided_at=status.created_at if replied else None))
         held += 1
     return held
 
