@@ -55,14 +55,28 @@ async def citizen_state(browser: Browser, demo: site.DemoCity, tmp_root: Path) -
     return state
 
 
+@pytest.fixture(scope="package")
+async def staff_state(browser: Browser, demo: site.DemoCity, tmp_root: Path) -> Path:
+    """A demo desk staff member's (the city's triager) signed-in cookies, saved once."""
+    context = await site.new_context(browser, demo.base)
+    await site.sign_in(await context.new_page(), site.DEMO_TRIAGER, demo.citizen_password)
+    state = tmp_root / "browser-staff.json"
+    await context.storage_state(path=str(state))
+    await context.close()
+    return state
+
+
 @pytest.fixture
-async def open_context(browser: Browser, demo: site.DemoCity, citizen_state: Path) -> AsyncIterator[OpenContext]:
-    """``await open_context(viewport=..., signed_in=True, **playwright_options)``; closed after the test."""
+async def open_context(browser: Browser, demo: site.DemoCity, citizen_state: Path,
+                       staff_state: Path) -> AsyncIterator[OpenContext]:
+    """``await open_context(viewport=..., signed_in=True, **playwright_options)``; closed after the test.
+    ``signed_in=True`` is the demo citizen, ``signed_in="staff"`` the city's desk triager."""
     opened: list[BrowserContext] = []
 
-    async def make(*, signed_in: bool = False, viewport: dict[str, int] = site.PHONE, **options: Any) -> BrowserContext:
+    async def make(*, signed_in: bool | str = False, viewport: dict[str, int] = site.PHONE,
+                   **options: Any) -> BrowserContext:
         if signed_in:
-            options["storage_state"] = str(citizen_state)
+            options["storage_state"] = str(staff_state if signed_in == "staff" else citizen_state)
         context = await site.new_context(browser, demo.base, viewport=viewport, **options)
         opened.append(context)
         return context

@@ -15,7 +15,7 @@ from tests.web.browser.site import DemoCity
 class PageType:
     name: str
     path: str
-    signed_in: bool = False
+    signed_in: bool | str = False  # True: the demo citizen; "staff": the city's desk triager
     status: int = 200
 
     def url(self, demo: DemoCity) -> str:
@@ -47,6 +47,10 @@ PAGES = [
     PageType("settings: password", "/settings/password", signed_in=True),
     PageType("settings: sessions", "/settings/sessions", signed_in=True),
     PageType("settings: apps", "/settings/apps", signed_in=True),
+    PageType("desk inbox (staff)", "/desk", signed_in="staff"),
+    PageType("desk inbox, due today (staff)", "/desk?tab=due_today", signed_in="staff"),
+    PageType("desk: log a call (staff)", "/desk/cases/new", signed_in="staff"),
+    PageType("desk dashboard (staff)", "/desk/dashboard", signed_in="staff"),
     PageType("desk: new request, guest", "/desk/new"),
     PageType("desk: new request, signed in", "/desk/new", signed_in=True),
     PageType("desk: my requests", "/desk/my", signed_in=True),

@@ -23,6 +23,8 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 AXE = Path(__file__).resolve().parents[2] / "js" / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "비밀번호는길게1234"
+# A demo citizen who also works the city's 민원 desk (src/madang/demo/desk.py), same password.
+DEMO_TRIAGER = "dongwook_seo"
 
 _names = itertools.count()
 

@@ -35,7 +35,8 @@ async def test_no_serious_or_critical_axe_violations(kind: PageType, open_contex
 async def test_no_page_scrolls_sideways_at_360_px(open_context, demo) -> None:  # type: ignore[no-untyped-def]
     # One context for the visitor's pages and one for the citizen's: a goto each, not a context each.
     pages = {False: await (await open_context(viewport=site.PHONE)).new_page(),
-             True: await (await open_context(signed_in=True, viewport=site.PHONE)).new_page()}
+             True: await (await open_context(signed_in=True, viewport=site.PHONE)).new_page(),
+             "staff": await (await open_context(signed_in="staff", viewport=site.PHONE)).new_page()}
     too_wide = {}
     for kind in PAGES:
         page = pages[kind.signed_in]
