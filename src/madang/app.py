@@ -49,9 +49,7 @@ async def _start_periodic_jobs(db: Database, settings: Settings) -> None:
 
     async with db.write() as session:
         await schedule_trends_refresh(session, time_zone=settings.time_zone)
-        await schedule_interim_notices(session, site=Site(
-            base_url=settings.base_url, domain=settings.public_host, max_characters=settings.max_characters,
-            default_language=settings.default_language, time_zone=settings.time_zone))
+        await schedule_interim_notices(session, site=Site.of(settings))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

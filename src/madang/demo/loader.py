@@ -80,8 +80,7 @@ async def _write(session: AsyncSession, city: DemoCity, site: Site, today: datet
 
 async def load_demo(db: Database, settings: Settings, *, today: datetime | None = None,
                     city: DemoCity = CITY) -> None:
-    site = Site(base_url=settings.base_url, domain=settings.public_host, max_characters=settings.max_characters,
-                default_language=settings.default_language, time_zone=settings.time_zone)
+    site = Site.of(settings)
     async with db.write() as session:
         await _write(session, city, site, demo_today(today))
         from madang.demo.desk import load_desk  # the city's 민원 desk, before the intake jobs run

@@ -30,6 +30,7 @@ from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid
 from madang.desk.deadlines import SEOUL, working_time_between
 from madang.desk.organisations import VIEW, closures_for, require_role
+from madang.desk.queries import Membership, memberships
 from madang.desk.transitions import OPEN, STATUS_LABELS
 from madang.models import Account
 from madang.models.desk import Case, CaseEvent, Department, StaffMember
@@ -45,26 +46,21 @@ NO_CATEGORY = "분류 없음"
 # --- who may look ---------------------------------------------------------------------------
 
 
-async def staff_organisations(session: AsyncSession, *, account_id: int) -> list[tuple[StaffMember, Account]]:
-    """The desks this account works at, with its role at each, oldest membership first."""
-    rows = await session.execute(
-        select(StaffMember, Account).join(Account, Account.id == StaffMember.organisation_id)
-        .where(StaffMember.account_id == account_id).order_by(StaffMember.id))
-    return [(member, org) for member, org in rows]
-
-
 async def dashboard_organisation(
     session: AsyncSession, *, staff: Account, username: str | None = None, roles: tuple[str, ...] = VIEW,
+    desks: list[Membership] | None = None,
 ) -> tuple[Account, StaffMember]:
     """The organisation whose desk ``staff`` is looking at (``username``, or their first desk),
-    once their role there is one of ``roles``; Forbidden otherwise."""
-    desks = await staff_organisations(session, account_id=staff.id)
+    once their role there is one of ``roles``; Forbidden otherwise. ``desks``: the staff
+    member's memberships when the caller has them already."""
+    if desks is None:
+        desks = await memberships(session, account=staff)
     if username:
         wanted = username.lstrip("@").lower()
-        desks = [(m, o) for m, o in desks if o.acct_key == wanted]
+        desks = [d for d in desks if d.organisation.acct_key == wanted]
     if not desks:
         raise Forbidden("민원 직원만 볼 수 있는 페이지입니다")
-    member, org = desks[0]
+    org, member = desks[0].organisation, desks[0].member
     await require_role(session, organisation_id=org.id, account=staff, roles=roles)
     return org, member
 
@@ -279,13 +275,14 @@ async def dashboard(
     (the one asked for was not valid) the weekly table is left out."""
     if start is not None and end is not None:
         check_range(start, end)
-    org, _ = await dashboard_organisation(session, staff=staff, username=organisation)
-    desks = [o for _, o in await staff_organisations(session, account_id=staff.id)]
+    desks = await memberships(session, account=staff)
+    org, _ = await dashboard_organisation(session, staff=staff, username=organisation, desks=desks)
     overdue, overdue_total = await overdue_cases(session, organisation_id=org.id)
     times = None
     if start is not None and end is not None:
         times = await response_times(session, organisation_id=org.id, start=start, end=end)
-    return Dashboard(org, await open_counts(session, organisation_id=org.id), overdue, overdue_total, times, desks)
+    return Dashboard(org, await open_counts(session, organisation_id=org.id), overdue, overdue_total, times,
+                     [d.organisation for d in desks])
 
 
 async def response_times_for(

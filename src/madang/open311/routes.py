@@ -36,9 +36,7 @@ def _zone(request: Request) -> ZoneInfo:
 
 
 def _site(request: Request) -> Site:
-    s = ctx_of(request).settings
-    return Site(base_url=s.base_url, domain=s.public_host, max_characters=s.max_characters,
-                default_language=s.default_language, time_zone=s.time_zone)
+    return Site.of(ctx_of(request).settings)
 
 
 def _check_jurisdiction(request: Request, params: QueryParams | FormData) -> None:

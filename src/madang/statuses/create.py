@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
+from madang.core.settings import Settings
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid
 from madang.core.ids import new_id
@@ -37,6 +38,11 @@ class Site:
     default_language: str = "ko"
     # The zone whose calendar dates `last_status_at` (a date, not a time) is written in.
     time_zone: str = "Asia/Seoul"
+
+    @classmethod
+    def of(cls, settings: Settings) -> Site:
+        return cls(base_url=settings.base_url, domain=settings.public_host, max_characters=settings.max_characters,
+                   default_language=settings.default_language, time_zone=settings.time_zone)
 
 
 def check_visibility(visibility: str | None, default: str) -> str:

@@ -29,9 +29,7 @@ def base_url(request: Request) -> str:
 
 
 def site(request: Request) -> Site:
-    s = ctx_of(request).settings
-    return Site(base_url=s.base_url, domain=s.public_host, max_characters=s.max_characters,
-                default_language=s.default_language, time_zone=s.time_zone)
+    return Site.of(ctx_of(request).settings)
 
 
 def path_id(value: str) -> int:

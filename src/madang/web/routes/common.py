@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse
 
 from madang.db.paging import Page
 from madang.runtime import AppContext, ctx_of
+from madang.statuses.create import Site
 from madang.web.i18n import N_
 from madang.web.problems import SignInRequired, WebProblem
 from madang.web.viewer import Viewer, load_viewer
@@ -26,6 +27,10 @@ async def signed_in(request: Request) -> Viewer:
     if viewer is None:
         raise SignInRequired()
     return viewer
+
+
+def site_of(request: Request) -> Site:
+    return Site.of(ctx(request).settings)
 
 
 def safe_next(value: object, default: str = "/home") -> str:

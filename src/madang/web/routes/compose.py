@@ -12,22 +12,17 @@ from madang.auth.web_sessions import web_application
 from madang.core.errors import Forbidden, Invalid, NotFound
 from madang.media import LocalMediaStore, MediaStore, stored_upload
 from madang.models import Account
-from madang.statuses.create import Site, create_status
+from madang.statuses.create import create_status
 from madang.statuses.with_uploads import Photo, create_status_with_uploads
 from madang.web.csrf import checked_form, text_field
 from madang.web.messages import describe
-from madang.web.routes.common import ctx, new_form_key, redirect, safe_next, signed_in
+from madang.web.routes.common import ctx, new_form_key, redirect, safe_next, signed_in, site_of
 from madang.web.templating import render
 from madang.web.views.photos import PhotoField, attached, check_photos, read_photos
 
 router = APIRouter()
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 
-
-def site_of(request: Request) -> Site:
-    s = ctx(request).settings
-    return Site(base_url=s.base_url, domain=s.public_host, max_characters=s.max_characters,
-                default_language=s.default_language, time_zone=s.time_zone)
 
 
 @router.get("/compose")

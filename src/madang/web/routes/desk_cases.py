@@ -30,9 +30,9 @@ from madang.models.desk import Case
 from madang.web.csrf import checked_form, text_field
 from madang.web.i18n import N_, gettext_
 from madang.web.problems import WebProblem
-from madang.web.routes.common import ctx, path_id, redirect, signed_in
+from madang.web.routes.common import ctx, path_id, redirect, signed_in, site_of
 from madang.web.routes.desk_common import (
-    CHANNEL_LABELS, EVENT_LABELS, SEOUL, due_state, due_text, due_when, kind_label, say, site_of, staff_desk,
+    CHANNEL_LABELS, EVENT_LABELS, SEOUL, due_state, due_text, due_when, kind_label, say, staff_desk,
     status_label,
 )
 from madang.web.templating import render

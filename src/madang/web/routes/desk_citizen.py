@@ -21,9 +21,9 @@ from madang.models.desk import Case
 from madang.web.csrf import checked_form, text_field
 from madang.web.i18n import N_
 from madang.web.problems import WebProblem
-from madang.web.routes.common import ctx, path_id, redirect, signed_in
+from madang.web.routes.common import ctx, path_id, redirect, signed_in, site_of
 from madang.web.routes.desk_common import (
-    due_state, due_text, due_when, kind_label, page_number, say, site_of, status_label,
+    due_state, due_text, due_when, kind_label, page_number, say, status_label,
 )
 from madang.web.templating import render
 from madang.web.viewer import load_viewer

@@ -13,7 +13,6 @@ from madang.core.errors import DomainError
 from madang.desk.deadlines import KIND_LABELS
 from madang.desk.queries import Membership, memberships
 from madang.desk.transitions import OPEN, STATUS_LABELS
-from madang.statuses.create import Site
 from madang.web import i18n
 from madang.web.i18n import N_, gettext_
 from madang.web.messages import describe
@@ -33,11 +32,6 @@ EVENT_LABELS = {"opened": N_("접수"), "assign": N_("배정"), "start": N_("처
                 "citizen_replied": N_("보완 접수"), "answer": N_("답변"), "close": N_("종결"), "transfer": N_("이관"),
                 "merge": N_("병합"), "extend": N_("기한 연장"), "rate": N_("만족도 평가")}
 
-
-def site_of(request: Request) -> Site:
-    s = ctx(request).settings
-    return Site(base_url=s.base_url, domain=s.public_host, max_characters=s.max_characters,
-                default_language=s.default_language, time_zone=s.time_zone)
 
 
 def say(exc: DomainError) -> str:

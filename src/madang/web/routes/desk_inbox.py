@@ -18,9 +18,9 @@ from madang.models.desk import KINDS
 from madang.web.csrf import checked_form, text_field
 from madang.web.i18n import N_, gettext_
 from madang.web.problems import WebProblem
-from madang.web.routes.common import ctx, path_id, redirect, signed_in
+from madang.web.routes.common import ctx, path_id, redirect, signed_in, site_of
 from madang.web.routes.desk_common import (
-    due_state, due_text, due_when, first_words, kind_choices, page_number, say, site_of, staff_desk, status_label,
+    due_state, due_text, due_when, first_words, kind_choices, page_number, say, staff_desk, status_label,
 )
 from madang.web.templating import render
 

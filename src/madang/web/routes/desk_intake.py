@@ -15,8 +15,8 @@ from madang.desk.queries import desk_organisations
 from madang.desk.web_intake import TEXT_LIMIT, submit_web_form
 from madang.web.csrf import checked_form, text_field
 from madang.web.i18n import gettext_
-from madang.web.routes.common import ctx, redirect
-from madang.web.routes.desk_common import kind_choices, say, site_of
+from madang.web.routes.common import ctx, redirect, site_of
+from madang.web.routes.desk_common import kind_choices, say
 from madang.web.templating import render
 from madang.web.viewer import load_viewer
 

@@ -18,8 +18,7 @@ from madang.statuses.queries import get_status, get_visible_status
 from madang.web.csrf import checked_form
 from madang.web.i18n import N_
 from madang.web.problems import WebProblem
-from madang.web.routes.common import ctx, path_id, redirect, safe_next, signed_in
-from madang.web.routes.compose import site_of
+from madang.web.routes.common import ctx, path_id, redirect, safe_next, signed_in, site_of
 from madang.web.templating import render
 from madang.web.views.statuses import status_cards
 
