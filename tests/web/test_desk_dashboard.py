@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from madang.accounts.queries import find_account_by_acct
 from madang.db import Database
@@ -61,7 +62,8 @@ def test_staff_see_counts_overdue_and_the_csv(web_base: str, database_url: str) 
         assert "2026-000003" not in text.split("h-overdue")[1].split("h-times")[0]
         assert "<svg" in text and "streetlight" in text
 
-        today = datetime.now(timezone.utc).date()
+        # The range is in Seoul days: from 15:00 UTC Seoul is already on the next day.
+        today = datetime.now(ZoneInfo("Asia/Seoul")).date()
         csv_response = reader.get(f"/desk/dashboard.csv?from={today - timedelta(days=10)}&to={today}")
         assert csv_response.status_code == 200
         assert csv_response.headers["content-type"].startswith("text/csv")
