@@ -55,3 +55,7 @@ __all__ += ["CannedAnswer", "CannedAnswerChange"]
 from madang.models.open311 import ApiKey as Open311ApiKey, Service as Open311Service  # noqa: E402
 from madang.models.open311 import ServiceRequest as Open311Request  # noqa: E402
 __all__ += ["Open311ApiKey", "Open311Request", "Open311Service"]
+from madang.models.short_links import ShortLink, ShortLinkDay  # noqa: E402
+__all__ += ["ShortLink", "ShortLinkDay"]
+# Issue 7 [office]: one models module per part; each is filled in by its part.
+from madang.models import office, monitor, moderation_admin, records, analytics, blog  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""RSS and Atom feeds, oEmbed and the embeddable timeline for the city homepage."""

@@ -1,0 +1,3 @@
+"""The city blog: feeds an organisation follows and the entries already posted."""
+
+from __future__ import annotations

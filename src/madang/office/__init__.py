@@ -1,0 +1,1 @@
+"""Publishing as an organisation: staff post as the city, drafts and approvals, the publishing calendar."""
