@@ -126,3 +126,30 @@ def test_percentile_interpolates() -> None:
     assert stats.percentile([5.0], 0.9) == 5.0
     assert stats.percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.5
     assert stats.percentile([10.0, 0.0], 0.9) == pytest.approx(9.0)
+
+
+async def test_weeks_are_seoul_weeks_and_kept_hours_are_read(db: Database, late_march) -> None:  # type: ignore[no-untyped-def]
+    """Sunday 23:30 in Seoul is still the old week; ten past midnight on Monday (still Sunday in
+    UTC) is the new one. Cases whose working hours were kept when they were answered
+    (desk.durations) are reported with those hours, not counted again."""
+    city = await make_city(db)
+    async with db.write() as s:
+        late_sunday = _case(city, seoul(2026, 3, 8, 23, 30), department=city.transport,
+                            answered=seoul(2026, 3, 9, 10))
+        late_sunday.first_response_at, late_sunday.first_response_hours = seoul(2026, 3, 9, 10), 1.0
+        late_sunday.resolution_hours = 1.0
+        early_monday = _case(city, seoul(2026, 3, 9, 0, 10), department=city.transport,
+                             answered=seoul(2026, 3, 9, 12))
+        early_monday.first_response_at, early_monday.first_response_hours = seoul(2026, 3, 9, 12), 3.0
+        early_monday.resolution_hours = 3.0
+        s.add_all([late_sunday, early_monday])
+    async with db.read() as s:
+        times = await stats.response_times(s, organisation_id=city.org.id, start=date(2026, 3, 2),
+                                           end=date(2026, 3, 15))
+    rows = {r.week: r for r in times.by_department}
+    assert set(rows) == {"2026-W10", "2026-W11"}
+    assert rows["2026-W10"].monday == date(2026, 3, 2) and rows["2026-W11"].monday == date(2026, 3, 9)
+    assert rows["2026-W10"].resolution.summary()["median_working"] == pytest.approx(1.0)
+    assert rows["2026-W10"].resolution.summary()["median_calendar"] == pytest.approx(10.5)
+    assert rows["2026-W11"].first_response.summary()["median_working"] == pytest.approx(3.0)
+    assert rows["2026-W11"].first_response.summary()["median_calendar"] == pytest.approx(11 + 50 / 60)

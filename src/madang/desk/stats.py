@@ -4,8 +4,10 @@ cases were first answered and resolved, per department and per category, week by
 Counting and grouping of open cases happen in SQL (`GROUP BY` over the index
 ``ix_desk_cases_organisation_id_status_due_at``). The weekly times need ISO weeks in Seoul and
 working time (deadlines.working_time_between), which neither database computes the same way, so
-one SQL query fetches the range's cases with their first response (a correlated `MIN` read from
-``ix_desk_case_events_case_id_action_at`` alone) and Python groups them and takes percentiles.
+one SQL query fetches the range's cases as numbers (the Seoul day of receipt, calendar hours, and
+the working hours kept on each case by desk.durations; the first response falls back to a
+correlated `MIN` read from ``ix_desk_case_events_case_id_action_at`` alone) and Python groups
+them and takes percentiles.
 The range query walks ``ix_desk_cases_organisation_id_received_at``: cost grows with the cases
 received in the range, not with the table.
 
@@ -21,7 +23,7 @@ from typing import Any
 from collections import defaultdict
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -147,13 +149,6 @@ class Times:
     working: list[float] = field(default_factory=list)
     calendar: list[float] = field(default_factory=list)
 
-    def add(self, start: datetime, end: datetime, closures: Container[date], *,
-            working_hours: float | None = None) -> None:
-        if working_hours is None:
-            working_hours = working_time_between(start, end, closures).total_seconds() / 3600
-        self.working.append(working_hours)
-        self.calendar.append(max((end - start).total_seconds(), 0.0) / 3600)
-
     @property
     def count(self) -> int:
         return len(self.calendar)
@@ -200,60 +195,100 @@ def seoul_day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=SEOUL)
 
 
-def iso_week(moment: datetime) -> tuple[str, date]:
-    local = moment.astimezone(SEOUL).date()
-    year, week, weekday = local.isocalendar()
-    return f"{year}-W{week:02d}", local - timedelta(days=weekday - 1)
+def iso_week_of_day(day: date) -> tuple[str, date]:
+    """The ISO week of a Seoul day, e.g. ("2026-W45", its Monday)."""
+    year, week, weekday = day.isocalendar()
+    return f"{year}-W{week:02d}", day - timedelta(days=weekday - 1)
+
+
+def _seoul_day(session: AsyncSession, moment: Any) -> Any:
+    """The Seoul calendar day of a stored UTC time, computed by the database. Seoul has kept
+    UTC+9 without daylight saving since 1988, so SQLite's fixed offset is exact."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("Asia/Seoul", moment))
+    return func.date(moment, "+9 hours")
+
+
+def _hours_between(session: AsyncSession, start: Any, end: Any) -> Any:
+    """Calendar hours from ``start`` to ``end`` (NULL when ``end`` is NULL), in the database."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", end - start) / 3600.0
+    return (func.julianday(end) - func.julianday(start)) * 24.0
 
 
 async def response_times(session: AsyncSession, *, organisation_id: int, start: date, end: date) -> ResponseTimes:
     """Cases received from ``start`` to ``end`` (Seoul dates, both included), grouped by the ISO
     week of receipt and by department, and by category; a case not yet answered counts in
-    ``cases`` but has no time."""
+    ``cases`` but has no time.
+
+    The database hands back plain numbers (the Seoul day of receipt, calendar hours) rather than
+    times: turning thousands of stored times into aware datetimes was most of this view's cost."""
     check_range(start, end)
-    first_response = (
+    first_event = (
         select(func.min(CaseEvent.at))
         .where(CaseEvent.case_id == Case.id, CaseEvent.action.in_(RESPONSE_ACTIONS))
         .correlate(Case).scalar_subquery())
+    responded_at = func.coalesce(Case.first_response_at, first_event)
     rows = (await session.execute(
-        select(Case.received_at, Case.department_id, Case.category,
-               func.coalesce(Case.first_response_at, first_response), Case.answered_at,
+        select(Case.id, _seoul_day(session, Case.received_at), Case.department_id, Case.category,
+               _hours_between(session, Case.received_at, responded_at),
+               _hours_between(session, Case.received_at, Case.answered_at),
                Case.first_response_hours, Case.resolution_hours)
         .where(Case.organisation_id == organisation_id, Case.received_at >= seoul_day_start(start),
                Case.received_at < seoul_day_start(end + timedelta(days=1))))).all()
     names = await department_names(session, organisation_id=organisation_id)
     closures = await closures_for(session, organisation_id)
-    return ResponseTimes(start, end, *group_times(rows, names, closures))
+    # Cases answered before working hours were kept on the case (desk.durations) have them
+    # counted here, from their times; new cases never need this.
+    missing = [r[0] for r in rows if (r[4] is not None and r[6] is None) or (r[5] is not None and r[7] is None)]
+    counted: dict[int, tuple[float | None, float | None]] = {}
+    if missing:
+        for case_id, received_at, at, answered_at in await session.execute(
+                select(Case.id, Case.received_at, responded_at, Case.answered_at).where(Case.id.in_(missing))):
+            if isinstance(at, str):  # the MIN() over events comes back untyped on SQLite
+                at = datetime.fromisoformat(at).replace(tzinfo=timezone.utc)
+            counted[case_id] = (
+                _working_hours(received_at, at, closures), _working_hours(received_at, answered_at, closures))
+    return ResponseTimes(start, end, *group_times(rows, names, counted))
+
+
+def _working_hours(start: datetime, end: datetime | None, closures: Container[date]) -> float | None:
+    return None if end is None else working_time_between(start, end, closures).total_seconds() / 3600
 
 
 def group_times(
-    rows: Iterable[tuple[Any, ...]],
-    names: dict[int | None, str], closures: Container[date],
+    rows: Iterable[tuple[Any, ...]], names: dict[int | None, str],
+    counted: dict[int, tuple[float | None, float | None]],
 ) -> tuple[list[WeekRow], list[WeekRow]]:
-    departments: dict[tuple[str, date, str], WeekRow] = {}
-    categories: dict[tuple[str, date, str], WeekRow] = {}
-    for received_at, department_id, category, responded_at, answered_at, *kept in rows:
-        week, monday = iso_week(received_at)
-        first_hours, resolution_hours = kept if kept else (None, None)
-        # Each case's times are computed once and shared by its two groupings; working hours
-        # kept on the case when it happened (desk.durations) are read, not counted again.
-        first, resolution = Times(), Times()
-        if responded_at is not None:
-            first.add(received_at, responded_at, closures, working_hours=first_hours)
-        if answered_at is not None:
-            resolution.add(received_at, answered_at, closures, working_hours=resolution_hours)
+    """Rows of (case id, Seoul day of receipt, department id, category, calendar hours to the
+    first response, calendar hours to the answer, working hours to each as kept on the case),
+    grouped by ISO week and department, and by ISO week and category. ``counted``: working hours
+    counted here for cases that have none kept."""
+    departments: dict[tuple[date, str], WeekRow] = {}
+    categories: dict[tuple[date, str], WeekRow] = {}
+    weeks: dict[Any, tuple[str, date]] = {}
+    for case_id, day, department_id, category, first_calendar, resolution_calendar, first_hours, resolution_hours \
+            in rows:
+        week = weeks.get(day)
+        if week is None:
+            week = weeks[day] = iso_week_of_day(day if isinstance(day, date) else date.fromisoformat(day))
+        if case_id in counted:
+            first_hours, resolution_hours = counted[case_id]
         for table, group in ((departments, names.get(department_id, NO_DEPARTMENT)),
                              (categories, category or NO_CATEGORY)):
-            row = table.get((week, monday, group))
+            row = table.get((week[1], group))
             if row is None:
-                row = table[(week, monday, group)] = WeekRow(week, monday, group, 0, Times(), Times())
+                row = table[(week[1], group)] = WeekRow(week[0], week[1], group, 0, Times(), Times())
             row.cases += 1
-            for mine, theirs in ((first, row.first_response), (resolution, row.resolution)):
-                theirs.working += mine.working
-                theirs.calendar += mine.calendar
+            if first_calendar is not None:
+                row.first_response.working.append(first_hours)
+                row.first_response.calendar.append(max(first_calendar, 0.0))
+            if resolution_calendar is not None:
+                row.resolution.working.append(resolution_hours)
+                row.resolution.calendar.append(max(resolution_calendar, 0.0))
 
-    def ordered(table: dict[tuple[str, date, str], WeekRow]) -> list[WeekRow]:
-        return [table[key] for key in sorted(table, key=lambda k: (k[1], k[2]))]
+    def ordered(table: dict[tuple[date, str], WeekRow]) -> list[WeekRow]:
+        return [table[key] for key in sorted(table)]
 
     return ordered(departments), ordered(categories)
 
