@@ -297,3 +297,46 @@ def test_a_canned_answer_fills_the_answer_box_without_javascript(sqlite_web_base
     filled = officer.get(f"/desk/cases/{number}", params={"canned": canned_id}).text
     assert re.search(r'<textarea id="a-answer-text"[^>]*>접수했습니다. 3일 안에 고칩니다.</textarea>', filled)
     assert officer.get(f"/desk/cases/{number}", params={"canned": "999"}).status_code == 404
+
+
+def test_staff_of_two_organisations_work_each_desk_without_mixing_them(
+        sqlite_web_base: str, sqlite_url: str) -> None:
+    """Case numbers are per organisation, so 2026-000001 exists at both desks: every link, form
+    and redirect carries the desk being worked at, and each action lands on that desk's case."""
+    city_of(sqlite_url)
+
+    async def second_desk() -> None:
+        from madang.accounts.queries import find_account_by_acct
+        from madang.desk.organisations import add_department, add_staff
+        from tests.factories import make_account
+
+        db = Database(sqlite_url)
+        async with db.write() as s:
+            org = await make_account(s, username="uiwangcity", organisation=True, display_name="의왕시")
+            await add_department(s, organisation=org, name="교통", code="transport")
+            admin = await find_account_by_acct(s, "desk_admin")
+            await add_staff(s, organisation=org, account=admin, role="office_admin")
+        await db.dispose()
+
+    asyncio.run(second_desk())
+    admin = person(sqlite_web_base, "desk_admin")
+    inbox = admin.get("/desk").text
+    assert "@anyanglove" in inbox and "@uiwangcity" in inbox  # a list to switch desks
+    numbers = {}
+    for org, question in (("anyanglove", "안양천 가로등 문의"), ("uiwangcity", "의왕역 버스 노선 문의")):
+        form = admin.get(f"/desk/cases/new?org={org}").text
+        assert f'action="/desk/cases/new?org={org}"' in form
+        logged = ok(admin.post(f"/desk/cases/new?org={org}", {
+            "channel": "phone", "kind": "question_procedure", "description": question, "name": "박시민"}))
+        assert f"org={org}" in logged.headers["location"]
+        page = admin.follow(logged).text
+        numbers[org] = case_number(page)
+        assert question in page
+        # The answer form posts to this desk's case.
+        assert f'action="/desk/cases/{numbers[org]}/answer?org={org}"' in page
+    assert numbers["anyanglove"] == numbers["uiwangcity"] == "2026-000001"
+    ok(admin.post("/desk/cases/2026-000001/answer?org=uiwangcity", {"text": "3번 버스가 다닙니다."}))
+    rows = dict(query(sqlite_url, select(Case.description, Case.status)))
+    assert rows == {"안양천 가로등 문의": "received", "의왕역 버스 노선 문의": "answered"}
+    # Without a desk named, the first desk is shown, as before.
+    assert "안양천 가로등 문의" in admin.get("/desk/cases/2026-000001").text

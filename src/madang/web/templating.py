@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 from functools import cache
 
 from babel import Locale
 from babel.dates import format_datetime, format_timedelta
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -62,6 +63,20 @@ def number(value: int) -> str:
     return f"{value:,}"
 
 
+@pass_context
+def in_desk(context: Any, url: str) -> str:
+    """A desk URL that stays at the desk being worked at: staff of several organisations carry
+    ``org=`` on every link and form (set by desk_common.staff_desk), so a POST never lands on
+    another organisation's desk."""
+    request = context.get("request")
+    org = getattr(request.state, "desk_org", None) if request is not None else None
+    if not org:
+        return url
+    path, _, fragment = url.partition("#")
+    path += ("&" if "?" in path else "?") + "org=" + quote(org)
+    return path + ("#" + fragment if fragment else "")
+
+
 def _build() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -75,6 +90,7 @@ def _build() -> Environment:
     env.filters["local_time"] = local_time
     env.filters["ago"] = relative_time
     env.filters["number"] = number
+    env.filters["in_desk"] = in_desk
     env.globals["static_version"] = STATIC_VERSION
     return env
 

@@ -32,7 +32,7 @@ from madang.web.i18n import N_, gettext_
 from madang.web.problems import WebProblem
 from madang.web.routes.common import ctx, path_id, redirect, signed_in, site_of
 from madang.web.routes.desk_common import (
-    CHANNEL_LABELS, EVENT_LABELS, SEOUL, due_state, due_text, due_when, kind_label, say, staff_desk,
+    CHANNEL_LABELS, EVENT_LABELS, SEOUL, desk_path, due_state, due_text, due_when, kind_label, say, staff_desk,
     status_label,
 )
 from madang.web.templating import render
@@ -244,4 +244,4 @@ async def act(request: Request, number: str, action: str) -> Response:
                            errors={action: {field: say(exc)}}, values=values)
     except DomainError as exc:
         return await _page(request, desk, number, status=422, errors={action: {"form": say(exc)}})
-    return redirect(f"/desk/cases/{number}", notice=NOTICES[action])
+    return redirect(desk_path(request, f"/desk/cases/{number}"), notice=NOTICES[action])

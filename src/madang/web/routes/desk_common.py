@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -95,10 +96,22 @@ async def staff_desk(request: Request, viewer: Viewer) -> Membership:
         raise WebProblem(403, N_("민원 담당 직원만 볼 수 있는 페이지입니다."))
     request.state.desk_staff = True  # the nav shows the desk's link on its pages
     wanted = (request.query_params.get("org") or "").lstrip("@").lower()
-    for membership in found:
-        if membership.organisation.username.lower() == wanted:
-            return membership
-    return found[0]
+    chosen = next((m for m in found if m.organisation.username.lower() == wanted), found[0])
+    if len(found) > 1:
+        # Links and forms carry the desk (templating.in_desk, desk_path); a list to switch.
+        request.state.desk_org = chosen.organisation.username
+        request.state.desks = [m.organisation for m in found]
+    return chosen
+
+
+def desk_path(request: Request, url: str) -> str:
+    """``url`` at the desk being worked at (see templating.in_desk), for redirects."""
+    org = getattr(request.state, "desk_org", None)
+    if not org:
+        return url
+    path, _, fragment = url.partition("#")
+    path += ("&" if "?" in path else "?") + "org=" + quote(org)
+    return path + ("#" + fragment if fragment else "")
 
 
 def page_number(request: Request) -> int:

@@ -76,6 +76,8 @@ async def dashboard_page(request: Request) -> Response:
         board = await stats.dashboard(session, staff=viewer.account, start=start, end=end,
                                       organisation=_org_param(request))
     biggest = max([n for _, _, n in board.counts.by_status] + [1])
+    if len(board.desks) > 1:  # the overdue list's links open cases at this desk (templating.in_desk)
+        request.state.desk_org = board.organisation.username
     return render(request, "web/desk_dashboard.html", status=422 if errors else 200, board=board,
                   values=values, errors=errors, hours=hours, biggest=biggest, org=_org_param(request))
 

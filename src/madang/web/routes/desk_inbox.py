@@ -20,7 +20,7 @@ from madang.web.i18n import N_, gettext_
 from madang.web.problems import WebProblem
 from madang.web.routes.common import ctx, path_id, redirect, signed_in, site_of
 from madang.web.routes.desk_common import (
-    due_state, due_text, due_when, first_words, kind_choices, page_number, say, staff_desk, status_label,
+    desk_path, due_state, due_text, due_when, first_words, kind_choices, page_number, say, staff_desk, status_label,
 )
 from madang.web.templating import render
 
@@ -97,7 +97,7 @@ async def triage(request: Request, item_id: str) -> Response:
         field = exc.field if exc.field in ("kind", "department") else "form"
         return await _inbox(request, desk, tab="untriaged", status=403 if isinstance(exc, Forbidden) else 422,
                             errors={item_id: {field: say(exc)}}, values={"kind": kind, "department": department})
-    return redirect(f"/desk?tab=untriaged&case={number}", notice="desk_triaged")
+    return redirect(desk_path(request, f"/desk?tab=untriaged&case={number}"), notice="desk_triaged")
 
 
 @router.post("/desk/inbox/{item_id}/dismiss")
@@ -113,7 +113,7 @@ async def dismiss(request: Request, item_id: str) -> Response:
     except (Conflict, NotFound, Forbidden) as exc:
         return await _inbox(request, desk, tab="untriaged", status=403 if isinstance(exc, Forbidden) else 422,
                             errors={item_id: {"form": say(exc)}})
-    return redirect("/desk?tab=untriaged", notice="desk_dismissed")
+    return redirect(desk_path(request, "/desk?tab=untriaged"), notice="desk_dismissed")
 
 
 # --- a phone call or a visit, written down by staff -------------------------------------------
@@ -153,4 +153,4 @@ async def log_submit(request: Request) -> Response:
         field = exc.field if exc.field in LOG_FIELDS else "form"
         return await _log_form(request, desk, values=values, errors={field: say(exc)},
                                status=403 if isinstance(exc, Forbidden) else 422)
-    return redirect(f"/desk/cases/{number}", notice="desk_logged")
+    return redirect(desk_path(request, f"/desk/cases/{number}"), notice="desk_logged")
