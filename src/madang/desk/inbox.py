@@ -71,6 +71,22 @@ async def _untriaged(session: AsyncSession, *, organisation: Account, item_id: i
     return item
 
 
+async def take_in_post(session: AsyncSession, *, organisation: Account, status: Status) -> InboxItem:
+    """The inbox item for a post staff picked out themselves (the live monitor: a post that
+    carries a watched hashtag but never named the city). Idempotent: the post's existing item
+    if it has one."""
+    if not await has_desk(session, organisation.id):
+        raise NotFound("민원 창구가 없는 기관입니다", field="organisation")
+    if status.deleted_at is not None or status.reblog_of_id is not None:
+        raise NotFound("글을 찾을 수 없습니다", field="status")
+    await session.execute(insert_ignore(session, _ITEMS).values(
+        id=new_id(), organisation_id=organisation.id, source_status_id=status.id, author_id=status.account_id,
+        received_at=status.created_at, state="untriaged", case_id=None, decided_by_id=None, decided_at=None))
+    return (await session.scalars(select(InboxItem).where(
+        InboxItem.organisation_id == organisation.id, InboxItem.source_status_id == status.id)
+        .execution_options(populate_existing=True))).one()
+
+
 async def triage_to_case(
     session: AsyncSession, *, site: Site, organisation: Account, item_id: int, staff: Account, kind: str,
     department: Department | None = None, category: str | None = None,
