@@ -18,6 +18,7 @@ from madang.web.routes import bookmarks, live, notifications, status_actions, st
 from madang.web.routes import about, account_data, passwords, settings
 from madang.web.routes import desk_dashboard, desk_settings
 from madang.web.routes import desk_citizen, desk_cases, desk_inbox, desk_intake
+from madang.web.routes import office_monitor  # issue 7: the live monitor
 from madang.web.routes.common import redirect, sign_in_url
 from madang.web.security import HtmlSecurityHeaders
 from madang.web.templating import TEMPLATES, render
@@ -29,6 +30,7 @@ ROUTERS = [profiles.router, tags.router, search.router, sessions.router, timelin
 ROUTERS += [settings.router, account_data.router, passwords.router, about.router]
 ROUTERS += [desk_dashboard.router, desk_settings.router]
 ROUTERS += [desk_intake.router, desk_inbox.router, desk_cases.router, desk_citizen.router]
+ROUTERS += [office_monitor.router]
 
 
 class _CachedStatic(StaticFiles):

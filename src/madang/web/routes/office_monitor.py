@@ -1,0 +1,200 @@
+"""The office's live monitor (`/office/monitor`): mentions of the organisation, replies to it,
+watched hashtags and keywords, newest first, arriving live over server-sent events (pausable),
+with one-click actions: mark handled (every watcher sees it), open as a desk case, and, for staff
+who may, reply or favourite as the organisation."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response, StreamingResponse
+
+from madang.core.errors import Conflict, DomainError, Forbidden, NotFound
+from madang.desk.organisations import HANDLE, TRIAGE
+from madang.desk.queries import Membership
+from madang.models.desk import KINDS
+from madang.monitor.cases import open_case_from_post
+from madang.monitor.feed import Item, load_items, monitor_page
+from madang.monitor.hub import MonitorHub, Watcher
+from madang.monitor.marks import set_handled
+from madang.monitor.watches import add_watch, list_watches, load_rules, remove_watch
+from madang.runtime import ctx_of
+from madang.web.csrf import checked_form, text_field
+from madang.web.i18n import N_, gettext_
+from madang.web.problems import WebProblem
+from madang.web.routes.common import ctx, path_id, redirect, signed_in, site_of
+from madang.web.routes.desk_common import desk_path, kind_choices, say, staff_desk
+from madang.web.templating import render
+
+router = APIRouter()
+HUB_KEY = "web.monitor.hub"
+REASON_LABELS = {"mention": N_("멘션"), "reply": N_("답글"), "hashtag": N_("해시태그"), "keyword": N_("낱말")}
+
+
+def monitor_hub(conn: HTTPConnection) -> MonitorHub:
+    """The process's monitor hub, made when the first monitor opens."""
+    app = ctx_of(conn)
+    hub = app.extras.get(HUB_KEY)
+    if hub is None:
+        hub = app.extras[HUB_KEY] = MonitorHub(app.db)
+        app.events.listen(hub.on_event)
+        app.events.on_close(hub.close)
+    return hub
+
+
+def _view(item: Item, desk: Membership) -> dict:
+    from madang.web.views.statuses import safe_html
+
+    mark = item.mark
+    return {
+        "id": str(item.status.id), "content": safe_html(item.status.content), "spoiler": item.status.spoiler_text,
+        "author": item.author, "url": f"/@{item.author.acct}/{item.status.id}", "created_at": item.status.created_at,
+        "direct": item.status.visibility == "direct",
+        "reasons": [gettext_(REASON_LABELS[r]) for r in item.reasons],
+        "handled_by": ((mark.handled_by.display_name or mark.handled_by.username) if mark and mark.handled_by
+                       else (gettext_("알 수 없음") if mark else None)),
+        "handled_at": mark.handled_at if mark else None,
+    }
+
+
+def _refused(exc: DomainError) -> WebProblem:
+    status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Forbidden) else \
+        409 if isinstance(exc, Conflict) else 422
+    return WebProblem(status, say(exc))
+
+
+def _abilities(desk: Membership) -> dict[str, bool]:
+    role = desk.member.role
+    return {"handle": role in HANDLE, "triage": role in TRIAGE}
+
+
+@router.get("/office/monitor")
+async def monitor(request: Request) -> Response:
+    return await _page(request)
+
+
+async def _page(request: Request, *, status: int = 200, errors: dict[str, str] | None = None,
+                values: dict[str, str] | None = None) -> Response:
+    viewer = await signed_in(request)
+    desk = await staff_desk(request, viewer)
+    before = request.query_params.get("before")
+    if before is not None and (not before.isdigit() or len(before) > 20):
+        raise WebProblem(400, N_("페이지 주소가 올바르지 않습니다."))
+    async with ctx(request).db.read() as session:
+        rules = await load_rules(session, desk.organisation.id)
+        items, older = await monitor_page(session, rules, before=int(before) if before else None)
+        watches = await list_watches(session, organisation_id=desk.organisation.id)
+    return render(request, "web/office_monitor.html", status=status, org=desk.organisation,
+                  items=[_view(i, desk) for i in items], older=older, first_page=before is None,
+                  watches=watches, can=_abilities(desk), kinds=kind_choices(), errors=errors or {},
+                  values=values or {})
+
+
+@router.get("/office/monitor/items/{status_id}")
+async def item_fragment(request: Request, status_id: str) -> Response:
+    """One item as the monitor shows it: what the live stream's ids are fetched as."""
+    viewer = await signed_in(request)
+    desk = await staff_desk(request, viewer)
+    async with ctx(request).db.read() as session:
+        rules = await load_rules(session, desk.organisation.id)
+        found = await load_items(session, rules, [path_id(status_id)])
+    if not found:
+        raise WebProblem(404, N_("찾을 수 없습니다."))
+    return render(request, "web/_monitor_item.html", item=_view(found[0], desk), can=_abilities(desk),
+                  kinds=kind_choices())
+
+
+@router.get("/office/monitor/stream")
+async def stream(request: Request) -> Response:
+    viewer = await signed_in(request)
+    desk = await staff_desk(request, viewer)
+    hub = monitor_hub(request)
+    watcher = hub.connect(desk.organisation.id)
+    heartbeat = ctx_of(request).settings.streaming_heartbeat_seconds
+    return StreamingResponse(_frames(hub, watcher, heartbeat), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+async def _frames(hub: MonitorHub, watcher: Watcher, heartbeat: float) -> AsyncIterator[bytes]:
+    try:
+        yield b":)\n\n"
+        while True:
+            try:
+                got = await watcher.next(timeout=heartbeat)
+            except TimeoutError:
+                yield b":thump\n\n"
+                continue
+            if got is None:
+                return
+            event, payload = got
+            yield f"event: {event}\ndata: {payload}\n\n".encode()
+    finally:
+        hub.disconnect(watcher)
+
+
+@router.post("/office/monitor/watches")
+async def add(request: Request) -> Response:
+    viewer = await signed_in(request)
+    form = await checked_form(request)
+    desk = await staff_desk(request, viewer)
+    kind = text_field(form, "kind", limit=20)
+    value = text_field(form, "value", limit=200)
+    try:
+        async with ctx(request).db.write() as session:
+            await add_watch(session, organisation=desk.organisation, staff=viewer.account, kind=kind, value=value)
+    except DomainError as exc:
+        if isinstance(exc, (Forbidden, NotFound)):
+            raise _refused(exc) from exc
+        return await _page(request, status=422, errors={"value": say(exc)}, values={"kind": kind, "value": value})
+    return redirect(desk_path(request, "/office/monitor"), notice="monitor_watch_added")
+
+
+@router.post("/office/monitor/watches/{watch_id}/delete")
+async def remove(request: Request, watch_id: str) -> Response:
+    viewer = await signed_in(request)
+    await checked_form(request)
+    desk = await staff_desk(request, viewer)
+    try:
+        async with ctx(request).db.write() as session:
+            await remove_watch(session, organisation=desk.organisation, staff=viewer.account,
+                               watch_id=path_id(watch_id))
+    except DomainError as exc:
+        raise _refused(exc) from exc
+    return redirect(desk_path(request, "/office/monitor"), notice="monitor_watch_removed")
+
+
+@router.post("/office/monitor/items/{status_id}/handled")
+async def handled(request: Request, status_id: str) -> Response:
+    viewer = await signed_in(request)
+    form = await checked_form(request)
+    desk = await staff_desk(request, viewer)
+    sid = path_id(status_id)
+    try:
+        async with ctx(request).db.write() as session:
+            await set_handled(session, organisation=desk.organisation, staff=viewer.account, status_id=sid,
+                              handled=form.get("handled") != "0")
+    except DomainError as exc:
+        raise _refused(exc) from exc
+    if request.headers.get("hx-request"):
+        return await item_fragment(request, status_id)
+    return redirect(desk_path(request, f"/office/monitor#m-{sid}"), notice="monitor_handled")
+
+
+@router.post("/office/monitor/items/{status_id}/case")
+async def open_case(request: Request, status_id: str) -> Response:
+    viewer = await signed_in(request)
+    form = await checked_form(request)
+    desk = await staff_desk(request, viewer)
+    kind = text_field(form, "kind", limit=30)
+    if kind not in KINDS:
+        raise WebProblem(422, N_("민원 종류를 골라 주세요."))
+    try:
+        async with ctx(request).db.write() as session:
+            case, _ = await open_case_from_post(session, site=site_of(request), organisation=desk.organisation,
+                                                staff=viewer.account, status_id=path_id(status_id), kind=kind)
+            number = case.number
+    except DomainError as exc:
+        raise _refused(exc) from exc
+    return redirect(desk_path(request, f"/desk/cases/{number}"), notice="desk_triaged")
