@@ -68,6 +68,7 @@ def staff_add(
     organisation: str, username: str,
     role: Annotated[str, typer.Option(help="office_admin, triager, officer or read_only")],
     department: Annotated[str | None, typer.Option(help="the department's code (officers need one)")] = None,
+    office_role: Annotated[str | None, typer.Option(help="publisher, approver, responder or read_only (issue 7)")] = None,
 ) -> None:
     """Make a local account a member of the organisation's desk staff."""
     from madang.accounts import find_account_by_acct
@@ -82,6 +83,10 @@ def staff_add(
                 raise NotFound(f"@{username.lstrip('@')} 계정이 없습니다")
             dept = await get_department(session, organisation_id=org.id, code=department) if department else None
             await add_staff(session, organisation=org, account=account, role=role, department=dept)
+            if office_role:
+                from madang.office.roles import assign_office_role
+
+                await assign_office_role(session, organisation=org, account=account, office_role=office_role)
 
     _run(go)
     console.print(f"@{organisation.lstrip('@')}: @{username.lstrip('@')} {role} 등록")
@@ -97,15 +102,56 @@ def staff_list(organisation: str) -> None:
             org = await get_organisation(session, organisation)
             departments = {d.id: d.code for d in await list_departments(session, organisation_id=org.id,
                                                                          include_inactive=True)}
-            return [(a.username, m.role, departments.get(m.department_id, "") if m.department_id else "")
-                    for m, a in await list_staff(session, organisation_id=org.id)]
+            return [(a.username, m.role, departments.get(m.department_id, "") if m.department_id else "",
+                     m.office_role or "") for m, a in await list_staff(session, organisation_id=org.id)]
 
     table = Table()
-    for col in ("username", "role", "department"):
+    for col in ("username", "role", "department", "office_role"):
         table.add_column(col)
     for row in _run(go):
         table.add_row(*row)
     console.print(table)
+
+
+@staff_app.command("office-role")
+def staff_office_role(
+    organisation: str, username: str,
+    office_role: Annotated[str, typer.Option(help="publisher, approver, responder, read_only or none")],
+) -> None:
+    """Give a staff member an office role: who posts as the organisation, approves, answers."""
+    from madang.accounts import find_account_by_acct
+    from madang.core.errors import NotFound
+    from madang.desk.organisations import get_organisation
+    from madang.office.roles import assign_office_role
+
+    async def go(db: Database) -> None:
+        async with db.write() as session:
+            org = await get_organisation(session, organisation)
+            account = await find_account_by_acct(session, username.lstrip("@"))
+            if account is None:
+                raise NotFound(f"@{username.lstrip('@')} 계정이 없습니다")
+            await assign_office_role(session, organisation=org, account=account, office_role=office_role)
+
+    _run(go)
+    console.print(f"@{organisation.lstrip('@')}: @{username.lstrip('@')} office role {office_role}")
+
+
+@desk_app.command("approval")
+def approval(
+    organisation: str,
+    required: Annotated[bool, typer.Option("--on/--off", help="drafts need an approver before they go out")],
+) -> None:
+    """Whether the organisation's posts need an approver (issue 7)."""
+    from madang.desk.organisations import get_organisation
+    from madang.office.approval import set_approval_required
+
+    async def go(db: Database) -> None:
+        async with db.write() as session:
+            org = await get_organisation(session, organisation)
+            await set_approval_required(session, organisation=org, staff=None, required=required)
+
+    _run(go)
+    console.print(f"@{organisation.lstrip('@')}: approval {'on' if required else 'off'}")
 
 
 @closures_app.command("add")

@@ -14,6 +14,8 @@ DEPARTMENTS = (("culture", "문화"), ("welfare", "복지"), ("education", "교�
                ("environment", "환경"), ("safety", "안전"))
 # Demo citizens without a bio stand in as the city's desk staff: (username, role, department code).
 STAFF = (("dongwook_seo", "triager", None), ("seojin_park", "officer", "transport"))
+# Their office roles (issue 7): 서동욱 writes the city's posts, 박서진 approves them (approval on).
+OFFICE_ROLES = (("dongwook_seo", "publisher"), ("seojin_park", "approver"))
 
 
 async def load_desk(session: AsyncSession, *, organisation: str = CITY_USERNAME) -> None:
@@ -27,6 +29,18 @@ async def load_desk(session: AsyncSession, *, organisation: str = CITY_USERNAME)
         if account is not None:
             await add_staff(session, organisation=org, account=account, role=role,
                             department=departments[code] if code else None)
+    await load_office(session, org)
+
+
+async def load_office(session: AsyncSession, org: Account) -> None:
+    from madang.office.approval import set_approval_required
+    from madang.office.roles import assign_office_role
+
+    for username, office_role in OFFICE_ROLES:
+        account = await _local(session, username)
+        if account is not None:
+            await assign_office_role(session, organisation=org, account=account, office_role=office_role)
+    await set_approval_required(session, organisation=org, staff=None, required=True)
 
 
 async def _local(session: AsyncSession, username: str) -> Account | None:

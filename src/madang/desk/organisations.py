@@ -22,6 +22,13 @@ ASSIGNABLE = ("office_admin", "officer")
 
 ROLE_LABELS = {"office_admin": "민원 총괄", "triager": "분류 담당", "officer": "부서 담당자", "read_only": "열람"}
 
+# The communication office's roles (issue 7: StaffMember.office_role); the desk role office_admin
+# has every office right besides these. Anyone on staff may look at the office's pages.
+OFFICE_WRITE = ("publisher", "approver")  # write drafts, publish when no approval is required
+OFFICE_APPROVE = ("approver",)  # approve, edit, publish or send back someone else's draft
+OFFICE_RESPOND = ("responder", "publisher", "approver")  # reply, boost and favourite as the organisation
+OFFICE_ROLE_LABELS = {"publisher": "게시 담당", "approver": "승인 담당", "responder": "응대 담당", "read_only": "열람"}
+
 
 def check_organisation(account: Account) -> None:
     if not account.organisation or account.domain is not None:

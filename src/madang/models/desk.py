@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from madang.models.base import Base, SnowflakePK
 
 STAFF_ROLES = ("office_admin", "triager", "officer", "read_only")
+# The communication office's roles (issue 7), a second role beside the desk role; office_admin
+# (the desk role) has every office right.
+OFFICE_ROLES = ("publisher", "approver", "responder", "read_only")
 CHANNELS = ("mention", "direct", "web", "phone", "visit", "open311")
 KINDS = ("question_law", "question_procedure", "suggestion", "grievance", "other")
 CASE_STATUSES = ("received", "assigned", "in_progress", "waiting_for_citizen", "answered", "closed",
@@ -40,6 +43,7 @@ class StaffMember(SnowflakePK, Base):
     role: Mapped[str] = mapped_column(String(20))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("desk_departments.id"), default=None)
     created_at: Mapped[datetime]
+    office_role: Mapped[str | None] = mapped_column(String(20), default=None)  # OFFICE_ROLES
 
 
 class CaseCounter(Base):

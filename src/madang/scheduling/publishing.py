@@ -8,18 +8,24 @@ or was moved to another time (another version) does nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import DomainError
 from madang.jobs import handler
-from madang.models import Account
+from madang.models import Account, Status
 from madang.models.scheduled import ScheduledStatus, ScheduledStatusMedia
 from madang.scheduling.manage import PUBLISH_JOB, poll_of
 from madang.statuses.create import Site, create_status
 
 log = logging.getLogger(__name__)
+# A package above scheduling (the office) names a follow-up in the row's params
+# ("after_publish"); it runs in the job's transaction with the new status, or None when the post
+# was dropped. Registered by name, since scheduling may not import the packages above it.
+AfterPublish = Callable[[AsyncSession, ScheduledStatus, Status | None], Awaitable[None]]
+AFTER_PUBLISH: dict[str, AfterPublish] = {}
 
 
 @handler(PUBLISH_JOB)
@@ -41,11 +47,15 @@ async def publish_scheduled_status(session: AsyncSession, payload: dict) -> None
         return
     try:
         async with session.begin_nested():
-            await create_status(
+            status = await create_status(
                 session, site=Site(**p["site"]), author=author, text=p["text"], spoiler_text=p["spoiler_text"],
                 sensitive=p["sensitive"], visibility=p["visibility"], language=p["language"],
                 in_reply_to_id=p["in_reply_to_id"], application_id=p["application_id"],
                 idempotency_key=p["idempotency"], media_ids=media_ids, poll=poll_of(p))
+            if p.get("after_publish"):
+                await AFTER_PUBLISH[p["after_publish"]](session, row, status)
     except DomainError as exc:
         # As Mastodon: a post that no longer holds (its reply target deleted, say) is dropped.
         log.warning("scheduled status %s of account %s dropped: %s", row.id, row.account_id, exc.message)
+        if p.get("after_publish"):
+            await AFTER_PUBLISH[p["after_publish"]](session, row, None)
