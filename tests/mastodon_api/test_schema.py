@@ -334,6 +334,8 @@ class World:
             return {"body": {"status": "새 글 #마당", "visibility": "public", "language": "ko"}}
         if label == "GET /api/v1/accounts/lookup":
             return {"query": {"acct": self.username}}
+        if label == "GET /api/oembed":
+            return {"query": {"url": f"{self.base}/@{self.username}/{self.status_id}"}}
         if label == "POST /api/v1/accounts":
             name = f"newcomer_{secrets.token_hex(3)}"
             return {"body": {"username": name, "email": f"{name}@example.org", "password": "비밀번호-1234",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -14,6 +16,11 @@ HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
+# The embeds (one post, the timeline widget) are made to sit in an iframe on any site, such as
+# the city's homepage: only these paths may be framed; every other page keeps 'none' and DENY.
+FRAMEABLE = re.compile(r"^/@[^/]+/(?:\d+/)?embed$")
+EMBED_HEADERS = [(b"content-security-policy", CSP.replace("frame-ancestors 'none'", "frame-ancestors *").encode())]
+EMBED_HEADERS += [h for h in HEADERS if h[0] not in (b"content-security-policy", b"x-frame-options")]
 
 
 class HtmlSecurityHeaders:
@@ -31,7 +38,7 @@ class HtmlSecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = message.get("headers", [])
                 if any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers):
-                    message["headers"] = list(headers) + HEADERS
+                    message["headers"] = list(headers) + (EMBED_HEADERS if FRAMEABLE.match(scope["path"]) else HEADERS)
             await send(message)
 
         await self.app(scope, receive, sending)
