@@ -17,6 +17,9 @@ _hasher = PasswordHasher()
 _dummy_hash: tuple[PasswordHasher, str] | None = None
 
 LOGIN_FAILED = "Wrong e-mail, username or password"
+# Mastodon's words for a login waiting for approval and a suspended one.
+PENDING_APPROVAL = "Your login is currently pending approval"
+LOGIN_SUSPENDED = "Your login is currently disabled"
 
 
 def use_fast_hasher_for_tests() -> None:
@@ -84,6 +87,10 @@ async def authenticate(session: AsyncSession, *, login: str, password: str) -> U
         raise Unauthorized(LOGIN_FAILED)
     if user.disabled:
         raise Forbidden("This login is disabled")
+    if not user.approved:  # registrations by approval: an admin has not said yes yet
+        raise Forbidden(PENDING_APPROVAL)
+    if await session.scalar(select(Account.suspended_at).where(Account.id == user.account_id)) is not None:
+        raise Forbidden(LOGIN_SUSPENDED)
     if needs_rehash(user.password_hash):
         # Upgrades old hashes as people log in; it is saved only if the caller's unit
         # of work is a write that commits, and costs nothing otherwise.

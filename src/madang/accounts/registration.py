@@ -19,12 +19,23 @@ from madang.accounts.rules import (
     normalise_email,
 )
 from madang.core.clock import utcnow
-from madang.core.errors import Conflict
+from madang.core.errors import Conflict, Invalid
 from madang.core.ids import new_id
 from madang.models import Account, User
+from madang.models.moderation_admin import EmailDomainBlock
 
 USERNAME_TAKEN = "This username is already taken"
 EMAIL_TAKEN = "This e-mail address is already registered"
+EMAIL_DOMAIN_BLOCKED = "E-mail uses a disallowed e-mail provider"
+SIGN_UP_REASON_MAX = 1000
+
+
+async def check_email_domain(session: AsyncSession, email: str) -> None:
+    """Refuse an address at a blocked domain or any subdomain of one (the moderators' list)."""
+    labels = email.rpartition("@")[2].split(".")
+    candidates = [".".join(labels[i:]) for i in range(len(labels))]
+    if await session.scalar(select(exists().where(EmailDomainBlock.domain.in_(candidates)))):
+        raise Invalid(EMAIL_DOMAIN_BLOCKED, field="email")
 
 
 async def username_taken(session: AsyncSession, username: str) -> bool:
@@ -53,6 +64,8 @@ async def register_account(
     note: str = "",
     confirmed: bool = True,
     password_hash: str | None = None,
+    approval_required: bool = False,
+    reason: str = "",
 ) -> tuple[Account, User]:
     """Raises Invalid for bad input and Conflict for a taken username or e-mail, in
     both cases having written nothing. ``password_hash``, when given, is a hash already
@@ -63,6 +76,10 @@ async def register_account(
     display_name = normalise_display_name(display_name)
     check_note(note)
     check_locale(locale)
+    reason = (reason or "").strip()
+    if len(reason) > SIGN_UP_REASON_MAX:
+        raise Invalid(f"Reason is too long (maximum is {SIGN_UP_REASON_MAX} characters)", field="reason")
+    await check_email_domain(session, email)
     if await username_taken(session, username):
         raise Conflict(USERNAME_TAKEN, field="username")
     if await email_taken(session, email):
@@ -96,6 +113,9 @@ async def register_account(
         created_at=now,
         confirmed_at=now if confirmed else None,
         locale=locale,
+        # Registrations by approval: the account exists but cannot sign in until an admin approves.
+        approved=not approval_required,
+        sign_up_reason=reason,
     )
     try:
         # The checks above race with a concurrent sign-up; the unique constraints

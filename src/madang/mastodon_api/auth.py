@@ -66,6 +66,12 @@ async def caller_for(ctx: AppContext, secret: str | None) -> Caller | None:
             if user is not None and user.confirmed_at is None:
                 # Not cached: the token works as soon as the e-mailed link is opened.
                 raise Forbidden("Your login is missing a confirmed e-mail address")
+        if account is not None and account.domain is None:
+            # A sign-up still waiting for an admin (registrations by approval) is refused as
+            # Mastodon refuses it; not cached, so the token works once an admin approves.
+            user = await find_user_for_account(session, account.id)
+            if user is not None and not user.approved:
+                raise Forbidden("Your login is currently pending approval")
         caller = Caller(token, account)
     ctx.token_cache.put(key, caller)
     return caller

@@ -51,7 +51,9 @@ class Account(AccountNames, SnowflakePK, Base):
     url: Mapped[str | None] = mapped_column(String(500), default=None)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
-    suspended_at: Mapped[datetime | None] = mapped_column(default=None)
+    suspended_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    # Limited (Mastodon's "silence"): posts left out of public timelines for non-followers.
+    limited_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     statuses_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     followers_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     following_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
@@ -73,3 +75,6 @@ class User(SnowflakePK, Base):
     default_sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
     default_language: Mapped[str] = mapped_column(String(10), default="ko")
     signup_ip: Mapped[str | None] = mapped_column(String(64), default=None)
+    # False while a sign-up waits for an admin (registrations by approval); the reason is theirs.
+    approved: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    sign_up_reason: Mapped[str] = mapped_column(Text, default="", server_default="")

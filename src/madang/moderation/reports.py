@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -9,6 +11,7 @@ from madang.core.clock import utcnow
 from madang.core.errors import Invalid, NotFound
 from madang.models import Account, Report, Status
 from madang.models.moderation import REPORT_CATEGORIES
+from madang.moderation.instance_settings import Rule, list_rule_ids, list_rules
 from madang.statuses.policies import visible_to
 
 MAX_COMMENT = 1000  # Mastodon's Report comment limit for local reporters
@@ -57,8 +60,8 @@ async def file_report(
     chosen = _category(category, rules)
     if chosen != "violation":
         rules = []
-    elif rules:
-        # The instance publishes no rules yet (GET /api/v1/instance/rules is []): none can be cited.
+    elif rules and not set(rules) <= await list_rule_ids(session):
+        # Only the rules the instance publishes (GET /api/v1/instance/rules) can be cited.
         raise Invalid("Rule ids are invalid", field="rule_ids")
     statuses = await _reported_status_ids(session, reporter, target, status_ids or [])
     report = Report(account_id=reporter.id, target_account_id=target.id, status_ids=statuses, rule_ids=rules,
@@ -79,3 +82,30 @@ async def list_open_reports(session: AsyncSession, *, limit: int = 100) -> list[
 async def count_open_reports(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(Report)
                                     .where(Report.action_taken_at.is_(None))) or 0)
+
+
+@dataclass
+class ReportDraft:
+    """What a report form offers: the account reported, its recent posts the reporter can see
+    (the one reported from first), and the rules that can be cited."""
+
+    target: Account
+    statuses: list[Status]
+    rules: tuple[Rule, ...]
+
+
+async def draft_report(session: AsyncSession, *, reporter: Account, status_id: int | None = None,
+                       account_id: int | None = None, recent: int = 20) -> ReportDraft:
+    from madang.db.paging import Page
+    from madang.statuses.queries import AccountStatusFilter, get_visible_status, list_account_statuses
+
+    first = await get_visible_status(session, status_id, reporter.id) if status_id is not None else None
+    if first is not None and first.reblog_of_id is not None:
+        first = await get_visible_status(session, first.reblog_of_id, reporter.id)
+    target = await session.get(Account, first.account_id if first is not None else account_id or 0)
+    if target is None or target.suspended_at is not None or target.id == reporter.id:
+        raise NotFound("Record not found")
+    others = await list_account_statuses(session, account=target, viewer_id=reporter.id, page=Page(limit=recent),
+                                         filters=AccountStatusFilter(exclude_reblogs=True))
+    statuses = ([first] if first is not None else []) + [s for s in others if first is None or s.id != first.id]
+    return ReportDraft(target, statuses, await list_rules(session))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from madang.core.settings import Settings
 from madang.core.clock import utcnow
-from madang.core.errors import Invalid
+from madang.core.errors import Forbidden, Invalid
 from madang.core.ids import new_id
 from madang.db.fast_select import FastSelect
 from madang.db.fast_write import FastInsert
@@ -97,6 +97,7 @@ async def create_status(
     existing = await find_by_idempotency_key(session, author.id, idempotency_key)
     if existing is not None:
         return existing
+    await check_not_suspended(session, author.id)
     visibility, language, media_ids = check_draft(
         site, text=text, visibility=visibility, default_visibility=default_visibility, language=language,
         media_ids=media_ids, poll=poll)
@@ -132,6 +133,18 @@ async def create_status(
         await enqueue(session, "desk.intake", {"status_id": status.id})
     await session.flush()
     return status
+
+
+# Read in the transaction, not from the caller's Account: a token's account may be cached
+# in the process for a few seconds after a moderator suspended it.
+_SUSPENDED = FastSelect(select(Account.suspended_at).where(Account.id == bindparam("author_id")),
+                        name="AuthorSuspendedRow")
+
+
+async def check_not_suspended(session: AsyncSession, account_id: int) -> None:
+    row = await _SUSPENDED.first(session, {"author_id": account_id})
+    if row is not None and row[0] is not None:
+        raise Forbidden("Your login is currently disabled")
 
 
 _BELLS = FastSelect(select(Follow.id).where(Follow.target_account_id == bindparam("author_id"),

@@ -12,7 +12,7 @@ from madang.events import DELETED, publish, status_event
 from madang.jobs import enqueue
 from madang.models import Account, Bookmark, Favourite, Notification, Status, StatusPin
 from madang.models.timelines import HomeFeedEntry
-from madang.statuses.create import Site, check_visibility
+from madang.statuses.create import Site, check_not_suspended, check_visibility
 from madang.statuses.policies import can_reblog
 from madang.statuses.counters import adjust_statuses_count
 from madang.statuses.queries import get_status, get_visible_status
@@ -35,6 +35,7 @@ async def reblog_status(
     session: AsyncSession, *, site: Site, account: Account, status: Status, visibility: str | None = None
 ) -> Status:
     """Returns the boost (its own id; ``reblog`` is the original), creating it once."""
+    await check_not_suspended(session, account.id)  # at once in every process, not after the token cache
     original = await original_of(session, status, account.id)
     existing = await find_boost(session, account.id, original.id)
     if existing is not None:
@@ -98,6 +99,7 @@ async def unreblog_status(session: AsyncSession, *, account: Account, status: St
 
 
 async def favourite_status(session: AsyncSession, *, account: Account, status: Status) -> Status:
+    await check_not_suspended(session, account.id)
     original = await original_of(session, status, account.id)
     exists = await session.scalar(
         select(Favourite.id).where(Favourite.account_id == account.id, Favourite.status_id == original.id)

@@ -35,6 +35,11 @@ async def get_visible_status(session: AsyncSession, status_id: int, viewer_id: i
         Status.id == status_id, visible_to(viewer_id), not_blocked(viewer_id), boosted_visible_to(viewer_id)))
     if status is None:
         raise NotFound("Record not found")
+    # A suspended author's posts are gone for everyone, permalinks and threads included (the
+    # author is loaded anyway to show the post: this is an identity-map hit afterwards).
+    author = await session.get(Account, status.account_id)
+    if author is None or author.suspended_at is not None:
+        raise NotFound("Record not found")
     return status
 
 

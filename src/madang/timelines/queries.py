@@ -13,7 +13,7 @@ from madang.db.paging import Page, fetch_page
 from madang.core.clock import utcnow
 from madang.lists import exclusive_member_ids_query
 from madang.media import has_media
-from madang.models import HomeFeedEntry, Status, StatusTag, Tag
+from madang.models import Account, Follow, HomeFeedEntry, Status, StatusTag, Tag
 from madang.statuses.policies import not_blocked, visible_to
 from madang.text import normalize_tag
 
@@ -56,12 +56,24 @@ def _without_replies() -> ColumnElement[bool]:
     return or_(Status.in_reply_to_id.is_(None), Status.in_reply_to_account_id == Status.account_id)
 
 
+def moderated_out(viewer_id: int | None) -> ColumnElement[bool]:
+    """Public timelines leave out suspended authors, and limited ones (Mastodon's "silence")
+    unless the viewer is the author or follows them."""
+    suspended = select(Account.id).where(Account.suspended_at.is_not(None))
+    limited = select(Account.id).where(Account.limited_at.is_not(None))
+    if viewer_id is not None:
+        limited = limited.where(Account.id != viewer_id, Account.id.not_in(
+            select(Follow.target_account_id).where(Follow.account_id == viewer_id)))
+    return Status.account_id.not_in(suspended.union_all(limited))
+
+
 async def list_public_timeline(
     session: AsyncSession, *, viewer_id: int | None, page: Page, local: bool = False, remote: bool = False,
     only_media: bool = False,
 ) -> list[Status]:
     stmt = select(Status).where(Status.visibility == "public", Status.deleted_at.is_(None),
-                                Status.reblog_of_id.is_(None), _without_replies(), not_blocked(viewer_id))
+                                Status.reblog_of_id.is_(None), _without_replies(), not_blocked(viewer_id),
+                                moderated_out(viewer_id))
     if local:
         stmt = stmt.where(Status.local.is_(True))
     if remote:
@@ -89,7 +101,8 @@ async def list_tag_timeline(
 ) -> list[Status]:
     """Public posts with any of ``tag_names``, each of ``all_names`` and none of ``none_names``."""
     stmt = select(Status).where(Status.id.in_(_tagged(tag_names)), Status.visibility == "public",
-                                visible_to(viewer_id), not_blocked(viewer_id), Status.reblog_of_id.is_(None))
+                                visible_to(viewer_id), not_blocked(viewer_id), Status.reblog_of_id.is_(None),
+                                moderated_out(viewer_id))
     for name in all_names or []:
         if name.lstrip("#＃"):
             stmt = stmt.where(Status.id.in_(_tagged([name])))

@@ -40,6 +40,7 @@ async def register(request: Request) -> Response:
             session, username=params.str("username") or "", email=params.str("email") or "",
             password=params.str("password") or "", locale=(params.str("locale") or "ko")[:10],
             base_url=c.settings.base_url, confirmed=not confirm,
+            approval_required=c.settings.approval_required, reason=params.str("reason") or "",
         )
         if confirm:
             # As Mastodon: the token is returned, and works once the e-mailed link is opened.

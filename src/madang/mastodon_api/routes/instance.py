@@ -14,7 +14,8 @@ from madang import push
 from madang.mastodon_api.responses import JSON, error
 from madang.mastodon_api.routes.common import base_url, ctx
 from madang.mastodon_api.serializers.accounts import account_json
-from madang.models import Account, Status, User
+from madang.models import Status, User
+from madang.moderation.instance_settings import InstanceInfo, find_contact_account, live_settings
 
 router = APIRouter()
 VERSION = f"4.3.0 (compatible; madang {__version__})"
@@ -45,11 +46,25 @@ async def _stats(request: Request) -> tuple[int, int]:
     return users, statuses
 
 
+async def _info(request: Request) -> InstanceInfo:
+    """The admin's instance settings over the environment's (refreshed every few seconds)."""
+    c = ctx(request)
+    return await live_settings(c.extras, c.db, c.settings).current()
+
+
+def _rules(info: InstanceInfo) -> list[dict[str, str]]:
+    return [{"id": str(rule.id), "text": rule.text, "hint": rule.hint} for rule in info.rules]
+
+
+def _thumbnail(request: Request, info: InstanceInfo) -> str:
+    s = ctx(request).settings
+    return f"{s.base_url}/media/{info.logo_path}" if info.logo_path else f"{s.base_url}/static/thumbnail.png"
+
+
 async def _contact_account(request: Request) -> dict[str, Any] | None:
+    info = await _info(request)
     async with ctx(request).db.read() as session:
-        admin = await session.scalar(
-            select(Account).join(User, User.account_id == Account.id).where(User.admin.is_(True)).order_by(Account.id)
-        )
+        admin = await find_contact_account(session, info)
     return account_json(admin, base_url(request)) if admin else None
 
 
@@ -75,23 +90,25 @@ def _streaming(request: Request) -> str:
 @router.get("/api/v1/instance")
 async def instance_v1(request: Request) -> Response:
     s = ctx(request).settings
+    info = await _info(request)
     users, statuses = await _stats(request)
     config = _configuration(request)
     return JSON({
-        "uri": s.public_host, "title": s.instance_title, "short_description": s.instance_description,
-        "description": s.instance_description, "email": s.contact_email, "version": VERSION,
+        "uri": s.public_host, "title": info.title, "short_description": info.short_description,
+        "description": info.description or info.short_description, "email": info.contact_email, "version": VERSION,
         "urls": {"streaming_api": _streaming(request)},
         "stats": {"user_count": users, "status_count": statuses, "domain_count": 0},
-        "thumbnail": f"{s.base_url}/static/thumbnail.png", "languages": ["ko", "en"],
-        "registrations": s.registrations_open, "approval_required": s.approval_required,
+        "thumbnail": _thumbnail(request, info), "languages": ["ko", "en"],
+        "registrations": info.registrations_open, "approval_required": info.approval_required,
         "invites_enabled": False, "configuration": config, "contact_account": await _contact_account(request),
-        "rules": [], "max_toot_chars": s.max_characters,
+        "rules": _rules(info), "max_toot_chars": info.max_characters,
     })
 
 
 @router.get("/api/v2/instance")
 async def instance_v2(request: Request) -> Response:
     s = ctx(request).settings
+    info = await _info(request)
     config = _configuration(request)
     config["urls"] = {"streaming": _streaming(request), "status": None, "about": f"{s.base_url}/about"}
     config["vapid"] = {"public_key": await _vapid_public_key(request)}
@@ -106,22 +123,22 @@ async def instance_v2(request: Request) -> Response:
     config["accounts"]["max_display_name_length"] = 30
     users, _ = await _stats(request)
     return JSON({
-        "domain": s.public_host, "title": s.instance_title, "version": VERSION, "source_url": SOURCE_URL,
-        "description": s.instance_description,
+        "domain": s.public_host, "title": info.title, "version": VERSION, "source_url": SOURCE_URL,
+        "description": info.short_description,
         "usage": {"users": {"active_month": users}},
-        "thumbnail": {"url": f"{s.base_url}/static/thumbnail.png", "blurhash": None, "versions": {}},
+        "thumbnail": {"url": _thumbnail(request, info), "blurhash": None, "versions": {}},
         "icon": [], "languages": ["ko", "en"], "configuration": config,
-        "registrations": {"enabled": s.registrations_open, "approval_required": s.approval_required,
+        "registrations": {"enabled": info.registrations_open, "approval_required": info.approval_required,
                           "message": None, "url": None, "min_age": None, "reason_required": False},
         "api_versions": {"mastodon": 1},
-        "contact": {"email": s.contact_email, "account": await _contact_account(request)},
-        "rules": [],
+        "contact": {"email": info.contact_email, "account": await _contact_account(request)},
+        "rules": _rules(info),
     })
 
 
 @router.get("/api/v1/instance/rules")
 async def rules(request: Request) -> Response:
-    return JSON([])
+    return JSON(_rules(await _info(request)))
 
 
 @router.get("/api/v1/instance/peers")
@@ -136,7 +153,12 @@ async def activity(request: Request) -> Response:
 
 @router.get("/api/v1/instance/extended_description")
 async def extended_description(request: Request) -> Response:
-    return JSON({"updated_at": "2026-01-01T00:00:00.000Z", "content": f"<p>{ctx(request).settings.instance_description}</p>"})
+    from html import escape
+
+    info = await _info(request)
+    paragraphs = [p for p in (info.description or info.short_description).split("\n") if p.strip()]
+    return JSON({"updated_at": (info.updated_at or "2026-01-01T00:00:00+00:00").replace("+00:00", "Z"),
+                 "content": "".join(f"<p>{escape(p)}</p>" for p in paragraphs)})
 
 
 @router.get("/.well-known/nodeinfo")

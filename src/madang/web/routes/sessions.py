@@ -90,7 +90,8 @@ async def sign_up_page(request: Request) -> Response:
         return redirect("/home")
     if not ctx(request).settings.registrations_open:
         return render(request, "web/sign_up_closed.html", status=403)
-    return render(request, "web/sign_up.html", values={}, errors={})
+    return render(request, "web/sign_up.html", values={}, errors={},
+                  approval_required=ctx(request).settings.approval_required)
 
 
 @router.post("/auth/sign_up")
@@ -101,6 +102,7 @@ async def sign_up(request: Request) -> Response:
         return render(request, "web/sign_up_closed.html", status=403)
     form = await checked_form(request)
     values = {name: text_field(form, name, limit=1000) for name in ("username", "email", "display_name")}
+    values["reason"] = text_field(form, "reason", limit=2000)
     password = text_field(form, "password", limit=1000)
     errors: dict[str, str] = {}
     if password != text_field(form, "password_confirmation", limit=1000):
@@ -113,8 +115,11 @@ async def sign_up(request: Request) -> Response:
                 account, _user = await register_account(
                     session, username=values["username"].strip(), email=values["email"].strip(), password=password,
                     display_name=values["display_name"], locale=i18n.current_locale(), base_url=c.settings.base_url,
-                    confirmed=not confirmation_required(c.settings))
-                if _user.confirmed_at is None:  # no session until the e-mailed link is opened
+                    confirmed=not confirmation_required(c.settings),
+                    approval_required=c.settings.approval_required, reason=values["reason"])
+                if not _user.approved:  # registrations by approval: no session until an admin says yes
+                    issued = None
+                elif _user.confirmed_at is None:  # no session until the e-mailed link is opened
                     await send_confirmation(session, user=_user, account=account, base_url=c.settings.base_url,
                                             site_title=c.settings.instance_title)
                     issued = None
@@ -124,7 +129,10 @@ async def sign_up(request: Request) -> Response:
         except (Invalid, Conflict) as exc:
             errors[exc.field or "form"] = describe(exc)
     if errors:
-        return render(request, "web/sign_up.html", status=422, values=values, errors=errors)
+        return render(request, "web/sign_up.html", status=422, values=values, errors=errors,
+                      approval_required=c.settings.approval_required)
+    if not _user.approved:
+        return render(request, "web/report_sign_up_pending.html", username=account.username)
     if issued is None:
         return render(request, "web/password_confirmation.html", email=_user.email, error=None, pending=True)
     response = redirect("/home", notice="welcome")
