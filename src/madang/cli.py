@@ -24,6 +24,9 @@ app.add_typer(desk_app, name="desk")
 from madang.open311_cli import open311_app  # noqa: E402
 
 app.add_typer(open311_app, name="open311")
+from madang.records_cli import records_app  # noqa: E402
+
+app.add_typer(records_app, name="records")
 console = Console()
 T = TypeVar("T")
 
