@@ -13,6 +13,8 @@ from madang.mastodon_api.responses import JSON
 from madang.mastodon_api.routes.common import base_url, ctx, filter_views, page_of, path_id
 from madang.mastodon_api.serializers.notifications import notification_json
 from madang.models import Notification, Status
+from madang.models.notifications import NOTIFICATION_TYPES  # madang's own types (madang.health) stay off the API
+from madang.core.errors import NotFound
 from madang.notifications.queries import (
     clear_notifications,
     dismiss_notification,
@@ -59,7 +61,7 @@ async def index(request: Request) -> Response:
     page = page_of(params, 40, 80)
     async with ctx(request).db.read() as session:
         rows = await list_notifications(
-            session, account_id=me.id, page=page, types=[str(t) for t in params.list("types")],
+            session, account_id=me.id, page=page, types=[str(t) for t in params.list("types")] or list(NOTIFICATION_TYPES),
             exclude_types=[str(t) for t in params.list("exclude_types")], from_account_id=params.id("account_id"))
         body = await _render(session, request, rows, me.id, context="notifications")
     return JSON(body, headers=link_header(request, base_url(request), [n.id for n in rows], page.limit))
@@ -88,6 +90,8 @@ async def show(request: Request, notification_id: str) -> Response:
     _, me = await require_user(request, "read:notifications")
     async with ctx(request).db.read() as session:
         row = await get_notification(session, account_id=me.id, notification_id=path_id(notification_id))
+        if row.type not in NOTIFICATION_TYPES:
+            raise NotFound("Record not found")
         body = await _render(session, request, [row], me.id)
     return JSON(body[0])
 
