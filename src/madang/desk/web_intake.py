@@ -6,8 +6,10 @@ refusal can be shown next to its field; and for a guest it e-mails the private l
 
 from __future__ import annotations
 
+import contextlib
 import re
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import Invalid, NotFound
@@ -17,6 +19,7 @@ from madang.desk.organisations import get_department_by_id, get_organisation, ha
 from madang.mail import send_mail
 from madang.models import Account
 from madang.models.desk import KINDS, Case, Department
+from madang.models.open311 import Service
 from madang.statuses.create import Site
 
 TEXT_LIMIT = 2000
@@ -57,10 +60,21 @@ async def _department(session: AsyncSession, organisation: Account, value: str) 
     return department
 
 
+async def _service(session: AsyncSession, organisation: Account, value: str) -> Service | None:
+    """The category (an Open311 service of this organisation that is still running), if one was chosen."""
+    if not value:
+        return None
+    found = await session.scalar(select(Service).where(
+        Service.organisation_id == organisation.id, Service.service_code == value, Service.active.is_(True)))
+    if found is None:
+        raise Invalid("분류를 목록에서 골라 주세요", field="category")
+    return found
+
+
 async def submit_web_form(
     session: AsyncSession, *, site: Site, secret_key: str, organisation: str, kind: str, description: str,
     department: str = "", citizen: Account | None = None, guest_email: str = "", guest_name: str = "",
-    guest_phone: str = "",
+    guest_phone: str = "", category: str = "",
 ) -> Case:
     """A case from the web form (channel `web`); the citizen is told the number and due date."""
     try:
@@ -72,9 +86,15 @@ async def submit_web_form(
     check_form(kind=kind, description=description, guest=citizen is None, email=guest_email, name=guest_name,
                phone=guest_phone)
     chosen = await _department(session, org, department)
+    service = await _service(session, org, category)
+    if chosen is None and service is not None and service.department_id is not None:
+        # The category knows its department (the same routing as an Open311 request).
+        with contextlib.suppress(Invalid):  # a retired department: the office routes it by hand
+            chosen = await _department(session, org, str(service.department_id))
     case = await open_case(
         session, site=site, organisation=org, channel="web", kind=kind, description=description,
         actor_id=citizen.id if citizen else None, citizen=citizen, department=chosen,
+        category=service.service_code if service else None,
         guest_name=None if citizen else guest_name, guest_email=None if citizen else guest_email.strip(),
         guest_phone=None if citizen else guest_phone)
     if citizen is None:

@@ -12,6 +12,7 @@ from madang.core.errors import Forbidden, Invalid, NotFound, RateLimited
 from madang.desk.guest_links import guest_path
 from madang.desk.organisations import list_departments
 from madang.desk.queries import desk_organisations
+from madang.desk.services import list_services
 from madang.desk.web_intake import TEXT_LIMIT, submit_web_form
 from madang.web.csrf import checked_form, text_field
 from madang.web.i18n import gettext_
@@ -21,7 +22,7 @@ from madang.web.templating import render
 from madang.web.viewer import load_viewer
 
 router = APIRouter()
-FIELDS = ("organisation", "kind", "department", "description", "email", "name", "phone")
+FIELDS = ("organisation", "kind", "category", "department", "description", "email", "name", "phone")
 GUEST_FORMS = 5  # per address and 5 minutes: a person writes one or two; a script is slowed down
 
 
@@ -35,8 +36,10 @@ def _throttle(request: Request) -> LoginThrottle:
 async def _choices(request: Request) -> list[dict]:
     async with ctx(request).db.read() as session:
         organisations = await desk_organisations(session)
+        services = await list_services(session)  # running ones only, in the office's order
         return [{"username": o.username, "name": o.display_name or o.username,
-                 "departments": [(str(d.id), d.name) for d in await list_departments(session, organisation_id=o.id)]}
+                 "departments": [(str(d.id), d.name) for d in await list_departments(session, organisation_id=o.id)],
+                 "categories": [(s.service_code, s.name) for s in services if s.organisation_id == o.id]}
                 for o in organisations]
 
 
@@ -68,7 +71,8 @@ async def submit_case(request: Request) -> Response:
             case = await submit_web_form(
                 session, site=site_of(request), secret_key=ctx(request).settings.secret_key,
                 organisation=values["organisation"], kind=values["kind"], description=values["description"],
-                department=values["department"], citizen=viewer.account if viewer else None,
+                department=values["department"], category=values["category"],
+                citizen=viewer.account if viewer else None,
                 guest_email=values["email"], guest_name=values["name"], guest_phone=values["phone"])
             case_id = case.id
             link = guest_path(ctx(request).settings.secret_key, case) if viewer is None else None
