@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 from collections.abc import AsyncIterator
 
@@ -34,6 +35,9 @@ JOB_MODULES = ("madang.timelines.fan_out", "madang.notifications.handlers", "mad
 JOB_MODULES += ("madang.notifications.polls", "madang.scheduling.publishing")
 JOB_MODULES += ("madang.mail.sending", "madang.media.file_removal")
 JOB_MODULES += ("madang.desk.intake", "madang.desk.interim")
+JOB_MODULES += ("madang.blog.polling",)  # the city blog: feeds polled, new entries posted
+JOB_MODULES += ("madang.analytics.rollup", "madang.analytics.health_job")  # daily counts, account health
+JOB_MODULES += ("madang.office.scheduled",)  # the follow-up of an office draft's scheduled publication
 
 
 def register_jobs() -> None:
@@ -50,6 +54,12 @@ async def _start_periodic_jobs(db: Database, settings: Settings) -> None:
     async with db.write() as session:
         await schedule_trends_refresh(session, time_zone=settings.time_zone)
         await schedule_interim_notices(session, site=Site.of(settings))
+        from madang.blog.polling import BlogConfig, schedule_blog_polls
+
+        await schedule_blog_polls(session, config=BlogConfig.of(settings))
+        from madang.analytics.schedule import schedule_analytics_jobs
+
+        await schedule_analytics_jobs(session, settings=settings)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -70,6 +80,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await _start_periodic_jobs(db, settings)
             worker = Worker(db, poll_seconds=settings.worker_poll_seconds)
             worker_task = asyncio.create_task(worker.run_forever())
+        # Everything loaded so far (modules, templates, routes) lives as long as the process:
+        # moved out of the collector's reach, a full collection no longer walks it, which was a
+        # ~100 ms pause every few dozen page views (bench/analytics_bench.py).
+        if settings.gc_freeze:
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:

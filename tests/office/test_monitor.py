@@ -119,7 +119,7 @@ async def test_the_hub_hands_new_posts_and_marks_to_every_watcher(db: Database) 
         for watcher in (first, second):
             event, payload = await watcher.next(timeout=5)
             data = orjson.loads(payload)
-            assert event == "handled" and data["status_id"] == post.id and data["handled"] is True
+            assert event == "handled" and data["status_id"] == str(post.id) and data["handled"] is True
             assert data["by"] == "desk_triager"
         with pytest.raises(TimeoutError):
             await elsewhere.next(timeout=0.3)

@@ -68,3 +68,29 @@ def test_outsiders_and_read_only_staff_are_kept_out(sqlite_web_base: str, sqlite
     assert query(sqlite_url, select(MonitorWatch.id)) == []
     assert reader.get("/office/monitor?before=abc").status_code == 400
     assert reader.get("/office/monitor/items/123").status_code == 404
+
+
+def test_a_responder_replies_and_favourites_as_the_city_from_the_monitor(
+        sqlite_web_base: str, sqlite_url: str) -> None:
+    from madang.models import Favourite, Status
+    from madang.models.office import OfficePost
+
+    city_of(sqlite_url)
+    admin, officer, minsu = (person(sqlite_web_base, n) for n in ("desk_admin", "desk_officer", "minsu"))
+    question = post(minsu, "@anyanglove 도서관 주말에도 여나요?")
+    page = admin.get("/office/monitor").text
+    assert "기관 이름으로 답글" in page and "기관 이름으로 좋아요" in page
+    assert "기관 이름으로 답글" not in officer.get("/office/monitor").text  # no office role: no reply box
+    ok(officer.post(f"/office/monitor/items/{question}/reply", {"text": "네"}), 403)
+    empty = ok(admin.post(f"/office/monitor/items/{question}/reply", {"text": "   "}), 422)
+    assert f'id="m-{question}-reply-error"' in empty.text
+    ok(admin.post(f"/office/monitor/items/{question}/reply", {"text": "@minsu 네, 토요일과 일요일 오후 6시까지 엽니다."}))
+    ok(admin.post(f"/office/monitor/items/{question}/favourite", {}))
+    replies = query(sqlite_url, select(Status.id, Status.account_id, Status.text)
+                    .where(Status.in_reply_to_id == int(question)))
+    assert len(replies) == 1 and "오후 6시" in replies[0][2]
+    authors = query(sqlite_url, select(OfficePost.status_id, OfficePost.account_id))
+    assert [(s, a) for s, a in authors if s == replies[0][0]]  # the office knows who wrote it
+    assert len(query(sqlite_url, select(Favourite.id).where(Favourite.status_id == int(question)))) == 1
+    # Answered from the monitor: marked handled for everyone.
+    assert "처리함: desk_admin" in admin.get("/office/monitor").text

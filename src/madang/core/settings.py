@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     default_language: str = "ko"
     # Run the job worker inside `madang serve` (off when workers run as processes).
     embedded_worker: bool = True
+    # Freeze what start-up loaded out of the garbage collector's reach (app.create_app); off in
+    # test servers that share one long-lived process.
+    gc_freeze: bool = True
     worker_poll_seconds: float = 1.0
     media_path: Path = Path("var/media")
     # An uploaded file's largest size, and its largest pixel count (width x height; a guard
@@ -50,6 +53,14 @@ class Settings(BaseSettings):
     rate_limit_per_5min: int = 300
     login_attempts_per_5min: int = 10
     secret_key: str = "change-me-in-production"
+    # The city blog (madang.blog): minutes between runs of the feed-polling job, and whether feeds
+    # on this machine or its private network may be read (tests and local development only).
+    blog_poll_minutes: int = Field(5, ge=1, le=1440)
+    blog_allow_private: bool = False
+    # Account health (madang.analytics.health): days without a post before an organisation's or
+    # verified account is flagged, and words its profile should no longer carry (comma-separated).
+    health_silent_days: int = Field(14, ge=1, le=3650)
+    health_profile_words: str = "후보,예비후보,당선인"
 
     @property
     def public_host(self) -> str:

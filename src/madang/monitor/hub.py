@@ -102,7 +102,9 @@ class MonitorHub:
         if kind == STATUS and event.get("kind") == CREATED and event.get("reblog_of_id") is None:
             await self._status(int(event["id"]))
         elif kind == HANDLED:
-            payload = orjson.dumps({k: event.get(k) for k in ("status_id", "handled", "by", "at")}).decode()
+            # Ids as strings: a 64-bit id is past what a JavaScript number holds exactly.
+            payload = orjson.dumps({"status_id": str(event["status_id"]),
+                                    **{k: event.get(k) for k in ("handled", "by", "at")}}).decode()
             for watcher in list(self._watchers.get(int(event["organisation_id"]), ())):
                 watcher.deliver("handled", payload)
         elif kind == WATCHES_CHANGED:

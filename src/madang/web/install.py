@@ -17,8 +17,16 @@ from madang.web.routes import profiles, search, tags
 from madang.web.routes import bookmarks, live, notifications, status_actions, statuses
 from madang.web.routes import about, account_data, passwords, settings
 from madang.web.routes import desk_dashboard, desk_settings
+from madang.web.routes import desk_services  # issue 6: the office's Open311 services
 from madang.web.routes import desk_citizen, desk_cases, desk_inbox, desk_intake
-from madang.web.routes import office_monitor  # issue 7: the live monitor
+from madang.web.routes import admin_accounts, admin_audit, admin_registrations, admin_reports, admin_settings, reports
+from madang.web.routes.admin_common import InstanceSettingsRefresh
+from madang.web.routes import office_publish
+from madang.web.routes import office_blog, office_links, short_links  # issue 7: short links, the city blog
+from madang.web.routes import embeds, feeds, oembed  # issue 7: feeds and embeds
+from madang.web.routes import office_records  # issue 7: records
+from madang.web.routes import office_analytics, office_health  # issue 7: analytics and account health
+from madang.web.routes import office_home, office_monitor  # issue 7: the console and the live monitor
 from madang.web.routes.common import redirect, sign_in_url
 from madang.web.security import HtmlSecurityHeaders
 from madang.web.templating import TEMPLATES, render
@@ -29,9 +37,19 @@ ROUTERS = [profiles.router, tags.router, search.router, sessions.router, timelin
            statuses.router, status_actions.router, bookmarks.router, notifications.router, live.router]
 ROUTERS += [settings.router, account_data.router, passwords.router, about.router]
 ROUTERS += [desk_dashboard.router, desk_settings.router]
+# Before desk_settings: its `/desk/settings/{section}` would take `/desk/settings/services`.
+ROUTERS.insert(ROUTERS.index(desk_settings.router), desk_services.router)
 ROUTERS += [desk_intake.router, desk_inbox.router, desk_cases.router, desk_citizen.router]
-ROUTERS += [office_monitor.router]
+ROUTERS += [admin_reports.router, admin_accounts.router, admin_registrations.router, admin_settings.router,
+            admin_audit.router, reports.router]
+ROUTERS += [office_publish.router]
+ROUTERS += [short_links.router, office_links.router, office_blog.router]
+ROUTERS += [office_records.router]
+# First: `/@name.rss` and `/tags/안양.rss` would otherwise be taken for a profile and a tag page.
+ROUTERS[:0] = [feeds.router, embeds.router, oembed.router]
 
+ROUTERS += [office_analytics.router, office_health.router]
+ROUTERS += [office_home.router, office_monitor.router]
 
 class _CachedStatic(StaticFiles):
     """Page assets are linked with a version in the URL, so they can be cached for a year."""
@@ -47,6 +65,7 @@ def install(app: FastAPI) -> None:
         app.include_router(router)
     app.mount("/static/web", _CachedStatic(directory=str(STATIC_DIR)), name="web-static")
     app.add_middleware(HtmlSecurityHeaders)
+    app.add_middleware(InstanceSettingsRefresh)  # admin-set title, limits, sign-ups: fresh in every process
     app.add_exception_handler(WebProblem, on_problem)  # type: ignore[arg-type]
     app.add_exception_handler(SignInRequired, on_sign_in_required)  # type: ignore[arg-type]
 

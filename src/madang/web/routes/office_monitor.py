@@ -66,8 +66,10 @@ def _refused(exc: DomainError) -> WebProblem:
 
 
 def _abilities(desk: Membership) -> dict[str, bool]:
+    from madang.office.roles import has_right
+
     role = desk.member.role
-    return {"handle": role in HANDLE, "triage": role in TRIAGE}
+    return {"handle": role in HANDLE, "triage": role in TRIAGE, "respond": has_right(desk.member, "respond")}
 
 
 @router.get("/office/monitor")
@@ -198,3 +200,44 @@ async def open_case(request: Request, status_id: str) -> Response:
     except DomainError as exc:
         raise _refused(exc) from exc
     return redirect(desk_path(request, f"/desk/cases/{number}"), notice="desk_triaged")
+
+
+@router.post("/office/monitor/items/{status_id}/reply")
+async def reply(request: Request, status_id: str) -> Response:
+    """A reply as the organisation, written by the signed-in staff member (recorded as theirs)."""
+    from madang.office.posting import reply_as_organisation
+
+    viewer = await signed_in(request)
+    form = await checked_form(request)
+    desk = await staff_desk(request, viewer)
+    sid = path_id(status_id)
+    text = text_field(form, "text", limit=5000)
+    try:
+        async with ctx(request).db.write() as session:
+            await reply_as_organisation(session, organisation=desk.organisation, staff_account=viewer.account,
+                                        in_reply_to=sid, text=text, site=site_of(request))
+            await set_handled(session, organisation=desk.organisation, staff=viewer.account, status_id=sid)
+    except DomainError as exc:
+        if isinstance(exc, (Forbidden, NotFound)):
+            raise _refused(exc) from exc
+        return await _page(request, status=422, errors={f"reply-{sid}": say(exc)}, values={f"reply-{sid}": text})
+    if request.headers.get("hx-request"):
+        return await item_fragment(request, status_id)
+    return redirect(desk_path(request, f"/office/monitor#m-{sid}"), notice="monitor_replied")
+
+
+@router.post("/office/monitor/items/{status_id}/favourite")
+async def favourite(request: Request, status_id: str) -> Response:
+    from madang.office.posting import favourite_as_organisation
+
+    viewer = await signed_in(request)
+    await checked_form(request)
+    desk = await staff_desk(request, viewer)
+    sid = path_id(status_id)
+    try:
+        async with ctx(request).db.write() as session:
+            await favourite_as_organisation(session, organisation=desk.organisation, staff_account=viewer.account,
+                                            status=sid)
+    except DomainError as exc:
+        raise _refused(exc) from exc
+    return redirect(desk_path(request, f"/office/monitor#m-{sid}"), notice="monitor_favourited")
