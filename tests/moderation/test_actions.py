@@ -218,3 +218,29 @@ async def test_a_suspended_account_cannot_act_and_its_permalinks_are_gone(db: Da
         with pytest.raises(NotFound):
             await get_visible_status(s, theirs.id, citizen.id)
         assert (await get_visible_status(s, mine.id, None)).id == mine.id
+
+
+async def test_a_limited_accounts_posts_are_found_and_trend_only_for_its_followers(db: Database) -> None:
+    from datetime import timedelta
+
+    from madang.core.clock import utcnow
+    from madang.search.statuses import StatusSearch, search_statuses
+    from madang.trends.counting import day_count_query
+
+    async with db.write() as s:
+        admin, loud, fan, stranger = (await _admin(s), await make_account(s, username="loud"),
+                                      await make_account(s, username="fan"), await make_account(s, username="stranger"))
+        await follow(s, fan, loud)
+        post = await make_status(s, loud, "안양 최저가 광고 #특가")
+        await moderation.limit_account(s, actor=admin, account_id=loud.id, reason="광고")
+
+    async def found(viewer: Account) -> list[int]:
+        async with db.read() as s:
+            return [x.id for x in await search_statuses(s, viewer_id=viewer.id, search=StatusSearch(query="최저가"))]
+
+    assert await found(stranger) == []
+    assert await found(fan) == [post.id]
+    async with db.read() as s:
+        today = (utcnow() + timedelta(hours=9)).date()
+        counts = (await s.execute(day_count_query(today, "Asia/Seoul"))).all()
+    assert counts == []  # the limited account's tag does not count towards trends

@@ -63,13 +63,16 @@ def searchable_by(viewer_id: Any, *, now: Any = None) -> ColumnElement[bool]:
     author = _ACCOUNTS.alias()
     indexable = exists().where(author.c.id == Status.account_id, author.c.indexable.is_(True),
                                author.c.suspended_at.is_(None))
+    # A limited account (moderation's "silence") is found by its followers only.
+    limited_author = _ACCOUNTS.alias()
+    limited = exists().where(limited_author.c.id == Status.account_id, limited_author.c.limited_at.is_not(None))
     # Boosts have no terms, so there is no reblog_of_id test: on SQLite it would tempt
     # the planner into walking ix_statuses_reblog_of_id, every post of the city.
     return and_(
         visible_to(viewer_id),
         Status.account_id.not_in(hidden_account_ids_query(viewer_id, now=now)),
         or_(Status.account_id == viewer_id,
-            and_(indexable, or_(Status.visibility == "public", follows_author, mentioned))),
+            and_(indexable, or_(and_(Status.visibility == "public", ~limited), follows_author, mentioned))),
     )
 
 

@@ -14,7 +14,7 @@ import asyncio
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.ids import lowest_id_at
@@ -39,7 +39,9 @@ def counted_statuses(start: datetime, end: datetime, status: Any = Status) -> li
         s.visibility.in_(PUBLIC_ISH), func.coalesce(s.reblog_of_id, 0) == 0,
         # NOT IN the (few) suspended, rather than IN the (many) others: the planner would
         # otherwise walk every account's posts instead of the id range.
-        s.account_id.not_in(select(Account.id).where(Account.suspended_at.is_not(None))),
+        # Limited accounts (moderation's "silence") do not trend either, as in Mastodon.
+        s.account_id.not_in(select(Account.id).where(
+            or_(Account.suspended_at.is_not(None), Account.limited_at.is_not(None)))),
     ]
 
 
