@@ -12,13 +12,10 @@ import io
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import feedparser
 import nh3
 
 KEY_LENGTH = 255
 TITLE_LENGTH = 200
-# feedparser notes these but reads the document fine: a wrong declared charset or content type.
-_HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
 class FeedError(Exception):
@@ -44,11 +41,15 @@ class ParsedFeed:
 
 
 def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
+    import feedparser  # on first use: only the process that polls feeds needs it
+
+    # feedparser notes these but reads the document fine: a wrong declared charset or content type.
+    harmless = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
     # A file-like object, never bytes or str: feedparser opens a str as a URL or a file name.
     document = feedparser.parse(io.BytesIO(body), response_headers={
         "content-location": url, "content-type": content_type or "application/xml"})
     problem = document.get("bozo_exception")
-    if document.get("bozo") and not isinstance(problem, _HARMLESS):
+    if document.get("bozo") and not isinstance(problem, harmless):
         raise FeedError(f"피드의 XML이 올바르지 않습니다 ({_short(problem)})")
     if not document.get("version"):
         raise FeedError("RSS나 Atom 피드가 아닙니다")

@@ -6,15 +6,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
 import regex
-from feedgen.ext.base import BaseEntryExtension
-from feedgen.feed import FeedGenerator
 
 from madang.core.clock import utcnow
 from madang.media.storage import URL_PREFIX
 from madang.models import Account
 from madang.statuses.views import StatusView
 from madang.text import html_to_text
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 Kind = Literal["rss", "atom"]
 CONTENT_TYPES = {"rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8"}
@@ -33,21 +37,29 @@ class FeedInfo:
     author: Account | None = None
 
 
-class _AtomEntryLinks(BaseEntryExtension):  # type: ignore[misc]
-    """feedgen 1.0 writes an Atom entry's <link> without rel, type and length (a variable
-    shadowed in FeedEntry.atom_entry), so a photo's link would read as the post's own. This
-    puts them back, in the order the links were given."""
+@cache
+def _atom_entry_links() -> type:
+    """feedgen (and lxml under it) is imported when the first feed is written, not at start-up:
+    most processes never write one, and it costs several megabytes."""
+    from feedgen.ext.base import BaseEntryExtension
 
-    def __init__(self) -> None:
-        self.links: list[dict[str, str]] = []
+    class AtomEntryLinks(BaseEntryExtension):  # type: ignore[misc]
+        """feedgen 1.0 writes an Atom entry's <link> without rel, type and length (a variable
+        shadowed in FeedEntry.atom_entry), so a photo's link would read as the post's own. This
+        puts them back, in the order the links were given."""
 
-    def extend_atom(self, entry):  # type: ignore[no-untyped-def]
-        written = [e for e in entry if isinstance(e.tag, str) and e.tag.rsplit("}", 1)[-1] == "link"]
-        for element, link in zip(written, self.links):
-            for name in ("rel", "type", "length"):
-                if link.get(name):
-                    element.attrib[name] = link[name]
-        return entry
+        def __init__(self) -> None:
+            self.links: list[dict[str, str]] = []
+
+        def extend_atom(self, entry: Any) -> Any:
+            written = [e for e in entry if isinstance(e.tag, str) and e.tag.rsplit("}", 1)[-1] == "link"]
+            for element, link in zip(written, self.links):
+                for name in ("rel", "type", "length"):
+                    if link.get(name):
+                        element.attrib[name] = link[name]
+            return entry
+
+    return AtomEntryLinks
 
 
 def absolute(base_url: str, path: str) -> str:
@@ -89,6 +101,8 @@ def updated_at(views: list[StatusView], fallback: datetime | None = None) -> dat
 
 
 def render_feed(info: FeedInfo, views: list[StatusView], *, base_url: str, kind: Kind) -> bytes:
+    from feedgen.feed import FeedGenerator
+
     feed = FeedGenerator()
     feed.load_extension("media", atom=False, rss=True)
     feed.id(info.feed_url)
@@ -116,11 +130,11 @@ def render_feed(info: FeedInfo, views: list[StatusView], *, base_url: str, kind:
     return data
 
 
-def _add_entry(feed: FeedGenerator, view: StatusView, *, base_url: str, kind: Kind) -> None:
+def _add_entry(feed: "FeedGenerator", view: StatusView, *, base_url: str, kind: Kind) -> None:
     status = view.status
     url = status_url(base_url, view)
     entry = feed.add_entry(order="append")
-    entry.register_extension("madang_links", _AtomEntryLinks, atom=True, rss=False)
+    entry.register_extension("madang_links", _atom_entry_links(), atom=True, rss=False)
     links = entry.madang_links.links
     entry.id(url)
     entry.guid(url, permalink=True)
