@@ -22,13 +22,13 @@ from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
-
-
 @cache
 def _calendar(year: int) -> dict[date, str]:
     # One call builds the year's lunar dates and substitute days (a few ms); cached so due_at
-    # and the dashboards pay a dict lookup afterwards.
+    # and the dashboards pay a dict lookup afterwards. Imported here: ~2 MB that a process
+    # without a desk never needs.
+    import holidays
+
     calendar = holidays.country_holidays("KR", years=year, language="ko")
     return {day: name for day, name in calendar.items() if day.year == year}
 
