@@ -233,3 +233,31 @@ async def test_services_move_up_and_down(db: Database) -> None:
 def test_values_are_read_one_per_line() -> None:
     assert values_from_lines("off=꺼짐\r\n  broken  \n\nflicker= 깜빡임 ") == [
         {"key": "off", "name": "꺼짐"}, {"key": "broken", "name": "broken"}, {"key": "flicker", "name": "깜빡임"}]
+
+
+async def test_every_change_is_kept_with_who_and_the_service_before_and_after(db) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from madang.desk import service_admin
+    from madang.models.open311 import ServiceChange
+    from tests.desk.city import make_city
+
+    city = await make_city(db)
+    async with db.write() as s:
+        await service_admin.create_service(s, organisation=city.org, staff=city.admin, service_code="pothole",
+                                           name="도로 파임")
+    async with db.write() as s:
+        await service_admin.update_service(s, organisation=city.org, staff=city.admin, service_code="pothole",
+                                           name="도로 파임·균열", keywords="도로")
+    async with db.write() as s:
+        await service_admin.set_service_active(s, organisation=city.org, staff=city.admin, service_code="pothole",
+                                               active=False)
+    async with db.read() as s:
+        rows = list(await s.scalars(select(ServiceChange).order_by(ServiceChange.id)))
+        history = await service_admin.service_history(s, organisation=city.org, staff=city.admin,
+                                                      service_code="pothole")
+    assert [r.action for r in rows] == ["added", "edited", "retired"]
+    assert all(r.actor_id == city.admin.id for r in rows)
+    assert rows[1].changed == ["name", "keywords"] and rows[1].before["name"] == "도로 파임"
+    assert rows[1].after["name"] == "도로 파임·균열" and rows[2].after["active"] is False
+    assert [h.action for h in history] == ["retired", "edited", "added"]

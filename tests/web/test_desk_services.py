@@ -147,6 +147,8 @@ def test_an_office_admin_edits_the_services_and_open311_follows(web_base: str, d
         assert open311(web_base, "services.json").json() == []
         assert open311(web_base, "services/streetlight.json").status_code == 404
         assert 'value="streetlight"' not in sorter.get("/desk/new?org=anyanglove").text
+        history = boss.get("/desk/settings/services/streetlight").text
+        assert "<td>수정</td>" in history and "<td>운영 중지</td>" in history and "<td>boss</td>" in history
         kept = open311(web_base, f"requests/{request_id}.json").json()[0]
         assert (kept["service_code"], kept["service_name"]) == ("streetlight", "보안등 고장")
         listing = boss.get("/desk/settings/services")

@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.core.errors import Conflict, Invalid, NotFound
 from madang.desk.organisations import ADMIN, get_department_by_id, require_role
 from madang.desk.services import LISTS, add_service, check_attributes
+from madang.core.clock import utcnow
 from madang.models import Account
 from madang.models.desk import Department
-from madang.models.open311 import DATATYPES, Service
+from madang.models.open311 import DATATYPES, Service, ServiceChange
 
 log = logging.getLogger("madang.desk.services")
 
@@ -190,11 +191,34 @@ def _check_code(service_code: str) -> str:
     return service_code
 
 
-def _record(organisation: Account, staff: Account, service: Service, action: str,
-            changed: tuple[str, ...] | list[str] = ()) -> None:
-    # No history table yet (see the report of issue 6): a log line says who changed what, when.
+SNAPSHOT = ("service_code", "name", "description", "department_id", "keywords", "group", "notice",
+            "attributes", "position", "active")
+
+
+def snapshot(service: Service) -> dict[str, Any]:
+    """What an office admin can change of a service, as JSON."""
+    return {key: getattr(service, key) for key in SNAPSHOT}
+
+
+async def _record(session: AsyncSession, organisation: Account, staff: Account, service: Service, action: str,
+                  changed: tuple[str, ...] | list[str] = (), before: dict[str, Any] | None = None) -> None:
+    """An append-only history row in the same transaction as the change: who, when, what, and
+    the service before and after."""
+    session.add(ServiceChange(organisation_id=organisation.id, service_id=service.id, actor_id=staff.id,
+                              at=utcnow(), action=action, changed=list(changed), before=before,
+                              after=snapshot(service)))
+    await session.flush()
     log.info("open311 service %s of @%s: %s by @%s%s", service.service_code, organisation.acct, action,
              staff.acct, f" ({', '.join(changed)})" if changed else "")
+
+
+async def service_history(session: AsyncSession, *, organisation: Account, staff: Account,
+                          service_code: str) -> list[ServiceChange]:
+    """A service's changes, newest first (office admins)."""
+    await require_role(session, organisation_id=organisation.id, account=staff, roles=ADMIN)
+    service = await _service(session, organisation, service_code)
+    return list(await session.scalars(select(ServiceChange).where(ServiceChange.service_id == service.id)
+                                      .order_by(ServiceChange.at.desc(), ServiceChange.id.desc())))
 
 
 # --- changing --------------------------------------------------------------------------------
@@ -219,7 +243,7 @@ async def create_service(
                        field="service_code")
     service = await add_service(session, organisation=organisation, service_code=service_code,
                                 department=department, attributes=checked, **fields)
-    _record(organisation, staff, service, "added")
+    await _record(session, organisation, staff, service, "added")
     return service
 
 
@@ -231,6 +255,7 @@ async def update_service(
     """Everything of a service but its code (cases keep the code as their category)."""
     await require_role(session, organisation_id=organisation.id, account=staff, roles=ADMIN)
     service = await _service(session, organisation, service_code)
+    before = snapshot(service)
     fields = _fields(name=name, description=description, keywords=keywords, group=group, notice=notice)
     department = await _department(session, organisation, department_id, current_id=service.department_id)
     checked = check_attribute_rows(attributes or [])
@@ -241,7 +266,7 @@ async def update_service(
     service.metadata_flag = bool(checked)
     await session.flush()
     if changed:
-        _record(organisation, staff, service, "edited", changed)
+        await _record(session, organisation, staff, service, "edited", changed, before)
     return service
 
 
@@ -252,9 +277,10 @@ async def set_service_active(session: AsyncSession, *, organisation: Account, st
     await require_role(session, organisation_id=organisation.id, account=staff, roles=ADMIN)
     service = await _service(session, organisation, service_code)
     if service.active != active:
+        before = snapshot(service)
         service.active = active
         await session.flush()
-        _record(organisation, staff, service, "restored" if active else "retired")
+        await _record(session, organisation, staff, service, "restored" if active else "retired", ["active"], before)
     return service
 
 
@@ -270,11 +296,12 @@ async def move_service(session: AsyncSession, *, organisation: Account, staff: A
     peers = [x for x in ordered if x.active == service.active]
     to = peers.index(service) + (-1 if direction == "up" else 1)
     if 0 <= to < len(peers):
+        before = snapshot(service)
         at, other = ordered.index(service), ordered.index(peers[to])
         ordered[at], ordered[other] = ordered[other], ordered[at]
         # Renumbered whole: positions written by older loaders may repeat.
         for n, row in enumerate(ordered, start=1):
             row.position = n
         await session.flush()
-        _record(organisation, staff, service, f"moved {direction}")
+        await _record(session, organisation, staff, service, f"moved_{direction}", ["position"], before)
     return service

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from madang.models.base import Base, SnowflakePK
@@ -71,3 +71,20 @@ class ServiceRequest(Base):
     account_id: Mapped[str | None] = mapped_column(String(200), default=None)
     attribute_values: Mapped[dict] = mapped_column(JSON, default=dict)
     requested_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ServiceChange(SnowflakePK, Base):
+    """One change of a service by an office admin (added, edited, retired, restored, moved):
+    append-only, with the service as it was before and after, so nothing an office wrote is lost."""
+
+    __tablename__ = "open311_service_changes"
+    __table_args__ = (Index("ix_open311_service_changes_organisation_id_at", "organisation_id", "at"),)
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("open311_services.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"), default=None)
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(20))
+    changed: Mapped[list] = mapped_column(JSON, default=list)
+    before: Mapped[dict | None] = mapped_column(JSON, default=None)
+    after: Mapped[dict | None] = mapped_column(JSON, default=None)

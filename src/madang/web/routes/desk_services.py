@@ -15,6 +15,8 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
+from madang.accounts.queries import get_accounts
+from madang.web.i18n import N_, gettext_
 from madang.core.errors import Conflict, Invalid, NotFound
 from madang.desk import office, service_admin
 from madang.desk.organisations import list_departments
@@ -95,6 +97,9 @@ def _error_key(field: str | None, numbers: list[int], names: set[str]) -> str:
 
 # --- pages ---------------------------------------------------------------------------------
 
+CHANGE_LABELS = {"added": N_("추가"), "edited": N_("수정"), "retired": N_("운영 중지"), "restored": N_("다시 운영"),
+                 "moved_up": N_("위로 옮김"), "moved_down": N_("아래로 옮김")}
+
 
 async def _page(request: Request, viewer: Viewer, *, org_name: str | None, code: str | None = None,
                 values: dict[str, str] | None = None, rows: list[dict[str, Any]] | None = None,
@@ -103,6 +108,7 @@ async def _page(request: Request, viewer: Viewer, *, org_name: str | None, code:
     async with ctx(request).db.read() as session:
         org = await office.admin_desk(session, staff=viewer.account, organisation=org_name)
         departments = await list_departments(session, organisation_id=org.id, include_inactive=True)
+        history, actors = [], {}
         if code is None:
             services = await service_admin.list_org_services(session, organisation=org, staff=viewer.account)
             service = None
@@ -110,6 +116,9 @@ async def _page(request: Request, viewer: Viewer, *, org_name: str | None, code:
             service = await service_admin.get_org_service(session, organisation=org, staff=viewer.account,
                                                           service_code=code)
             services = []
+            history = await service_admin.service_history(session, organisation=org, staff=viewer.account,
+                                                          service_code=code)
+            actors = await get_accounts(session, {h.actor_id for h in history if h.actor_id})
     if rows is None:
         rows = _rows_of(service) if service is not None else []
     if not rows or any(rows[-1][k] for k in ("code", "description", "values")):
@@ -122,7 +131,11 @@ async def _page(request: Request, viewer: Viewer, *, org_name: str | None, code:
                   status=status, org=org, org_name=org_name, section="services", service=service,
                   services=services, departments=departments,
                   department_names={d.id: d.name for d in departments}, datatypes=DATATYPES,
-                  values=values or {}, rows=rows, errors=errors or {})
+                  values=values or {}, rows=rows, errors=errors or {},
+                  history=[{"at": h.at, "action": gettext_(CHANGE_LABELS.get(h.action, h.action)),
+                            "who": (actors[h.actor_id].display_name or actors[h.actor_id].username)
+                            if h.actor_id in actors else "", "changed": ", ".join(h.changed or [])}
+                           for h in history])
 
 
 @router.get(BASE)
