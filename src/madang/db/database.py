@@ -11,11 +11,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import sessionmaker
 
+from madang.db.checkpoints import Checkpointer
 from madang.db.inline import InlineSession
 from madang.db.sqlite import async_engine, begin_immediate, ensure_sqlite_folder, inline_engine
 
@@ -47,6 +50,7 @@ class Database:
             self._inline_reads = sessionmaker(self._inline_reader, expire_on_commit=False, autoflush=False)
             self._inline_writes = sessionmaker(self._inline_writer, expire_on_commit=False, autoflush=False)
             self._write_lock = asyncio.Lock()
+            self._checkpointer: Checkpointer | None = None
         else:
             self.reader = self.writer = create_async_engine(
                 url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
@@ -106,7 +110,27 @@ class Database:
         for callback in callbacks:
             callback()
 
+    def checkpoint_in_background(self) -> None:
+        """A server's choice (app lifespan): the writer stops checkpointing inside its COMMITs and
+        a background task does it (db.checkpoints). Scripts and tests keep SQLite's default."""
+        if not self.is_sqlite or self._checkpointer is not None:
+            return
+        path = make_url(self.url).database
+        if not path or path == ":memory:":
+            return
+        raw = self._inline_writer.raw_connection()
+        try:
+            # If the pool ever opens a new writer connection, it checkpoints by itself again: safe.
+            raw.driver_connection.execute("PRAGMA wal_autocheckpoint = 0")
+        finally:
+            raw.close()
+        self._checkpointer = Checkpointer(Path(path))
+        self._checkpointer.start()
+
     async def dispose(self) -> None:
+        if self.is_sqlite and self._checkpointer is not None:
+            await self._checkpointer.stop()
+            self._checkpointer = None
         await self.reader.dispose()
         if self.writer is not self.reader:
             await self.writer.dispose()

@@ -34,7 +34,8 @@ def _install_pragmas(sync_engine: Engine, *, begin: str | None, busy_timeout_ms:
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA temp_store = MEMORY")
-        # Small per-connection caches: the mmap below serves hot pages without a copy each.
+        # Small per-connection caches: the mmap below serves hot pages without a copy each (a
+        # bigger writer cache made no difference to a post's write unit, measured at 4-16 MB).
         cur.execute("PRAGMA cache_size = -4000")
         # Readers map the file; the writer does not: jobs on the writer (trends, large
         # fan-outs) read wide ranges, and mapped pages count in the process's resident memory.
