@@ -47,3 +47,5 @@ def test_demo_logins_are_printed(cli) -> None:  # type: ignore[no-untyped-def]
     run, _ = cli
     out = run("demo", "logins")
     assert "anyanglove" in out and "anyanglove-demo" in out and "kim_minsu" in out
+    # The city's staff, who run the desk and post as the city from their own logins.
+    assert "dongwook_seo" in out and "publisher" in out and "seojin_park" in out and "approver" in out

@@ -136,6 +136,14 @@ def demo_logins() -> None:
     for username in CITY.logins:
         a = by_name[username]
         table.add_row(a.username, a.password, a.display_name)
+    # The city's staff (민원 desk and 홍보실 console): their own logins, acting for the city.
+    from madang.demo.desk import OFFICE_ROLES, STAFF
+
+    office = dict(OFFICE_ROLES)
+    for username, role, _ in STAFF:
+        if username in by_name:
+            a = by_name[username]
+            table.add_row(a.username, a.password, f"{a.display_name} (staff: {role}, {office.get(username, '-')})")
     console.print(table)
 
 
