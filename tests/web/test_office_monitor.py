@@ -86,6 +86,12 @@ def test_a_responder_replies_and_favourites_as_the_city_from_the_monitor(
     assert f'id="m-{question}-reply-error"' in empty.text
     ok(admin.post(f"/office/monitor/items/{question}/reply", {"text": "@minsu 네, 토요일과 일요일 오후 6시까지 엽니다."}))
     ok(admin.post(f"/office/monitor/items/{question}/favourite", {}))
+    good_news = post(minsu, "@anyanglove 부흥중학교 여자축구부 우승 축하해요!")
+    ok(officer.post(f"/office/monitor/items/{good_news}/reblog", {}), 403)
+    for _ in range(2):  # boosted once, however often pressed
+        ok(admin.post(f"/office/monitor/items/{good_news}/reblog", {}))
+    boosts = query(sqlite_url, select(Status.id).where(Status.reblog_of_id == int(good_news)))
+    assert len(boosts) == 1
     replies = query(sqlite_url, select(Status.id, Status.account_id, Status.text)
                     .where(Status.in_reply_to_id == int(question)))
     assert len(replies) == 1 and "오후 6시" in replies[0][2]

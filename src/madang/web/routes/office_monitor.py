@@ -241,3 +241,21 @@ async def favourite(request: Request, status_id: str) -> Response:
     except DomainError as exc:
         raise _refused(exc) from exc
     return redirect(desk_path(request, f"/office/monitor#m-{sid}"), notice="monitor_favourited")
+
+
+@router.post("/office/monitor/items/{status_id}/reblog")
+async def reblog(request: Request, status_id: str) -> Response:
+    """A boost as the organisation (a citizen's good news, shared by the city)."""
+    from madang.office.posting import reblog_as_organisation
+
+    viewer = await signed_in(request)
+    await checked_form(request)
+    desk = await staff_desk(request, viewer)
+    sid = path_id(status_id)
+    try:
+        async with ctx(request).db.write() as session:
+            await reblog_as_organisation(session, organisation=desk.organisation, staff_account=viewer.account,
+                                         status=sid, site=site_of(request))
+    except DomainError as exc:
+        raise _refused(exc) from exc
+    return redirect(desk_path(request, f"/office/monitor#m-{sid}"), notice="monitor_reblogged")
