@@ -14,10 +14,10 @@ from madang.core.clock import FrozenClock
 from madang.db import Database
 from madang.models import Status
 from madang.models.office import OfficeDraft, OfficePost
-from tests.accounts.factories import PASSWORD
 from tests.desk.city import clock_fixture  # noqa: F401
 from tests.office.test_publishing import Office, make_office
 from tests.web.client import WebClient
+from tests.web.test_desk_pages import ok, person, query, text_of  # noqa: F401
 
 
 def office_of(database_url: str, *, approval: bool) -> Office:
@@ -28,32 +28,6 @@ def office_of(database_url: str, *, approval: bool) -> Office:
         finally:
             await db.dispose()
     return asyncio.run(go())
-
-
-def query(database_url: str, statement):  # type: ignore[no-untyped-def]
-    async def go():  # type: ignore[no-untyped-def]
-        db = Database(database_url)
-        try:
-            async with db.read() as s:
-                return (await s.execute(statement)).all()
-        finally:
-            await db.dispose()
-    return asyncio.run(go())
-
-
-def person(base: str, username: str) -> WebClient:
-    web = WebClient(base)
-    assert web.sign_in(username, PASSWORD).status_code == 303
-    return web
-
-
-def ok(response: httpx.Response, status: int = 303) -> httpx.Response:
-    assert response.status_code == status, response.text[:3000]
-    return response
-
-
-def text_of(page: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
 
 
 def draft_id_of(response: httpx.Response) -> int:

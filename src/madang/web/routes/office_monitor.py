@@ -228,25 +228,18 @@ async def reply(request: Request, status_id: str) -> Response:
 
 @router.post("/office/monitor/items/{status_id}/favourite")
 async def favourite(request: Request, status_id: str) -> Response:
-    from madang.office.posting import favourite_as_organisation
-
-    viewer = await signed_in(request)
-    await checked_form(request)
-    desk = await staff_desk(request, viewer)
-    sid = path_id(status_id)
-    try:
-        async with ctx(request).db.write() as session:
-            await favourite_as_organisation(session, organisation=desk.organisation, staff_account=viewer.account,
-                                            status=sid)
-    except DomainError as exc:
-        raise _refused(exc) from exc
-    return redirect(desk_path(request, f"/office/monitor#m-{sid}"), notice="monitor_favourited")
+    return await _as_organisation(request, status_id, "favourite")
 
 
 @router.post("/office/monitor/items/{status_id}/reblog")
 async def reblog(request: Request, status_id: str) -> Response:
     """A boost as the organisation (a citizen's good news, shared by the city)."""
-    from madang.office.posting import reblog_as_organisation
+    return await _as_organisation(request, status_id, "reblog")
+
+
+async def _as_organisation(request: Request, status_id: str, action: str) -> Response:
+    """Favourite or boost as the organisation, by a staff member who may respond for it."""
+    from madang.office.posting import favourite_as_organisation, reblog_as_organisation
 
     viewer = await signed_in(request)
     await checked_form(request)
@@ -254,8 +247,13 @@ async def reblog(request: Request, status_id: str) -> Response:
     sid = path_id(status_id)
     try:
         async with ctx(request).db.write() as session:
-            await reblog_as_organisation(session, organisation=desk.organisation, staff_account=viewer.account,
-                                         status=sid, site=site_of(request))
+            if action == "reblog":
+                await reblog_as_organisation(session, organisation=desk.organisation, staff_account=viewer.account,
+                                             status=sid, site=site_of(request))
+            else:
+                await favourite_as_organisation(session, organisation=desk.organisation,
+                                                staff_account=viewer.account, status=sid)
     except DomainError as exc:
         raise _refused(exc) from exc
-    return redirect(desk_path(request, f"/office/monitor#m-{sid}"), notice="monitor_reblogged")
+    return redirect(desk_path(request, f"/office/monitor#m-{sid}"),
+                    notice="monitor_reblogged" if action == "reblog" else "monitor_favourited")
