@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -15,6 +14,7 @@ from madang.media.profile_images import stored_profile_image
 from madang.moderation.instance_settings import MAX_CHARACTERS_RANGE, InstanceInfo, SettingsForm, \
     update_instance_settings
 from madang.models.moderation_admin import REGISTRATION_MODES
+from madang.web.uploads import upload_size, uploaded_file
 from madang.web.csrf import checked_form, text_field
 from madang.web.messages import describe
 from madang.web.routes.admin_common import admin_viewer, live
@@ -47,22 +47,6 @@ async def settings_page(request: Request) -> Response:
     return _page(request, info, _values(info), {})
 
 
-def _logo(form: Any) -> UploadFile | None:
-    value = form.get("logo")
-    if isinstance(value, UploadFile) and value.filename and (value.size is None or value.size > 0):
-        return value
-    return None
-
-
-def _size(upload: UploadFile | None) -> int:
-    if upload is None:
-        return 0
-    if upload.size is not None:
-        return upload.size
-    upload.file.seek(0, 2)
-    size = upload.file.tell()
-    upload.file.seek(0)
-    return size
 
 
 @router.post("/admin/settings")
@@ -71,10 +55,10 @@ async def save_settings(request: Request) -> Response:
     form = await checked_form(request)
     values = {name: text_field(form, name, limit=limit) for name, limit in FIELDS.items()}
     current = live(request)
-    settings, store, logo = ctx(request).settings, media_store(request), _logo(form)
+    settings, store, logo = ctx(request).settings, media_store(request), uploaded_file(form, "logo")
     try:
         async with (
-            stored_profile_image(store, logo.file if logo else None, kind="avatar", size=_size(logo),
+            stored_profile_image(store, logo.file if logo else None, kind="avatar", size=upload_size(logo),
                                  max_bytes=settings.media_max_bytes, max_pixels=settings.media_max_pixels) as key,
             ctx(request).db.write() as session,
         ):

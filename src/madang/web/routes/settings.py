@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from fastapi import APIRouter
-from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,6 +17,7 @@ from madang.core.errors import Invalid, NotFound, RateLimited
 from madang.media.profile_edits import REMOVE, ProfileForm, edit_profile
 from madang.media.profile_images import stored_profile_image
 from madang.media.storage import LocalMediaStore, MediaStore
+from madang.web.uploads import upload_size, uploaded_file
 from madang.web import i18n
 from madang.web.csrf import checked_form, text_field
 from madang.web.i18n import N_
@@ -67,22 +67,6 @@ async def profile_page(request: Request) -> Response:
     return _profile_page(request, viewer, _profile_values(viewer), {})
 
 
-def _upload(form: FormData, name: str) -> UploadFile | None:
-    value = form.get(name)
-    if isinstance(value, UploadFile) and value.filename and (value.size is None or value.size > 0):
-        return value
-    return None
-
-
-def _size(upload: UploadFile | None) -> int:
-    if upload is None:
-        return 0
-    if upload.size is not None:
-        return upload.size
-    upload.file.seek(0, 2)
-    size = upload.file.tell()
-    upload.file.seek(0)
-    return size
 
 
 @router.post("/settings/profile")
@@ -99,14 +83,14 @@ async def save_profile(request: Request) -> Response:
         errors["locale"] = i18n.gettext_("언어를 목록에서 골라 주세요.")
     settings = ctx(request).settings
     store = media_store(request)
-    avatar, header = _upload(form, "avatar"), _upload(form, "header")
+    avatar, header = uploaded_file(form, "avatar"), uploaded_file(form, "header")
     if not errors:
         try:
             async with (
-                stored_profile_image(store, avatar.file if avatar else None, kind="avatar", size=_size(avatar),
+                stored_profile_image(store, avatar.file if avatar else None, kind="avatar", size=upload_size(avatar),
                                      max_bytes=settings.media_max_bytes, max_pixels=settings.media_max_pixels)
                 as avatar_key,
-                stored_profile_image(store, header.file if header else None, kind="header", size=_size(header),
+                stored_profile_image(store, header.file if header else None, kind="header", size=upload_size(header),
                                      max_bytes=settings.media_max_bytes, max_pixels=settings.media_max_pixels)
                 as header_key,
                 ctx(request).db.write() as session,
