@@ -17,15 +17,14 @@ from madang.accounts.queries import find_account_by_acct
 from madang.blog.fetching import FetchLimits
 from madang.blog.polling import BlogConfig, poll_feed
 from madang.db import Database
-from madang.desk.organisations import add_staff
 from madang.models import Status
 from madang.models.blog import BlogFeed
-from tests.factories import SITE, make_account
+from tests.factories import SITE
 from tests.office.feed_server import Doc, FeedServer, feed_server, rss
 from tests.support.server import running_server
 from tests.web.client import WebClient
+from tests.web.test_office_links import PASSWORD, run, seed
 
-PASSWORD = "비밀번호는길게1234"
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 ITEMS = [("p1", "안양천 벚꽃길 걷기 행사", T0), ("p2", "시내버스 노선 개편 안내", T0.replace(day=2))]
 
@@ -36,24 +35,6 @@ def feeds() -> Iterator[FeedServer]:
         yield server
 
 
-def run(url: str, work: Any) -> Any:
-    async def go() -> Any:
-        db = Database(url)
-        try:
-            async with db.write() as s:
-                result = await work(s)
-                return result.all() if hasattr(result, "all") else result
-        finally:
-            await db.dispose()
-    return asyncio.run(go())
-
-
-def seed(url: str) -> None:
-    async def work(s: Any) -> None:
-        org = await make_account(s, username="anyanglove", organisation=True, display_name="안양시")
-        for username, role in (("boss", "office_admin"), ("reader", "read_only")):
-            await add_staff(s, organisation=org, account=await find_account_by_acct(s, username), role=role)
-    run(url, work)
 
 
 def city_posts(url: str) -> list[str]:

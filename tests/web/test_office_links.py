@@ -19,21 +19,9 @@ from madang.desk.organisations import add_staff
 from madang.models.short_links import ShortLink, ShortLinkDay
 from tests.factories import make_account
 from tests.web.client import WebClient
+from tests.web.test_desk_settings import PASSWORD, run
 
-PASSWORD = "비밀번호는길게1234"
 LONG = "https://www.anyang.go.kr/main/selectBbsNttView.do?key=1234&bbsNo=56&nttNo=789012"
-
-
-def run(url: str, work: Any) -> Any:
-    async def go() -> Any:
-        db = Database(url)
-        try:
-            async with db.write() as s:
-                result = await work(s)
-                return result.all() if hasattr(result, "all") else result
-        finally:
-            await db.dispose()
-    return asyncio.run(go())
 
 
 def seed(url: str) -> None:
