@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import NotFound
+from madang.db.fast_select import FastSelect
 from madang.models import Account, User
 
 
@@ -71,6 +72,17 @@ async def list_accounts(
     if local_only:
         stmt = stmt.where(Account.domain.is_(None))
     return list(await session.scalars(stmt))
+
+
+_DEFAULT_VISIBILITY = FastSelect(select(User.default_visibility).where(User.account_id == bindparam("account_id")),
+                                 name="DefaultVisibilityRow")
+
+
+async def default_visibility(session: AsyncSession, account_id: int) -> str:
+    """What a post of this account is when it names no visibility (the user's setting; a
+    prebuilt statement, as posting asks it)."""
+    row = await _DEFAULT_VISIBILITY.first(session, {"account_id": account_id})
+    return row[0] if row is not None and row[0] else "public"
 
 
 async def find_user_for_account(session: AsyncSession, account_id: int) -> User | None:

@@ -9,9 +9,10 @@ queues this process's writers for it. PostgreSQL: one asyncpg engine for both.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from sqlalchemy.orm import sessionmaker
 
 from madang.db.checkpoints import Checkpointer
+from madang.db.group_commit import GroupCommit
 from madang.db.inline import InlineSession
 from madang.db.sqlite import async_engine, begin_immediate, ensure_sqlite_folder, inline_engine
 
@@ -28,6 +30,8 @@ __all__ = ["AFTER_COMMIT", "Database", "after_commit", "ensure_sqlite_folder"]
 
 
 CACHES = "db.caches"
+
+T = TypeVar("T")
 
 
 class Database:
@@ -57,6 +61,7 @@ class Database:
             )
             self._read_sessions = async_sessionmaker(self.reader, expire_on_commit=False, autoflush=False)
             self._write_sessions = async_sessionmaker(self.writer, expire_on_commit=False, autoflush=False)
+        self._group_commit = GroupCommit(self)
 
     @property
     def read_sync_engine(self) -> Engine:
@@ -109,6 +114,12 @@ class Database:
                 callbacks = session.info.pop(AFTER_COMMIT, [])
         for callback in callbacks:
             callback()
+
+    async def write_grouped(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """``work(session)`` as one unit of work, which on SQLite may share its transaction
+        (each in its own savepoint) with other calls waiting at the same moment
+        (db.group_commit). For hot writes whose callers come in bursts: posts."""
+        return await self._group_commit.run(work)
 
     def checkpoint_in_background(self) -> None:
         """A server's choice (app lifespan): the writer stops checkpointing inside its COMMITs and

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Insert, Select
@@ -30,3 +31,12 @@ class _IgnoringInsert:
 
     def from_select(self, names: list[str], select: Select) -> Insert:
         return self._stmt.from_select(names, select).on_conflict_do_nothing()
+
+
+async def lock_for_transaction(session: AsyncSession, name: str) -> None:
+    """Until this transaction ends, others asking for the same ``name`` wait (PostgreSQL's
+    transaction-scoped advisory lock). On SQLite writers are one at a time anyway: no-op."""
+    if _dialect(session) != "postgresql":
+        return
+    key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+    await session.execute(select(func.pg_advisory_xact_lock(key)))

@@ -12,6 +12,7 @@ from madang.core.settings import Settings
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid
 from madang.core.ids import new_id
+from madang.db.dialect import lock_for_transaction
 from madang.db.fast_select import FastSelect
 from madang.db.fast_write import FastInsert
 from madang.events import CREATED, publish, status_event
@@ -94,10 +95,15 @@ async def create_status(
     media_ids: list[int] | None = None,
     poll: PollSpec | None = None,
 ) -> Status:
+    if idempotency_key:
+        # The same key sent twice at once (a client retrying on a slow network): the second
+        # waits for the first's commit and then finds its post, instead of a unique violation.
+        await lock_for_transaction(session, f"idempotency:{author.id}:{idempotency_key[:200]}")
     existing = await find_by_idempotency_key(session, author.id, idempotency_key)
     if existing is not None:
         return existing
-    await check_not_suspended(session, author.id)
+    # Read in the transaction: the caller's Account may come from a token cache a few seconds old.
+    followers_count = await check_not_suspended(session, author.id)
     visibility, language, media_ids = check_draft(
         site, text=text, visibility=visibility, default_visibility=default_visibility, language=language,
         media_ids=media_ids, poll=poll)
@@ -119,12 +125,12 @@ async def create_status(
                                    created_at=status.created_at))
     # Live streams get the post as soon as it commits, without waiting for the fan-out job.
     publish(session, status_event(CREATED, status))
-    if author.followers_count <= INLINE_FOLLOWERS:
+    if followers_count <= INLINE_FOLLOWERS:
         # Few followers: in their feeds in this transaction (no job, no second commit).
         await deliver_post(session, status, sliced=False)
     else:
         await enqueue(session, "timelines.fan_out", {"status_id": status.id})
-    if composed.mentioned or (author.followers_count and await _has_bell_subscribers(session, author.id)):
+    if composed.mentioned or (followers_count and await _has_bell_subscribers(session, author.id)):
         await enqueue(session, "notifications.status_posted", {"status_id": status.id})
     if visibility == "direct":
         await enqueue(session, "conversations.add_status", {"status_id": status.id})
@@ -136,15 +142,17 @@ async def create_status(
 
 
 # Read in the transaction, not from the caller's Account: a token's account may be cached
-# in the process for a few seconds after a moderator suspended it.
-_SUSPENDED = FastSelect(select(Account.suspended_at).where(Account.id == bindparam("author_id")),
-                        name="AuthorSuspendedRow")
+# in the process for a few seconds after a moderator suspended it (or someone followed it).
+_SUSPENDED = FastSelect(select(Account.suspended_at, Account.followers_count)
+                        .where(Account.id == bindparam("author_id")), name="AuthorSuspendedRow")
 
 
-async def check_not_suspended(session: AsyncSession, account_id: int) -> None:
+async def check_not_suspended(session: AsyncSession, account_id: int) -> int:
+    """Refuses a suspended account; returns its follower count as committed now."""
     row = await _SUSPENDED.first(session, {"author_id": account_id})
     if row is not None and row[0] is not None:
         raise Forbidden("Your login is currently disabled")
+    return row[1] if row is not None else 0
 
 
 _BELLS = FastSelect(select(Follow.id).where(Follow.target_account_id == bindparam("author_id"),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from madang.accounts import get_account, get_accounts
+from madang.accounts.queries import default_visibility
 from madang.core.errors import Invalid, NotFound
 from madang.mastodon_api.auth import optional_caller, require_user
 from madang.mastodon_api.pagination import link_header
@@ -18,7 +19,7 @@ from madang.mastodon_api.routes.scheduled import schedule
 from madang.mastodon_api.routes.common import base_url, ctx, page_of, path_id, render_status, render_statuses, site
 from madang.mastodon_api.serializers.accounts import account_json
 from madang.mastodon_api.serializers.statuses import status_edit_json
-from madang.models import Status, User
+from madang.models import Status
 from madang.statuses import interactions
 from madang.statuses.create import create_status
 from madang.statuses.delete import delete_status
@@ -81,18 +82,24 @@ async def create(request: Request) -> Response:
             "sensitive": bool(params.bool("sensitive", False)), "visibility": params.str("visibility"),
             "language": params.str("language"), "in_reply_to_id": _reply_target(params),
             "media_ids": _media_ids(params)})
-    async with ctx(request).db.write() as session:
-        author = await get_account(session, me.id)
-        user = await session.scalar(select(User).where(User.account_id == me.id))
-        status = await create_status(
-            session, site=site(request), author=author, text=params.str("status") or "",
-            spoiler_text=params.str("spoiler_text") or "", sensitive=bool(params.bool("sensitive", False)),
-            visibility=params.str("visibility"), language=params.str("language"),
-            in_reply_to_id=_reply_target(params), application_id=caller.application_id,
-            idempotency_key=request.headers.get("idempotency-key"),
-            default_visibility=user.default_visibility if user else "public",
-            media_ids=_media_ids(params), poll=poll,
+    text, spoiler_text = params.str("status") or "", params.str("spoiler_text") or ""
+    sensitive, visibility, language = bool(params.bool("sensitive", False)), params.str("visibility"), params.str("language")
+    in_reply_to_id, media_ids = _reply_target(params), _media_ids(params)
+    idempotency_key = request.headers.get("idempotency-key")
+
+    async def post(session: AsyncSession) -> Status:
+        # The author is the token's account as cached for a few seconds (its username and
+        # follower count); create_status reads its suspension in the transaction itself.
+        return await create_status(
+            session, site=site(request), author=me, text=text, spoiler_text=spoiler_text, sensitive=sensitive,
+            visibility=visibility, language=language, in_reply_to_id=in_reply_to_id,
+            application_id=caller.application_id, idempotency_key=idempotency_key,
+            default_visibility="public" if visibility else await default_visibility(session, me.id),
+            media_ids=media_ids, poll=poll,
         )
+
+    # Posts arriving together share a commit (db.group_commit); each is still all or nothing.
+    status = await ctx(request).db.write_grouped(post)
     # Rendered after the commit, on a reader: the single writer is free again sooner.
     async with ctx(request).db.read() as session:
         body = await render_status(session, request, status, me.id)
