@@ -143,3 +143,35 @@ async def test_idempotency_key_returns_the_same_status(db):
     assert again.id == first.id and theirs.id != first.id
     assert await count(db, Status) == 2
     assert (await reload(db, Account, author.id)).statuses_count == 1
+
+
+async def test_text_prepared_before_the_write_unit_stores_the_same_post(db):
+    """The API prepares the text outside the write unit (prepare_text); the post, its HTML,
+    mentions, tags and search terms are the same as when create_status prepares it."""
+    from madang.models import StatusSearchTerm
+    from madang.statuses.composing import prepare_text
+    from tests.factories import SITE
+
+    async with db.write() as s:
+        author = await make_account(s, username="prepared")
+        await make_account(s, username="anyangcity")
+    text = "  @anyangcity 평촌역 자전거 도로가 끊겼어요 #안양 " + URL
+    prepared = prepare_text(text, "", max_characters=SITE.max_characters)
+    async with db.write() as s:
+        early = await make_status(s, author, text, prepared=prepared)
+    async with db.write() as s:
+        late = await make_status(s, author, text)
+
+    async def stored(status_id):  # type: ignore[no-untyped-def]
+        async with db.read() as s:
+            row = await s.get(Status, status_id)
+            terms = set(await s.scalars(select(StatusSearchTerm.term).where(StatusSearchTerm.status_id == status_id)))
+            mentions = set(await s.scalars(select(Mention.account_id).where(Mention.status_id == status_id)))
+            tags = set(await s.scalars(select(StatusTag.tag_id).where(StatusTag.status_id == status_id)))
+            return row.text, row.content, terms, mentions, tags
+
+    assert await stored(early.id) == await stored(late.id)
+    text_, content, terms, mentions, tags = await stored(early.id)
+    assert text_ == text and "평촌" in terms and "도로" in terms and len(mentions) == 1 and len(tags) == 1
+    with pytest.raises(Invalid):  # the length rule holds where the text is prepared
+        prepare_text("가" * 141, "", max_characters=SITE.max_characters)

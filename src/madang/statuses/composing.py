@@ -26,6 +26,7 @@ from madang.text import (
     parse,
     render_html,
 )
+from madang.text.search_terms import document_terms
 
 LANGUAGE_MAX = 10
 
@@ -113,13 +114,32 @@ async def upsert_tags(session: AsyncSession, hashtags: tuple[HashtagToken, ...])
     return [found[key] for key in first]
 
 
-async def compose(
-    session: AsyncSession, *, text: str, spoiler_text: str, max_characters: int, base_url: str, local_domain: str
-) -> Composed:
+@dataclass(frozen=True)
+class PreparedText:
+    """A post's text made ready without the database: normalised, its length checked,
+    parsed, and the search terms it will be indexed under."""
+
+    text: str
+    spoiler_text: str
+    parsed: ParsedText
+    terms: frozenset[str]
+
+
+def prepare_text(text: str, spoiler_text: str, *, max_characters: int) -> PreparedText:
+    """Done before a post's write unit: the single SQLite writer waits for none of it."""
     text = normalize(text or "")
     spoiler_text = normalize(spoiler_text or "")
     check_length(text, spoiler_text, max_characters=max_characters)
-    parsed = parse(text)
+    return PreparedText(text, spoiler_text, parse(text), frozenset(document_terms(text, spoiler_text)))
+
+
+async def compose(
+    session: AsyncSession, *, text: str, spoiler_text: str, max_characters: int, base_url: str, local_domain: str,
+    prepared: PreparedText | None = None,
+) -> Composed:
+    if prepared is None:
+        prepared = prepare_text(text, spoiler_text, max_characters=max_characters)
+    text, spoiler_text, parsed = prepared.text, prepared.spoiler_text, prepared.parsed
     accounts = await resolve_mentions(session, parsed, local_domain)
 
     def mention_url(token: MentionToken) -> str | None:

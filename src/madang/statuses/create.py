@@ -21,7 +21,7 @@ from madang.media import attach_media, check_media_ids
 from madang.models import Account, Follow, IdempotencyKey, Mention, Status, StatusEdit, StatusTag
 from madang.models.statuses import VISIBILITIES
 from madang.models.timelines import HomeFeedEntry
-from madang.statuses.composing import Composed, check_language, compose
+from madang.statuses.composing import Composed, PreparedText, check_language, compose
 from madang.statuses.counters import count_post
 from madang.statuses.delivery import INLINE_FOLLOWERS, deliver_post
 from madang.statuses.polls import PollSpec, check_poll, create_poll
@@ -94,7 +94,10 @@ async def create_status(
     default_visibility: str = "public",
     media_ids: list[int] | None = None,
     poll: PollSpec | None = None,
+    prepared: PreparedText | None = None,
 ) -> Status:
+    """``prepared``: the text as `prepare_text` made it before the write unit (the API's
+    hot path); without it the text is prepared here."""
     if idempotency_key:
         # The same key sent twice at once (a client retrying on a slow network): the second
         # waits for the first's commit and then finds its post, instead of a unique violation.
@@ -109,7 +112,7 @@ async def create_status(
         media_ids=media_ids, poll=poll)
     parent = await _parent(session, in_reply_to_id, author.id)
     composed = await compose(session, text=text, spoiler_text=spoiler_text, max_characters=site.max_characters,
-                             base_url=site.base_url, local_domain=site.domain)
+                             base_url=site.base_url, local_domain=site.domain, prepared=prepared)
     status = await _insert_status(session, _status_row(site, author, composed, parent, visibility=visibility,
                                                        language=language, sensitive=sensitive,
                                                        application_id=application_id))
@@ -118,7 +121,7 @@ async def create_status(
         await attach_media(session, status=status, account_id=author.id, media_ids=media_ids)
     if poll is not None:
         await create_poll(session, status=status, spec=poll)
-    await index_status(session, status)
+    await index_status(session, status, prepared.terms if prepared is not None else None)
     await count_post(session, status, delta=1, time_zone=site.time_zone)
     if idempotency_key:
         session.add(IdempotencyKey(account_id=author.id, key=idempotency_key[:200], status_id=status.id,

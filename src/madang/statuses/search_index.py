@@ -40,9 +40,10 @@ async def _remove(session: AsyncSession, status_id: int, terms: Iterable[str]) -
         await session.execute(delete(_TERMS).where(_TERMS.c.status_id == status_id, _TERMS.c.term.in_(terms)))
 
 
-async def index_status(session: AsyncSession, status: Status) -> None:
-    """After a status is created (and flushed, so it has its id)."""
-    await _add(session, status.id, status_terms(status))
+async def index_status(session: AsyncSession, status: Status, terms: Iterable[str] | None = None) -> None:
+    """After a status is created (and flushed, so it has its id); ``terms`` when they were
+    computed before the write unit (they are `status_terms(status)`)."""
+    await _add(session, status.id, status_terms(status) if terms is None else terms)
 
 
 async def reindex_status(session: AsyncSession, status: Status, previous: set[str]) -> None:

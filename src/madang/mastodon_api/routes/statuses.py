@@ -21,6 +21,7 @@ from madang.mastodon_api.serializers.accounts import account_json
 from madang.mastodon_api.serializers.statuses import status_edit_json
 from madang.models import Status
 from madang.statuses import interactions
+from madang.statuses.composing import prepare_text
 from madang.statuses.create import create_status
 from madang.statuses.delete import delete_status
 from madang.statuses.edit import MediaChange, edit_status, list_revision_views
@@ -86,16 +87,19 @@ async def create(request: Request) -> Response:
     sensitive, visibility, language = bool(params.bool("sensitive", False)), params.str("visibility"), params.str("language")
     in_reply_to_id, media_ids = _reply_target(params), _media_ids(params)
     idempotency_key = request.headers.get("idempotency-key")
+    # Checked, parsed and cut into search terms before the write unit, which waits for none of it.
+    here = site(request)
+    prepared = prepare_text(text, spoiler_text, max_characters=here.max_characters)
 
     async def post(session: AsyncSession) -> Status:
         # The author is the token's account as cached for a few seconds (its username and
         # follower count); create_status reads its suspension in the transaction itself.
         return await create_status(
-            session, site=site(request), author=me, text=text, spoiler_text=spoiler_text, sensitive=sensitive,
+            session, site=here, author=me, text=text, spoiler_text=spoiler_text, sensitive=sensitive,
             visibility=visibility, language=language, in_reply_to_id=in_reply_to_id,
             application_id=caller.application_id, idempotency_key=idempotency_key,
             default_visibility="public" if visibility else await default_visibility(session, me.id),
-            media_ids=media_ids, poll=poll,
+            media_ids=media_ids, poll=poll, prepared=prepared,
         )
 
     # Posts arriving together share a commit (db.group_commit); each is still all or nothing.
