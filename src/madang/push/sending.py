@@ -15,10 +15,9 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urlsplit
 
-import certifi
-import httpx
 import orjson
 
 from madang.push.keys import ServerKey
@@ -27,9 +26,14 @@ from madang.push.rules import is_loopback_host
 TTL_SECONDS = 48 * 3600  # Mastodon's: a phone that is off for a weekend still hears
 URGENCY = "normal"
 
-# Loading the CA bundle costs ~15 ms: once per process, not once per push. A client-side
-# SSLContext is safe to share.
-_TLS = ssl.create_default_context(cafile=certifi.where())
+
+@cache
+def _tls() -> ssl.SSLContext:
+    """Loading the CA bundle costs ~15 ms: once per process, not once per push, and not at
+    all in a process that never pushes. A client-side SSLContext is safe to share."""
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 class Outcome(enum.Enum):
@@ -114,9 +118,11 @@ async def deliver(target: Target, message: dict, key: ServerKey, *, subject: str
                 return Delivery(Outcome.GONE, None, f"{host} is a private address")
         except OSError as exc:  # DNS failure: perhaps passing
             return Delivery(Outcome.RETRY, None, f"cannot resolve {host}: {exc}")
+    import httpx  # on first use: with its command-line extras (rich, pygments) it is ~8 MB resident
+
     body, headers = encrypted_request(target, orjson.dumps(message), key, subject)
     try:
-        async with httpx.AsyncClient(timeout=timeout, verify=_TLS, follow_redirects=False,
+        async with httpx.AsyncClient(timeout=timeout, verify=_tls(), follow_redirects=False,
                                      trust_env=False) as client:
             response = await client.post(target.endpoint, content=body, headers=headers)
     except httpx.HTTPError as exc:

@@ -12,9 +12,6 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT = "ko"
 AVAILABLE = ("ko", "en")
@@ -30,6 +27,10 @@ def translations(locale: str) -> gettext.NullTranslations:
     folder = LOCALE_DIR / locale / "LC_MESSAGES"
     if locale == DEFAULT or not folder.is_dir():
         return gettext.NullTranslations()
+    # Babel on first use: a server whose readers all read Korean never loads it (~3 MB).
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     merged = None
     for po in sorted(folder.glob("*.po")):
         with po.open("rb") as f:
