@@ -85,3 +85,66 @@ async def test_paging_is_exclusive_and_newest_first(db):
         assert [x.id for x in public] == [ids[4], ids[3]]
         public = await list_public_timeline(s, viewer_id=None, page=Page(max_id=ids[2], since_id=ids[0]))
         assert [x.id for x in public] == [ids[1]]
+
+
+async def test_a_timeline_of_several_tags_pages_both_ways_without_gaps_or_repeats(db):
+    """Each tag's page is read from its own index and the pages are merged: paging through
+    `any` of two tags with max_id and with min_id meets every post once, in order."""
+    async with db.write() as s:
+        author = await make_account(s, username="pager")
+        posts = []
+        for i in range(13):
+            tags = ["#안양", "#평촌", "#안양 #평촌"][i % 3]
+            posts.append(await make_status(s, author, f"글 {i} {tags}"))
+        await make_status(s, author, "태그 없는 글")
+    newest_first = [p.id for p in reversed(posts)]
+
+    async def page(**cursor):  # type: ignore[no-untyped-def]
+        async with db.read() as s:
+            rows = await list_tag_timeline(s, tag_names=["안양", "평촌"], viewer_id=None, page=Page(limit=4, **cursor))
+        return [x.id for x in rows]
+
+    seen, cursor = [], {}
+    while chunk := await page(**cursor):
+        seen += chunk
+        cursor = {"max_id": chunk[-1]}
+    assert seen == newest_first
+    back, cursor = [], {"min_id": 0}
+    while chunk := await page(**cursor):
+        assert chunk == sorted(chunk, reverse=True)  # newest first within a page, as Mastodon
+        back = chunk + back
+        cursor = {"min_id": chunk[0]}
+    assert back == newest_first
+    assert await page(since_id=newest_first[2]) == newest_first[:2]
+
+
+async def test_public_and_tag_timelines_read_an_index_in_order(sqlite_url):
+    """On SQLite the public and tag timelines walk an index newest first and stop after a
+    page; they neither sort every public post nor scan the accounts (on 1M posts a sort
+    took 1.9 s for the public timeline and 0.9 s for a tag)."""
+    from sqlalchemy import event
+
+    from madang.db import Database
+
+    db = Database(sqlite_url)
+    async with db.write() as s:
+        author = await make_account(s, username="plans")
+        viewer = await make_account(s, username="planviewer")
+        await make_status(s, author, "계획을 봅니다 #안양")
+    statements: list[tuple[str, object]] = []
+    event.listen(db.read_sync_engine, "before_cursor_execute",
+                 lambda _c, _cur, sql, params, _ctx, _many: statements.append((sql, params)))
+    async with db.read() as s:
+        await list_public_timeline(s, viewer_id=None, page=Page())
+        await list_public_timeline(s, viewer_id=viewer.id, page=Page(max_id=2**62))
+        await list_tag_timeline(s, tag_names=["안양"], viewer_id=viewer.id, page=Page())
+        plans = []
+        connection = s.sync_session.connection()
+        for sql, params in statements:
+            if sql.lstrip().upper().startswith("SELECT"):
+                plans.append([row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)])
+    assert len(plans) >= 4
+    for plan in plans:
+        assert not any("TEMP B-TREE FOR ORDER BY" in step for step in plan), plan
+        assert not any(step.startswith(("SCAN statuses", "SCAN accounts")) for step in plan), plan
+    await db.dispose()

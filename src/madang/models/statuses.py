@@ -20,6 +20,8 @@ class Status(SnowflakePK, Base):
         UniqueConstraint("account_id", "reblog_of_id"),
         Index("ix_statuses_account_id_id", "account_id", "id"),
         Index("ix_statuses_local_public", "visibility", "local", "id"),
+        # The public timeline of local and remote posts together, newest first, without a sort.
+        Index("ix_statuses_visibility_id", "visibility", "id"),
     )
 
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))

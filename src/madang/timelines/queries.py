@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, bindparam, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts import hidden_account_ids_query
@@ -56,11 +57,16 @@ def _without_replies() -> ColumnElement[bool]:
     return or_(Status.in_reply_to_id.is_(None), Status.in_reply_to_account_id == Status.account_id)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def moderated_out(viewer_id: int | None) -> ColumnElement[bool]:
     """Public timelines leave out suspended authors, and limited ones (Mastodon's "silence")
     unless the viewer is the author or follows them."""
-    suspended = select(Account.id).where(Account.suspended_at.is_not(None))
-    limited = select(Account.id).where(Account.limited_at.is_not(None))
+    # "After the epoch" rather than IS NOT NULL: SQLite's planner walks the small index on
+    # these columns for a range, but scans every account for IS NOT NULL (2.3 ms for 10,000).
+    suspended = select(Account.id).where(Account.suspended_at > _EPOCH)
+    limited = select(Account.id).where(Account.limited_at > _EPOCH)
     if viewer_id is not None:
         limited = limited.where(Account.id != viewer_id, Account.id.not_in(
             select(Follow.target_account_id).where(Follow.account_id == viewer_id)))
@@ -89,29 +95,47 @@ async def find_tag(session: AsyncSession, name: str) -> Tag | None:
     return await session.scalar(select(Tag).where(Tag.key == normalize_tag(name)))
 
 
+def _keys(names: list[str]) -> list[str]:
+    return [normalize_tag(n.lstrip("#＃")) for n in names if n.lstrip("#＃")]
+
+
 def _tagged(names: list[str]) -> Select:
     """Ids of statuses carrying any of ``names``, matched by key (`#Anyang` is `#anyang`)."""
-    keys = [normalize_tag(n.lstrip("#＃")) for n in names if n.lstrip("#＃")]
-    return select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id).where(Tag.key.in_(keys))
+    return select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id).where(Tag.key.in_(_keys(names)))
 
 
 async def list_tag_timeline(
     session: AsyncSession, *, tag_names: list[str], viewer_id: int | None, page: Page, local: bool = False,
     all_names: list[str] | None = None, none_names: list[str] | None = None, only_media: bool = False,
 ) -> list[Status]:
-    """Public posts with any of ``tag_names``, each of ``all_names`` and none of ``none_names``."""
-    stmt = select(Status).where(Status.id.in_(_tagged(tag_names)), Status.visibility == "public",
-                                visible_to(viewer_id), not_blocked(viewer_id), Status.reblog_of_id.is_(None),
-                                moderated_out(viewer_id))
+    """Public posts with any of ``tag_names``, each of ``all_names`` and none of ``none_names``.
+
+    Each tag's page is read from its (tag, status) index in order, with the post's own
+    conditions checked per row, and the pages are merged: a page of a tag on 300,000 posts
+    costs a few index steps, where filtering every public post first and sorting cost ~0.9 s."""
+    tag_ids = list(await session.scalars(select(Tag.id).where(Tag.key.in_(_keys(tag_names)))))
+    if not tag_ids:
+        return []
+    post = [Status.id == StatusTag.status_id, Status.visibility == "public", visible_to(viewer_id),
+            not_blocked(viewer_id), Status.reblog_of_id.is_(None), moderated_out(viewer_id)]
     for name in all_names or []:
         if name.lstrip("#＃"):
-            stmt = stmt.where(Status.id.in_(_tagged([name])))
+            post.append(Status.id.in_(_tagged([name])))
     if none_names:
-        stmt = stmt.where(Status.id.not_in(_tagged(none_names)))
+        post.append(Status.id.not_in(_tagged(none_names)))
     if local:
-        stmt = stmt.where(Status.local.is_(True))
+        post.append(Status.local.is_(True))
     if only_media:
-        stmt = stmt.where(has_media(Status.id))
+        post.append(has_media(Status.id))
     if viewer_id is not None:
-        stmt = stmt.where(Status.account_id.not_in(hidden_account_ids_query(viewer_id).scalar_subquery()))
-    return await fetch_page(session, stmt, Status.id, page)
+        post.append(Status.account_id.not_in(hidden_account_ids_query(viewer_id).scalar_subquery()))
+    found: set[int] = set()
+    for tag_id in tag_ids:
+        ids = select(StatusTag.status_id).where(StatusTag.tag_id == tag_id, exists().where(*post))
+        found.update(await fetch_page(session, ids, StatusTag.status_id, page))
+    # The newest `limit` of the merged pages, or the oldest `limit` above min_id.
+    chosen = sorted(found)[:page.limit] if page.min_id is not None else sorted(found, reverse=True)[:page.limit]
+    if not chosen:
+        return []
+    rows = {s.id: s for s in await session.scalars(select(Status).where(Status.id.in_(chosen)))}
+    return [rows[i] for i in sorted(chosen, reverse=True) if i in rows]
