@@ -357,3 +357,23 @@ def test_serialised_statuses_and_accounts_follow_every_change(server: str) -> No
     assert [t.name for t in seen.tags] == ["안양"] and seen.edited_at is not None
     fan.status_favourite(post.id)
     assert api.status(post.id).favourites_count == 1
+
+
+def test_instance_stats_follow_sign_ups_posts_and_deletions(server: str) -> None:
+    """user_count and status_count (v1, and NodeInfo's) move with what citizens do; they are
+    read from the accounts' own counters, as Mastodon sums them."""
+    def stats() -> tuple[int, int, int]:
+        v1 = httpx.get(f"{server}/api/v1/instance").json()["stats"]
+        node = httpx.get(f"{server}/nodeinfo/2.0").json()["usage"]
+        assert node["localPosts"] == v1["status_count"] and node["users"]["total"] == v1["user_count"]
+        return v1["user_count"], v1["status_count"], v1["domain_count"]
+
+    users, posts, _ = stats()
+    app = new_app(server)
+    citizen, _, _ = register(server, app)
+    first = citizen.status_post("첫 글입니다")
+    citizen.status_post("두 번째 글")
+    citizen.status_post("비밀 편지 @nobody", visibility="direct")  # a DM counts on no profile, nor here
+    assert stats() == (users + 1, posts + 2, 0)
+    citizen.status_delete(first.id)
+    assert stats() == (users + 1, posts + 1, 0)

@@ -92,3 +92,31 @@ def test_suggestions_with_mastodon_py(server: str, database_url: str) -> None:
         assert_json_error(httpx.delete(f"{server}/api/v1/suggestions/{aid}", headers=auth(token)), 404)
     assert_json_error(httpx.get(f"{server}/api/v2/suggestions", params={"limit": "x"}, headers=auth(token)), 400)
     assert_json_error(httpx.get(f"{server}/api/v2/suggestions"), 401)
+
+
+def test_profile_directory_with_mastodon_py(server: str) -> None:
+    """`GET /api/v1/directory`: discoverable accounts, who posted last first (or the newest
+    first), without hidden profiles or accounts the viewer muted; bad parameters are 4xx."""
+    app = new_app(server)
+    quiet, _, _ = register(server, app, "quiet_dir")
+    poster, _, _ = register(server, app, "poster_dir")
+    hidden, _, _ = register(server, app, "hidden_dir")
+    viewer, _, _ = register(server, app, "viewer_dir")
+    poster.status_post("디렉터리에 나오려고 글을 씁니다")
+    hidden.account_update_credentials(discoverable=False)
+    viewer.account_mute(quiet.me().id)
+
+    anonymous = httpx.get(f"{server}/api/v1/directory", params={"local": "true", "limit": 80}).json()
+    names = [a["username"] for a in anonymous]
+    assert "hidden_dir" not in names and {"quiet_dir", "poster_dir", "viewer_dir"} <= set(names)
+    assert names.index("poster_dir") < names.index("quiet_dir")  # active: the one who posted first
+    newest = [a.username for a in viewer.directory(order="new", local=True, limit=80)]
+    assert "quiet_dir" not in newest  # muted by the viewer
+    assert newest.index("viewer_dir") < newest.index("poster_dir")  # signed up later, listed first
+    first_two = [a["username"] for a in httpx.get(f"{server}/api/v1/directory",
+                                                  params={"order": "new", "limit": 2}).json()]
+    assert [a["username"] for a in httpx.get(f"{server}/api/v1/directory",
+                                             params={"order": "new", "offset": 1, "limit": 1}).json()] == first_two[1:]
+    assert_json_error(httpx.get(f"{server}/api/v1/directory", params={"order": "popular"}), 422)
+    assert_json_error(httpx.get(f"{server}/api/v1/directory", params={"offset": "-1"}), 400)
+    assert_json_error(httpx.get(f"{server}/api/v1/directory", params={"limit": "many"}), 400)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from madang.models import Status, User
+from madang.models import Account, User
 
 
 async def instance_stats(session: AsyncSession) -> tuple[int, int]:
+    """Users, and the posts of local accounts as their profiles count them (Mastodon sums the
+    same counters): counting the statuses table took 0.3 s on 1M posts, on every
+    `GET /api/v1/instance` a client makes when it starts."""
     users = await session.scalar(select(func.count()).select_from(User)) or 0
-    statuses = await session.scalar(select(func.count()).select_from(Status).where(
-        Status.local.is_(True), Status.deleted_at.is_(None), Status.reblog_of_id.is_(None))) or 0
+    statuses = await session.scalar(select(func.coalesce(func.sum(Account.statuses_count), 0))
+                                    .where(Account.domain.is_(None))) or 0
     return int(users), int(statuses)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from sqlalchemy import func, select
 from starlette.responses import Response
 
 from madang import __version__
@@ -14,7 +13,7 @@ from madang import push
 from madang.mastodon_api.responses import JSON, error
 from madang.mastodon_api.routes.common import base_url, ctx
 from madang.mastodon_api.serializers.accounts import account_json
-from madang.models import Status, User
+from madang.statuses.instance_stats import instance_stats
 from madang.moderation.instance_settings import InstanceInfo, find_contact_account, live_settings
 
 router = APIRouter()
@@ -40,10 +39,7 @@ def _configuration(request: Request) -> dict[str, Any]:
 
 async def _stats(request: Request) -> tuple[int, int]:
     async with ctx(request).db.read() as session:
-        users = await session.scalar(select(func.count()).select_from(User)) or 0
-        statuses = await session.scalar(select(func.count()).select_from(Status).where(
-            Status.local.is_(True), Status.deleted_at.is_(None), Status.reblog_of_id.is_(None))) or 0
-    return users, statuses
+        return await instance_stats(session)
 
 
 async def _info(request: Request) -> InstanceInfo:
