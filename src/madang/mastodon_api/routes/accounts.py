@@ -14,7 +14,7 @@ from madang.mastodon_api.auth import optional_caller, require_token, require_use
 from madang.mastodon_api.pagination import link_header
 from madang.mastodon_api.params import read_params
 from madang.mastodon_api.responses import JSON, error
-from madang.mastodon_api.routes.common import base_url, ctx, page_of, path_id, render_statuses
+from madang.mastodon_api.routes.common import base_url, ctx, page_of, path_id, render_statuses_bytes
 from madang.mastodon_api.serializers.accounts import account_json, credential_account_json, relationship_json
 from madang.models import Application, FollowRequest, User
 from madang.search import search_accounts
@@ -170,7 +170,8 @@ async def statuses(request: Request, account_id: str) -> Response:
             rows = []
         else:
             rows = await list_account_statuses(session, account=account, viewer_id=viewer, page=page, filters=filters)
-        body = await render_statuses(session, request, rows, viewer, context="account")
+        # Encoded parts, as the timelines: a profile's page is read as often as a timeline.
+        body = await render_statuses_bytes(session, request, rows, viewer, context="account")
     return JSON(body, headers=link_header(request, base_url(request), [s.id for s in rows], page.limit))
 
 
