@@ -112,3 +112,16 @@ async def test_a_group_survives_a_failure_in_any_position(sqlite_url: str, fail_
     assert [isinstance(r, Invalid) for r in results] == [fail_first, False, not fail_first]
     assert await _keys(db) == sorted(["나", "다" if fail_first else "가"])
     await db.dispose()
+
+
+async def test_two_processes_grouping_at_once_both_land_every_write(sqlite_url: str) -> None:
+    """Two Database objects stand for two server processes taking turns at SQLite's writer:
+    each groups its own callers, waits for the other's lock on the loop, and loses nothing."""
+    first, second = Database(sqlite_url), Database(sqlite_url)
+    ran: list[str] = []
+    results = await asyncio.gather(*(db.write_grouped(_adder(f"{name}{i}", ran))
+                                     for i in range(10) for db, name in ((first, "가"), (second, "나"))))
+    assert sorted(results) == sorted(f"{n}{i}" for i in range(10) for n in "가나")
+    assert len(await _keys(first)) == 20 and sorted(ran) == sorted(results)
+    await first.dispose()
+    await second.dispose()
