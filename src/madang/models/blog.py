@@ -40,7 +40,8 @@ class BlogEntry(SnowflakePK, Base):
 
     feed_id: Mapped[int] = mapped_column(ForeignKey("blog_feeds.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(255))
-    status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id", ondelete="SET NULL"), default=None)
+    status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id", ondelete="SET NULL"), index=True,
+                                                  default=None)
     short_link_id: Mapped[int | None] = mapped_column(ForeignKey("short_links.id", ondelete="SET NULL"),
                                                       default=None)
     posted_at: Mapped[datetime | None] = mapped_column(default=None)

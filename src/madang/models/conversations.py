@@ -24,6 +24,6 @@ class AccountConversation(SnowflakePK, Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     participants_key: Mapped[str] = mapped_column(String(64))
     participant_ids: Mapped[list] = mapped_column(JSON, default=list)  # the others, as ints
-    last_status_id: Mapped[int] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"))
+    last_status_id: Mapped[int] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"), index=True)
     unread: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime]

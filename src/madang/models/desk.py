@@ -78,7 +78,7 @@ class Case(SnowflakePK, Base):
     guest_phone: Mapped[str | None] = mapped_column(String(40), default=None)
     # The question as the citizen wrote it (unmasked: shown to staff, each view audited).
     description: Mapped[str] = mapped_column(Text, default="")
-    source_status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id"), default=None)
+    source_status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id"), index=True, default=None)
     received_at: Mapped[datetime]
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(30), default="received")
@@ -86,7 +86,7 @@ class Case(SnowflakePK, Base):
     waiting_since: Mapped[datetime | None] = mapped_column(default=None)
     answer_public: Mapped[str | None] = mapped_column(Text, default=None)  # masked
     answer_private: Mapped[str | None] = mapped_column(Text, default=None)  # as the officer wrote it
-    answer_status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id"), default=None)
+    answer_status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id"), index=True, default=None)
     answered_at: Mapped[datetime | None] = mapped_column(default=None)
     # Kept when they happen (desk.durations), so the dashboard reads numbers instead of
     # counting working hours for every case of the range on every view.
@@ -131,7 +131,7 @@ class InboxItem(SnowflakePK, Base):
     )
 
     organisation_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
-    source_status_id: Mapped[int] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"))
+    source_status_id: Mapped[int] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     received_at: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(20), default="untriaged")

@@ -30,7 +30,7 @@ class ModerationAction(SnowflakePK, Base):
     target_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"),
                                                           index=True, default=None)
     target_status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id", ondelete="SET NULL"),
-                                                         default=None)
+                                                         index=True, default=None)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"), index=True,
                                                   default=None)
     reason: Mapped[str] = mapped_column(Text, default="")

@@ -23,9 +23,10 @@ class Notification(SnowflakePK, Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     from_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     type: Mapped[str] = mapped_column(String(30))
-    status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"), default=None)
+    status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"), index=True,
+                                                  default=None)
     # What caused it (status, favourite or follow id): the idempotency key.
-    activity_id: Mapped[int] = mapped_column()
+    activity_id: Mapped[int] = mapped_column(index=True)  # undoing a boost or favourite removes its notice
     created_at: Mapped[datetime]
 
 

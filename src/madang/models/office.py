@@ -49,7 +49,8 @@ class OfficeDraft(SnowflakePK, Base):
     scheduled_at: Mapped[datetime | None] = mapped_column(default=None)
     # The scheduled_statuses row (deleted by the publishing job when it goes out: no foreign key).
     scheduled_status_id: Mapped[int | None] = mapped_column(BigInteger, index=True, default=None)
-    status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id", ondelete="SET NULL"), default=None)
+    status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id", ondelete="SET NULL"), index=True,
+                                                  default=None)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -94,6 +95,6 @@ class OfficeFavourite(SnowflakePK, Base):
     __table_args__ = (Index("ix_office_favourites_organisation_id_status_id", "organisation_id", "status_id"),)
 
     organisation_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
-    status_id: Mapped[int] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"))
+    status_id: Mapped[int] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime]
