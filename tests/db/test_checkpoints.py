@@ -54,3 +54,28 @@ async def test_scripts_and_memory_databases_keep_sqlites_own_checkpoints(tmp_pat
     assert memory._checkpointer is None
     await db.dispose()
     await memory.dispose()
+
+
+async def test_a_stop_waits_for_a_checkpoint_still_running_in_its_thread(tmp_path: Path) -> None:
+    """Cancelling the loop does not stop a checkpoint a worker thread is running: the final
+    TRUNCATE and the close wait for it instead of using (or closing) its connection at once."""
+    path = tmp_path / "r.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    await asyncio.to_thread(upgrade, url)
+    db = Database(url)
+    async with db.write() as s:
+        await s.execute(text("CREATE TABLE instance_keys_probe (id INTEGER PRIMARY KEY, v TEXT)"))
+    for round_ in range(5):
+        db.checkpoint_in_background()
+        checkpointer = db._checkpointer
+        assert checkpointer is not None
+        checkpointer.interval = 3600
+        await _write(db, 400)
+        running = asyncio.ensure_future(asyncio.to_thread(checkpointer.checkpoint))
+        await asyncio.sleep(0)  # the thread is under way
+        await checkpointer.stop()
+        busy, _, _ = await running  # finished cleanly, on a connection nobody closed under it
+        assert busy == 0
+        assert Path(f"{path}-wal").stat().st_size == 0, round_
+        db._checkpointer = None
+    await db.dispose()

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import threading
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,10 @@ class Checkpointer:
         self.interval = interval
         self._connection: sqlite3.Connection | None = None
         self._task: asyncio.Task[None] | None = None
+        # Cancelling the loop does not stop a checkpoint already running in a worker thread:
+        # the lock keeps the final TRUNCATE and the close from using the connection meanwhile
+        # (two threads on one sqlite3 connection, or one on a closed one, can crash the process).
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         if self._task is None:
@@ -40,9 +45,13 @@ class Checkpointer:
                 await self._task
             self._task = None
         await asyncio.to_thread(self.checkpoint, "TRUNCATE")
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        await asyncio.to_thread(self._close)
+
+    def _close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
     async def _run(self) -> None:
         while True:
@@ -54,10 +63,10 @@ class Checkpointer:
 
     def checkpoint(self, mode: str = "PASSIVE") -> tuple[int, int, int]:
         """(busy, pages in the WAL, pages checkpointed), as SQLite reports them."""
-        if self._connection is None:
-            # Used from worker threads one at a time (the loop awaits each run).
-            self._connection = sqlite3.connect(self.path, timeout=0, check_same_thread=False,
-                                               isolation_level=None)
-            self._connection.execute("PRAGMA busy_timeout = 0")
-        row = self._connection.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+        with self._lock:
+            if self._connection is None:
+                self._connection = sqlite3.connect(self.path, timeout=0, check_same_thread=False,
+                                                   isolation_level=None)
+                self._connection.execute("PRAGMA busy_timeout = 0")
+            row = self._connection.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
         return int(row[0]), int(row[1]), int(row[2])
