@@ -147,3 +147,36 @@ async def test_refresh_keeps_the_loop_responsive(sqlite_url: str, frozen: Frozen
         assert ticks >= 5, ticks
     finally:
         await db.dispose()
+
+
+async def test_a_cancelled_reader_closes_its_connection_only_after_the_running_query(sqlite_url):
+    """A shutdown cancels the trends job mid-query: the task ends with nothing but its
+    cancellation, the query's connection is closed on the reader's own thread after the
+    query, and the next reader works."""
+    from contextlib import suppress
+
+    from sqlalchemy import text
+
+    from madang.trends.reading import off_loop_reader
+
+    db = Database(sqlite_url)
+    started = asyncio.Event()
+    slow = text("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) "
+                "SELECT count(*) FROM c")
+
+    async def use() -> None:
+        async with off_loop_reader(db) as run:
+            started.set()
+            await run(slow)
+
+    for _ in range(3):
+        started.clear()
+        task = asyncio.create_task(use())
+        await started.wait()
+        await asyncio.sleep(0.02)  # the query is under way in its thread
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task  # raises nothing else: the close waited for the query
+        async with off_loop_reader(db) as run:  # and the next reader works
+            assert (await run(select(Tag.id).limit(1))) == []
+    await db.dispose()

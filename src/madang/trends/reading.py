@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -50,16 +51,22 @@ async def off_loop_reader(db: Database) -> AsyncIterator[RunQuery]:
         return
 
     engine = _sqlite_reader(db.url)
-    connection: Connection = await asyncio.to_thread(engine.connect)
+    # One thread of its own, so the close queues behind a query that a cancellation (a
+    # shutdown) left running: two threads on one sqlite3 connection can crash the process.
+    thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="madang-trends-reader")
+    loop = asyncio.get_running_loop()
+    connection: Connection = await loop.run_in_executor(thread, engine.connect)
     try:
         # One read transaction for all the statements: one snapshot of the database.
-        await asyncio.to_thread(connection.exec_driver_sql, "BEGIN")
+        await loop.run_in_executor(thread, connection.exec_driver_sql, "BEGIN")
 
         async def run_in_thread(statement: Select) -> list[Any]:
-            return await asyncio.to_thread(lambda: list(connection.execute(statement).all()))
+            return await loop.run_in_executor(thread, lambda: list(connection.execute(statement).all()))
         yield run_in_thread
     finally:
-        await asyncio.to_thread(_close, connection, engine)
+        closing = loop.run_in_executor(thread, _close, connection, engine)
+        thread.shutdown(wait=False)  # the thread ends once the close has run
+        await asyncio.shield(closing)
 
 
 def _close(connection: Connection, engine: Any) -> None:
