@@ -168,7 +168,17 @@ def run(args: argparse.Namespace, workers: int) -> dict:
     command = None
     if args.experiment:
         command = [sys.executable, str(HERE / "experiment_serve.py"), *args.experiment.split()]
-    s = server.start(args.db, workers=workers, log_dir=args.log_dir, command=command)
+    redis = None
+    env = {}
+    if args.redis:
+        # A private redis-server, as a deployment of several processes has (live streams
+        # hear every process's posts): each post is also published to it.
+        port = server.free_port()
+        redis = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                  "--appendonly", "no"], stdout=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(0.5)
+        env["MADANG_REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+    s = server.start(args.db, workers=workers, log_dir=args.log_dir, command=command, extra_env=env)
     try:
         time.sleep(2)
         started = server.memory(s.proc.pid)
@@ -191,6 +201,9 @@ def run(args: argparse.Namespace, workers: int) -> dict:
             drain(args.db, args.drain_limit)  # leave no backlog for the next server
     finally:
         s.stop()
+        if redis is not None:
+            redis.terminate()
+            redis.wait(10)
     return {"workers": workers, "startup_memory": started, "idle_memory": idle, "after_load_memory": after,
             "home": home, "post": post, "jobs_after_post_run": jobs, "drain_s": drain_s, "mixed": mix}
 
@@ -256,6 +269,7 @@ def main() -> None:
     p.add_argument("--experiment", help="run bench/experiment_serve.py with these flags instead of madang serve "
                    "(one process), e.g. '--reader-pool 2'")
     p.add_argument("--mixed", action="store_true", help="also: post one at a time while wrk loads the home timeline")
+    p.add_argument("--redis", action="store_true", help="run the servers with a private redis-server (MADANG_REDIS_URL)")
     p.add_argument("--bare", action="store_true", help="also measure bare_app.py (the HTTP stack's ceiling)")
     p.add_argument("--json-out")
     args = p.parse_args()
