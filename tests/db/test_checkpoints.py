@@ -18,13 +18,18 @@ async def _write(db: Database, n: int) -> None:
             await s.execute(text("INSERT INTO instance_keys_probe (v) VALUES (:v)"), {"v": "가" * 2000 + str(i)})
 
 
-async def test_checkpoints_run_in_the_background_and_a_stop_empties_the_wal(tmp_path: Path) -> None:
-    path = tmp_path / "c.sqlite3"
+async def _probe_database(path: Path) -> tuple[Path, str, Database]:
+    """A migrated database with a table to fill with big rows."""
     url = f"sqlite+aiosqlite:///{path}"
     await asyncio.to_thread(upgrade, url)
     db = Database(url)
     async with db.write() as s:
         await s.execute(text("CREATE TABLE instance_keys_probe (id INTEGER PRIMARY KEY, v TEXT)"))
+    return path, url, db
+
+
+async def test_checkpoints_run_in_the_background_and_a_stop_empties_the_wal(tmp_path: Path) -> None:
+    path, url, db = await _probe_database(tmp_path / "c.sqlite3")
     db.checkpoint_in_background()
     checkpointer = db._checkpointer
     assert checkpointer is not None
@@ -59,12 +64,7 @@ async def test_scripts_and_memory_databases_keep_sqlites_own_checkpoints(tmp_pat
 async def test_a_stop_waits_for_a_checkpoint_still_running_in_its_thread(tmp_path: Path) -> None:
     """Cancelling the loop does not stop a checkpoint a worker thread is running: the final
     TRUNCATE and the close wait for it instead of using (or closing) its connection at once."""
-    path = tmp_path / "r.sqlite3"
-    url = f"sqlite+aiosqlite:///{path}"
-    await asyncio.to_thread(upgrade, url)
-    db = Database(url)
-    async with db.write() as s:
-        await s.execute(text("CREATE TABLE instance_keys_probe (id INTEGER PRIMARY KEY, v TEXT)"))
+    path, url, db = await _probe_database(tmp_path / "r.sqlite3")
     for round_ in range(5):
         db.checkpoint_in_background()
         checkpointer = db._checkpointer
