@@ -51,3 +51,20 @@ def test_a_burst_of_posts_from_several_citizens(server: str) -> None:
     assert ids <= home
     tagged = httpx.get(f"{server}/api/v1/timelines/tag/안양", params={"limit": 40}).json()
     assert len({s["id"] for s in tagged}) == 27  # the refused one and the key's post carry no tag
+
+
+def test_the_answer_to_a_post_is_the_status_as_read_back(server: str) -> None:
+    """The POST answer is built from cached encoded parts; it equals the status read back
+    (a reply with a mention, tags, a content warning, a poll)."""
+    app = new_app(server)
+    author, _, _ = register(server, app)
+    _, friend, _ = register(server, app)
+    first = author.status_post("첫 글 #안양")
+    answer = httpx.post(f"{server}/api/v1/statuses", headers=auth(author.access_token), json={
+        "status": f"@{friend} 투표해 주세요 #평촌 #안양 https://anyang.go.kr", "spoiler_text": "설문",
+        "in_reply_to_id": first.id, "visibility": "unlisted", "language": "ko",
+        "poll": {"options": ["좋아요", "싫어요"], "expires_in": 3600}})
+    assert answer.status_code == 200, answer.text
+    read_back = httpx.get(f"{server}/api/v1/statuses/{answer.json()['id']}", headers=auth(author.access_token))
+    assert answer.json() == read_back.json()
+    assert answer.json()["mentions"][0]["username"] == friend and answer.json()["poll"]["options"][0]["title"] == "좋아요"

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from madang.db.paging import Page
 from madang.mastodon_api.params import Params, parse_id
 from madang.mastodon_api.problems import ApiProblem, NotFoundProblem
-from madang.mastodon_api.serializers.statuses import status_json, statuses_json_bytes
+from madang.mastodon_api.serializers.statuses import status_json, status_json_bytes, statuses_json_bytes
 from madang.models import Status
 from madang.runtime import AppContext, ctx_of
 from madang.statuses.create import Site
@@ -77,6 +77,13 @@ async def render_statuses_bytes(session: AsyncSession, request: Request, statuse
     views = await load_status_views(session, statuses, viewer_id)
     views, filtered = await filter_views(session, views, viewer_id, context)
     return statuses_json_bytes(views, base_url(request), filtered)
+
+
+async def render_status_bytes(session: AsyncSession, request: Request, status: Status, viewer_id: int | None) -> bytes:
+    """One status as encoded JSON from cached parts (no filters apply to one's own post). A
+    new post's parts are cached here, before its followers' timelines ask for them."""
+    views = await load_status_views(session, [status], viewer_id)
+    return status_json_bytes(views[0], base_url(request))
 
 
 async def render_status(session: AsyncSession, request: Request, status: Status, viewer_id: int | None,

@@ -16,7 +16,7 @@ from madang.mastodon_api.problems import ApiProblem
 from madang.mastodon_api.responses import JSON
 from madang.mastodon_api.routes.polls import poll_spec
 from madang.mastodon_api.routes.scheduled import schedule
-from madang.mastodon_api.routes.common import base_url, ctx, page_of, path_id, render_status, render_statuses, site
+from madang.mastodon_api.routes.common import base_url, ctx, page_of, path_id, render_status, render_status_bytes, render_statuses, site
 from madang.mastodon_api.serializers.accounts import account_json
 from madang.mastodon_api.serializers.statuses import status_edit_json
 from madang.models import Status
@@ -106,7 +106,7 @@ async def create(request: Request) -> Response:
     status = await ctx(request).db.write_grouped(post)
     # Rendered after the commit, on a reader: the single writer is free again sooner.
     async with ctx(request).db.read() as session:
-        body = await render_status(session, request, status, me.id)
+        body = await render_status_bytes(session, request, status, me.id)
     return JSON(body)
 
 

@@ -138,6 +138,11 @@ def _filtered_bytes(filtered: Mapping[int, list[dict[str, Any]]] | None, status_
     return b',"filtered":' + orjson.dumps(found) if found else b',"filtered":[]'
 
 
+def status_json_bytes(view: StatusView, base_url: str) -> bytes:
+    """``orjson.dumps(status_json(view))`` from the cached encoded parts (and caching them)."""
+    return _status_bytes(view, base_url)
+
+
 def statuses_json_bytes(views: list[StatusView], base_url: str,
                         filtered: Mapping[int, list[dict[str, Any]]] | None = None) -> bytes:
     """``orjson.dumps([status_json(v) for v in views])``, from cached encoded parts."""
