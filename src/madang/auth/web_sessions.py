@@ -43,10 +43,26 @@ async def start_web_session(session: AsyncSession, *, account: Account, user_age
     return issued
 
 
+async def find_web_session(session: AsyncSession, secret: str) -> AccessToken | None:
+    """The live web session with this secret, or None. Only tokens the web app issued at
+    sign-in count: a token some API client obtained (a reader app with ``read`` or
+    ``profile``) must never become a browser session, which carries every power of the
+    account, staff and admin pages included."""
+    return await session.scalar(
+        select(AccessToken).join(Application, Application.id == AccessToken.application_id)
+        .where(AccessToken.token_hash == digest(secret), AccessToken.revoked_at.is_(None),
+               Application.client_id == WEB_CLIENT_ID))
+
+
+def _is_web_token():  # type: ignore[no-untyped-def]
+    return AccessToken.application_id.in_(select(Application.id).where(Application.client_id == WEB_CLIENT_ID))
+
+
 async def end_web_session(session: AsyncSession, secret: str) -> None:
     """Idempotent: an unknown or already revoked session is not an error."""
     await session.execute(update(AccessToken).where(
-        AccessToken.token_hash == digest(secret), AccessToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
+        AccessToken.token_hash == digest(secret), AccessToken.revoked_at.is_(None), _is_web_token())
+        .values(revoked_at=utcnow()))
 
 
 async def list_web_sessions(session: AsyncSession, *, account_id: int) -> list[AccessToken]:
@@ -61,7 +77,7 @@ async def end_web_session_by_id(session: AsyncSession, *, account_id: int, token
     """Sign out one of the account's own sessions (from the settings page); False if none."""
     result = await session.execute(update(AccessToken).where(
         AccessToken.id == token_id, AccessToken.account_id == account_id,
-        AccessToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
+        AccessToken.revoked_at.is_(None), _is_web_token()).values(revoked_at=utcnow()))
     return bool(result.rowcount)
 
 

@@ -9,7 +9,8 @@ from starlette.responses import Response
 
 from madang.accounts import find_account
 from madang.accounts.queries import find_user_for_account
-from madang.auth.tokens import digest, find_token
+from madang.auth.tokens import digest
+from madang.auth.web_sessions import find_web_session
 from madang.desk.queries import memberships
 from madang.models import Account, User
 from madang.notifications.queries import count_unread
@@ -68,7 +69,7 @@ async def _resolve(request: Request) -> Viewer | None:
     if hit is not None:
         return hit
     async with ctx.db.read() as session:
-        token = await find_token(session, secret)
+        token = await find_web_session(session, secret)
         if token is None or token.account_id is None:
             return None
         account = await find_account(session, token.account_id)
