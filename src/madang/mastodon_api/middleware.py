@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import OrderedDict
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from madang.core.errors import DomainError
+from madang.mastodon_api.auth import caller_for
 from madang.mastodon_api.responses import error
 
 API_PREFIXES = ("/api/", "/oauth/", "/.well-known/", "/nodeinfo/")
@@ -32,9 +34,26 @@ class StripTrailingSlash:
         await self.app(scope, receive, send)
 
 
+def _bearer(scope: Scope) -> str | None:
+    """The access token as the routes read it (``mastodon_api.auth.bearer``)."""
+    for name, value in scope.get("headers", []):
+        if name == b"authorization" and value[:7].lower() == b"bearer ":
+            return value[7:].strip().decode("latin-1") or None
+    query = scope.get("query_string", b"")
+    if b"access_token=" in query:
+        return dict(parse_qsl(query.decode("latin-1"))).get("access_token") or None
+    return None
+
+
 class RateLimit:
-    """Mastodon's default: 300 requests per 5 minutes per token (or address), with
-    X-RateLimit-* headers. Fixed windows in-process; bounded memory (LRU of keys)."""
+    """Mastodon's default: 300 requests per 5 minutes per account (or address), with
+    X-RateLimit-* headers. Fixed windows in-process; bounded memory (LRU of keys).
+
+    The key is the account of a valid user token, else the client's address: a header
+    that merely looks like credentials (``Authorization: Basic x1``, x2, …, an unknown
+    Bearer token) must not buy a fresh window. Telling a valid token costs nothing extra:
+    it is the lookup the route does anyway, through the same per-process token cache, and
+    the caller is handed on so the route does not repeat it."""
 
     WINDOW = 300
 
@@ -53,10 +72,16 @@ class RateLimit:
             self._reset_cache = (window_start, text.encode())
         return self._reset_cache[1]
 
-    def _key(self, scope: Scope) -> str:
-        for name, value in scope.get("headers", []):
-            if name == b"authorization":
-                return "t:" + hashlib.blake2b(value, digest_size=12).hexdigest()
+    async def _key(self, scope: Scope) -> str:
+        secret = _bearer(scope)
+        if secret:
+            try:
+                caller = await caller_for(scope["app"].state.ctx, secret)
+            except DomainError:  # unknown, revoked, unconfirmed: the route answers it
+                caller = None
+            if caller is not None and caller.account is not None:
+                scope.setdefault("state", {})["caller"] = caller  # read by auth.load_caller
+                return f"a:{caller.account.id}"
         client = scope.get("client")
         return "ip:" + (client[0] if client else "-")
 
@@ -68,7 +93,7 @@ class RateLimit:
             return
         now = int(time.time())
         window_start = now - now % self.WINDOW
-        key = self._key(scope)
+        key = await self._key(scope)
         start, count = self.windows.get(key, (window_start, 0))
         if start != window_start:
             start, count = window_start, 0
