@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from madang.accounts import authenticate, get_account
+from madang.accounts import get_account
 from madang.accounts.confirmation import check_confirmed
 from madang.auth.applications import OOB, find_application, redirect_uri_allowed
 from madang.auth.tokens import create_authorization_code, requested_scopes
@@ -24,6 +24,7 @@ from madang.web.csrf import checked_form
 from madang.web.i18n import N_
 from madang.web.messages import describe
 from madang.web.templating import render
+from madang.web.routes.sessions import authenticate_throttled, client_address, throttled_message
 from madang.web.viewer import load_viewer
 
 router = APIRouter()
@@ -37,9 +38,10 @@ def _problem(request: Request, message: str, status: int = 400) -> Response:
 
 
 def _page(request: Request, app: Application, scopes: list[str], values: dict[str, str], *, status: int = 200,
-          login: str = "", error: str | None = None, code: str | None = None) -> Response:
+          login: str = "", error: str | None = None, code: str | None = None,
+          headers: dict[str, str] | None = None) -> Response:
     return render(request, "oauth_authorize.html", status=status, app_name=app.name, scopes=scopes, hidden=values,
-                  login=login, error=error, code=code)
+                  login=login, error=error, code=code, headers=headers)
 
 
 async def _checked(request: Request, values: dict[str, str]):  # type: ignore[no-untyped-def]
@@ -95,23 +97,24 @@ async def authorize(request: Request) -> Response:
         return _back_to_app(redirect_uri, query)
     c = ctx_of(request)
     login = str(form.get("login", ""))[:320]
-    keys = (f"ip:{request.client.host if request.client else '-'}", f"login:{login.lower()}")
     try:
         async with c.db.write() as session:
             if as_viewer:
                 assert viewer is not None
                 account = await get_account(session, viewer.account.id)
             else:
-                account = await _sign_in(session, c, login, str(form.get("password", ""))[:1000], keys)
+                account = await _sign_in(session, c, login, str(form.get("password", ""))[:1000], client_address(request))
             code = await create_authorization_code(
                 session, application=app, account=account, redirect_uri=redirect_uri, scopes=scopes,
                 code_challenge=values.get("code_challenge"), code_challenge_method=values.get("code_challenge_method"),
             )
     except Unauthorized:
         return _page(request, app, scopes, values, status=401, login=login, error=i18n.gettext_(LOGIN_FAILED))
-    except (RateLimited, Forbidden) as exc:
-        return _page(request, app, scopes, values, status=429 if isinstance(exc, RateLimited) else 403,
-                     login=login, error=describe(exc))
+    except RateLimited as exc:
+        return _page(request, app, scopes, values, status=429, login=login, error=throttled_message(exc),
+                     headers={"Retry-After": str(exc.retry_after)})
+    except Forbidden as exc:
+        return _page(request, app, scopes, values, status=403, login=login, error=describe(exc))
     if redirect_uri == OOB:
         return _page(request, app, scopes, {}, code=code)
     query = {"code": code}
@@ -120,17 +123,11 @@ async def authorize(request: Request) -> Response:
     return _back_to_app(redirect_uri, query)
 
 
-async def _sign_in(session, c, login: str, password: str, keys: tuple[str, ...]) -> Account:  # type: ignore[no-untyped-def]
+async def _sign_in(session, c, login: str, password: str, address: str) -> Account:  # type: ignore[no-untyped-def]
     from madang.web.routes.passwords import confirmation_required
 
-    c.login_throttle.check(*keys)
-    try:
-        user = await authenticate(session, login=login, password=password)
-    except Unauthorized:
-        c.login_throttle.failed(*keys)
-        raise
+    user = await authenticate_throttled(session, c, login=login, password=password, address=address)
     if confirmation_required(c.settings):
         check_confirmed(user)
-    c.login_throttle.succeeded(*keys)
     return await get_account(session, user.account_id)
 

@@ -58,14 +58,14 @@ async def token(request: Request) -> Response:
                                            scopes=requested_scopes(app, params.str("scope")))
             elif grant == "password":
                 login = params.str("username") or ""
-                keys = (f"ip:{request.client.host if request.client else '-'}", f"login:{login.lower()}")
-                c.login_throttle.check(*keys)
+                address = request.client.host if request.client else "-"
+                c.login_throttle.sign_in.check(login, address)  # the web's sign-in throttle, shared
                 try:
                     user = await authenticate(session, login=login, password=params.str("password") or "")
                 except Unauthorized:
-                    c.login_throttle.failed(*keys)
+                    c.login_throttle.sign_in.failed(login, address)
                     raise Unauthorized("Invalid username or password") from None
-                c.login_throttle.succeeded(*keys)
+                c.login_throttle.sign_in.succeeded(login, address)
                 if confirmation_required(smtp_url=c.settings.smtp_url, enabled=c.settings.email_confirmation):
                     check_confirmed(user)
                 account = await get_account(session, user.account_id)

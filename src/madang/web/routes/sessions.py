@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -11,6 +12,8 @@ from madang.accounts.registration import register_account
 from madang.accounts.confirmation import check_confirmed, send_confirmation
 from madang.auth.web_sessions import end_web_session, start_web_session
 from madang.core.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
+from madang.models import User
+from madang.runtime import AppContext
 from madang.web import i18n
 from madang.web.csrf import checked_form, text_field
 from madang.web.messages import describe
@@ -24,6 +27,30 @@ from madang.web.viewer import (LANG_COOKIE, clear_session_cookie, forget_viewer,
 
 router = APIRouter()
 LOGIN_FAILED = N_("이메일(또는 사용자 이름)이나 비밀번호가 올바르지 않습니다.")
+LOGIN_THROTTLED = N_("로그인 시도가 너무 많습니다. %(n)s초 뒤에 다시 시도해 주세요.")
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+def throttled_message(exc: RateLimited) -> str:
+    return i18n.gettext_(LOGIN_THROTTLED, n=exc.retry_after)
+
+
+async def authenticate_throttled(session: AsyncSession, c: AppContext, *, login: str, password: str,
+                                 address: str) -> User:
+    """The web's sign-ins (this page and the OAuth consent page) through the sign-in
+    throttle: RateLimited while this login and address (or the address) must wait."""
+    throttle = c.login_throttle.sign_in
+    throttle.check(login, address)
+    try:
+        user = await authenticate(session, login=login, password=password)
+    except Unauthorized:
+        throttle.failed(login, address)
+        raise
+    throttle.succeeded(login, address)
+    return user
 
 
 @router.get("/auth/sign_in")
@@ -42,25 +69,20 @@ async def sign_in(request: Request) -> Response:
     login = text_field(form, "login", limit=320).strip()
     next_url = safe_next(form.get("next"))
     c = ctx(request)
-    keys = (f"ip:{request.client.host if request.client else '-'}", f"login:{login.lower()}")
     try:
-        c.login_throttle.check(*keys)
+        c.login_throttle.sign_in.check(login, client_address(request))
         async with c.db.write() as session:
-            try:
-                user = await authenticate(session, login=login, password=text_field(form, "password", limit=1000))
-            except Unauthorized:
-                c.login_throttle.failed(*keys)
-                raise
+            user = await authenticate_throttled(session, c, login=login, address=client_address(request),
+                                                password=text_field(form, "password", limit=1000))
             if confirmation_required(c.settings):
                 check_confirmed(user)  # after the password: a guesser learns nothing from it
-            c.login_throttle.succeeded(*keys)
             account = await get_account(session, user.account_id)
             issued = await start_web_session(session, account=account, user_agent=request.headers.get("user-agent"))
     except Unauthorized:
         # One message for an unknown login and a wrong password: nothing to enumerate.
         return render(request, "web/sign_in.html", status=401, login=login, error=i18n.gettext_(LOGIN_FAILED), next=next_url)
     except RateLimited as exc:
-        return render(request, "web/sign_in.html", status=429, login=login, error=describe(exc), next=next_url,
+        return render(request, "web/sign_in.html", status=429, login=login, error=throttled_message(exc), next=next_url,
                       headers={"Retry-After": str(exc.retry_after)})
     except Forbidden as exc:
         return render(request, "web/sign_in.html", status=403, login=login, error=describe(exc), next=next_url)
