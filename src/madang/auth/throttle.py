@@ -16,14 +16,12 @@ from madang.core.errors import RateLimited
 WINDOW = 300.0
 
 
-class LoginThrottle:
-    """A sliding window: at most ``attempts`` counted events a key per five minutes.
-    ``sign_in`` is the sign-in throttle, sized from the same setting."""
+class SlidingWindow:
+    """At most ``attempts`` counted events a key per five minutes."""
 
     def __init__(self, attempts: int) -> None:
         self.attempts = attempts
         self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self.sign_in = SignInThrottle(per_login=max(3, attempts // 2), per_address=attempts * 5)
 
     def _recent(self, key: str, now: float) -> deque[float]:
         q = self._failures[key]
@@ -47,6 +45,26 @@ class LoginThrottle:
     def succeeded(self, *keys: str) -> None:
         for key in keys:
             self._failures.pop(key, None)
+
+    def allow(self, key: str) -> bool:
+        """Count one event; False (and not counted) when the key has used its window."""
+        now = time.monotonic()
+        q = self._recent(key, now)
+        if len(q) >= self.attempts:
+            return False
+        q.append(now)
+        return True
+
+
+class LoginThrottle(SlidingWindow):
+    """The process's throttles: the sliding window itself (mail requests, password changes),
+    ``sign_in`` (growing delays, sized from the same setting) and ``sign_up_notices`` (one
+    "someone tried to sign up with your address" mail an address per five minutes)."""
+
+    def __init__(self, attempts: int) -> None:
+        super().__init__(attempts)
+        self.sign_in = SignInThrottle(per_login=max(3, attempts // 2), per_address=attempts * 5)
+        self.sign_up_notices = SlidingWindow(1)
 
 
 def _clock_seconds() -> float:

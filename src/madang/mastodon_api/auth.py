@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -10,11 +11,17 @@ from madang.accounts import find_account
 from madang.accounts.confirmation import confirmation_required
 from madang.accounts.queries import find_user_for_account
 from madang.auth.scopes import covers
+from madang.auth.token_cache import TokenCache
 from madang.auth.tokens import digest, find_token
 from madang.core.errors import Forbidden, Unauthorized
 from madang.mastodon_api.problems import UserRequired
 from madang.runtime import AppContext, ctx_of
 from madang.models import AccessToken, Account
+
+
+UNCONFIRMED = "Your login is missing a confirmed e-mail address"
+PENDING_APPROVAL = "Your login is currently pending approval"
+DECOY_LIFETIME = 2 * 86400.0  # as long as a confirmation link lives
 
 
 @dataclass
@@ -56,6 +63,9 @@ async def caller_for(ctx: AppContext, secret: str | None) -> Caller | None:
     async with ctx.db.read() as session:
         token = await find_token(session, secret)
         if token is None:
+            decoy = _decoys(ctx).get(key)
+            if decoy is not None:
+                raise Forbidden(decoy)
             raise Unauthorized("The access token is invalid")
         account = await find_account(session, token.account_id) if token.account_id else None
         if token.account_id and (account is None or account.suspended_at is not None):
@@ -65,16 +75,32 @@ async def caller_for(ctx: AppContext, secret: str | None) -> Caller | None:
             user = await find_user_for_account(session, account.id)
             if user is not None and user.confirmed_at is None:
                 # Not cached: the token works as soon as the e-mailed link is opened.
-                raise Forbidden("Your login is missing a confirmed e-mail address")
+                raise Forbidden(UNCONFIRMED)
         if account is not None and account.domain is None:
             # A sign-up still waiting for an admin (registrations by approval) is refused as
             # Mastodon refuses it; not cached, so the token works once an admin approves.
             user = await find_user_for_account(session, account.id)
             if user is not None and not user.approved:
-                raise Forbidden("Your login is currently pending approval")
+                raise Forbidden(PENDING_APPROVAL)
         caller = Caller(token, account)
     ctx.token_cache.put(key, caller)
     return caller
+
+
+def _decoys(ctx: AppContext) -> TokenCache[str]:
+    store = ctx.extras.get("decoy_tokens")
+    if store is None:
+        store = ctx.extras["decoy_tokens"] = TokenCache(ttl=DECOY_LIFETIME, max_entries=10_000)
+    return store
+
+
+def issue_decoy_token(ctx: AppContext, refusal: str) -> str:
+    """A token for a sign-up that made no account (its address was taken), refused with
+    ``refusal`` as a new sign-up's token is until it is confirmed or approved: the answer to
+    the sign-up must not tell whether the address is registered. Kept in this process only."""
+    secret = secrets.token_urlsafe(32)
+    _decoys(ctx).put(digest(secret), refusal)
+    return secret
 
 
 def _check_scope(caller: Caller, scope: str | None) -> None:

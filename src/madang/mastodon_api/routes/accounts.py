@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Request
 from sqlalchemy import func, select
 from starlette.responses import Response
 
 from madang import accounts as domain
 from madang.accounts.confirmation import confirmation_required, send_confirmation
+from madang.accounts.registration import SIGN_UP_REFUSED, EmailTaken, warn_owner_of_sign_up
 from madang.auth.tokens import issue_token
+from madang.core.clock import utcnow
 from madang.core.errors import Invalid, NotFound
-from madang.mastodon_api.auth import optional_caller, require_token, require_user
+from madang.mastodon_api.auth import (PENDING_APPROVAL, UNCONFIRMED, Caller, issue_decoy_token, optional_caller,
+                                      require_token, require_user)
 from madang.mastodon_api.pagination import link_header
 from madang.mastodon_api.params import read_params
 from madang.mastodon_api.responses import JSON, error
@@ -34,23 +39,51 @@ async def register(request: Request) -> Response:
     params = await read_params(request)
     if not params.bool("agreement", False):
         raise Invalid("You must agree to the server rules", field="agreement")
+    confirm = confirmation_required(smtp_url=c.settings.smtp_url, enabled=c.settings.email_confirmation)
+    try:
+        async with c.db.write() as session:
+            account, _user = await domain.register_account(
+                session, username=params.str("username") or "", email=params.str("email") or "",
+                password=params.str("password") or "", locale=(params.str("locale") or "ko")[:10],
+                base_url=c.settings.base_url, confirmed=not confirm,
+                approval_required=c.settings.approval_required, reason=params.str("reason") or "",
+            )
+            if confirm:
+                # As Mastodon: the token is returned, and works once the e-mailed link is opened.
+                await send_confirmation(session, user=_user, account=account, base_url=c.settings.base_url,
+                                        site_title=c.settings.instance_title)
+            app = await session.get(Application, caller.application_id) if caller.application_id else None
+            issued = await issue_token(session, application=app, account=account, scopes=_scopes_of(app))
+    except EmailTaken:
+        return await _email_taken(request, caller, params.str("email") or "", confirm=confirm)
+    return _token_json(issued.token, issued.row.scopes, issued.row.created_at)
+
+
+def _scopes_of(app: Application | None) -> list[str]:
+    return app.scopes.split() if app else ["read", "write", "follow", "push"]
+
+
+def _token_json(secret: str, scopes: str, created_at: datetime) -> Response:
+    return JSON({"access_token": secret, "token_type": "Bearer", "scope": scopes,
+                 "created_at": int(created_at.timestamp())})
+
+
+async def _email_taken(request: Request, caller: Caller, email: str, *, confirm: bool) -> Response:
+    """A registered address answers as a new sign-up does where that sign-up cannot use its
+    token yet (e-mail confirmation, approval): with a decoy token that is refused for the same
+    reason, while the owner is e-mailed. Where a new sign-up could use its token at once, no
+    decoy would pass for it: the refusal then does not name the address."""
+    c = ctx(request)
+    if not (confirm or c.settings.approval_required):
+        raise Invalid(SIGN_UP_REFUSED, field="email")
+    email = email.strip().lower()
     async with c.db.write() as session:
-        confirm = confirmation_required(smtp_url=c.settings.smtp_url, enabled=c.settings.email_confirmation)
-        account, _user = await domain.register_account(
-            session, username=params.str("username") or "", email=params.str("email") or "",
-            password=params.str("password") or "", locale=(params.str("locale") or "ko")[:10],
-            base_url=c.settings.base_url, confirmed=not confirm,
-            approval_required=c.settings.approval_required, reason=params.str("reason") or "",
-        )
-        if confirm:
-            # As Mastodon: the token is returned, and works once the e-mailed link is opened.
-            await send_confirmation(session, user=_user, account=account, base_url=c.settings.base_url,
-                                    site_title=c.settings.instance_title)
+        if c.login_throttle.sign_up_notices.allow(email):  # no mail-bombing the owner through this
+            await warn_owner_of_sign_up(session, email=email, base_url=c.settings.base_url,
+                                        site_title=c.settings.instance_title)
         app = await session.get(Application, caller.application_id) if caller.application_id else None
-        issued = await issue_token(session, application=app, account=account,
-                                   scopes=(app.scopes.split() if app else ["read", "write", "follow", "push"]))
-    return JSON({"access_token": issued.token, "token_type": "Bearer", "scope": issued.row.scopes,
-                 "created_at": int(issued.row.created_at.timestamp())})
+    secret = issue_decoy_token(c, UNCONFIRMED if confirm else PENDING_APPROVAL)
+    return _token_json(secret, " ".join(_scopes_of(app)), utcnow())
 
 
 async def _credential_json(request: Request, account_id: int) -> dict:

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from madang.accounts import authenticate, get_account
-from madang.accounts.registration import register_account
+from madang.accounts.registration import EmailTaken, register_account, warn_owner_of_sign_up
 from madang.accounts.confirmation import check_confirmed, send_confirmation
 from madang.auth.web_sessions import end_web_session, start_web_session
 from madang.core.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
@@ -27,6 +27,7 @@ from madang.web.viewer import (LANG_COOKIE, clear_session_cookie, forget_viewer,
 
 router = APIRouter()
 LOGIN_FAILED = N_("이메일(또는 사용자 이름)이나 비밀번호가 올바르지 않습니다.")
+SIGN_UP_REFUSED = N_("이 이메일 주소로는 가입할 수 없습니다. 이미 계정이 있다면 로그인하거나 비밀번호 찾기를 이용해 주세요.")
 LOGIN_THROTTLED = N_("로그인 시도가 너무 많습니다. %(n)s초 뒤에 다시 시도해 주세요.")
 
 
@@ -148,6 +149,11 @@ async def sign_up(request: Request) -> Response:
                 else:
                     issued = await start_web_session(session, account=account,
                                                      user_agent=request.headers.get("user-agent"))
+        except EmailTaken:
+            taken = await _email_taken(request, values)
+            if taken is not None:
+                return taken
+            errors["email"] = i18n.gettext_(SIGN_UP_REFUSED)
         except (Invalid, Conflict) as exc:
             errors[exc.field or "form"] = describe(exc)
     if errors:
@@ -160,6 +166,27 @@ async def sign_up(request: Request) -> Response:
     response = redirect("/home", notice="welcome")
     set_session_cookie(request, response, issued.token)
     return response
+
+
+async def _email_taken(request: Request, values: dict[str, str]) -> Response | None:
+    """A sign-up with a registered address: the page a new sign-up would get (its owner is
+    e-mailed instead), or None where a new sign-up signs in at once and cannot be mimicked."""
+    c = ctx(request)
+    email = values["email"].strip().lower()
+    if c.settings.smtp_url:
+        await notify_owner(c, email)
+    if c.settings.approval_required:
+        return render(request, "web/report_sign_up_pending.html", username=values["username"].strip())
+    if confirmation_required(c.settings):
+        return render(request, "web/password_confirmation.html", email=email, error=None, pending=True)
+    return None
+
+
+async def notify_owner(c: AppContext, email: str) -> None:
+    if c.login_throttle.sign_up_notices.allow(email):  # no mail-bombing the owner through this form
+        async with c.db.write() as session:
+            await warn_owner_of_sign_up(session, email=email, base_url=c.settings.base_url,
+                                        site_title=c.settings.instance_title)
 
 
 @router.get("/lang/{code}")
