@@ -13,7 +13,7 @@ from madang.core.errors import Conflict, Forbidden, Invalid, NotFound
 from madang.core.ids import new_id
 from madang.models import Account
 from madang.models.office import OfficeDraft
-from madang.office.approval import approval_required
+from madang.office.approval import approval_required, notify_approvers
 from madang.office.draft_events import draft_event, mark_published
 from madang.office.categories import check_category
 from madang.office.posting import MAX_TEXT
@@ -117,6 +117,7 @@ async def submit_draft(session: AsyncSession, *, draft_id: int, staff: Account, 
     before, draft.state, draft.updated_at = draft.state, "submitted", utcnow()
     session.add(draft_event(draft, staff, "submitted", before, note=note.strip()[:1000]))
     await session.flush()
+    await notify_approvers(session, draft=draft)
     return draft
 
 
