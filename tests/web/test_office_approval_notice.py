@@ -30,6 +30,7 @@ def test_approvers_are_told_once_and_see_the_count_on_the_office_page(sqlite_web
 
     home = ok(seojin.get("/office"), 200).text
     assert "승인 대기 1건" in text_of(home) and 'href="/office/publish/drafts?tab=waiting"' in home
+    assert "읽지 않은 알림 1" in text_of(home)  # the nav's badge tells them on every page
     assert "승인 대기" not in text_of(ok(dongwook.get("/office"), 200).text)  # the author approves nothing
     told = text_of(ok(seojin.get("/notifications"), 200).text)
     assert "서동욱 님이 기관 글의 승인을 요청했습니다." in told and "승인 대기 글 보기" in told
