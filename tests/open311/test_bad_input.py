@@ -40,8 +40,10 @@ async def test_refused_requests_write_nothing(db: Database, database_url: str, c
         assert "api_key" in xml_error(post_request(base, None, "xml"), 403)
         assert "api_key" in json_error(post_request(base, None, "json"), 403)
         json_error(post_request(base, "not-a-key"), 403)
-        assert "없는 서비스" in json_error(post_request(base, town.api_key, service_code="pothole"), 400)
-        xml_error(post_request(base, town.api_key, "xml", service_code="pothole"), 400)
+        # GeoReport v2: an unknown service_code is 404, a missing one 400.
+        assert "없는 서비스" in json_error(post_request(base, town.api_key, service_code="pothole"), 404)
+        xml_error(post_request(base, town.api_key, "xml", service_code="pothole"), 404)
+        assert "service_code" in json_error(post_request(base, town.api_key, service_code=""), 400)
         assert "pole_number" in xml_error(
             post_request(base, town.api_key, "xml", **{"attribute[pole_number]": ""}), 400)
         assert "state" in json_error(post_request(base, town.api_key, **{"attribute[state]": "broken"}), 400)

@@ -86,7 +86,9 @@ async def test_a_request_becomes_a_case_and_is_read_back_masked(
         created = post_request(base, town.api_key)
         assert created.status_code == 201, created.text
         [answer] = created.json()
-        request_id, token = answer["service_request_id"], answer["token"]
+        # The id, and so no token (GeoReport v2: a token "should not be returned" with the id).
+        assert set(answer) == {"service_request_id", "service_notice", "account_id"}
+        request_id = answer["service_request_id"]
         assert answer["service_notice"] == "교통과에서 확인 후 수리합니다"
 
         async with db.read() as s:
@@ -121,6 +123,9 @@ async def test_a_request_becomes_a_case_and_is_read_back_masked(
         no_requester(xml.text)
         no_requester(httpx.get(f"{base}/open311/v2/requests/{request_id}.json").text)
 
+        # A client that holds only a token (given out before the id was) still finds the id.
+        async with db.read() as s:
+            token = (await s.get(ServiceRequest, int(request_id))).token
         by_token = httpx.get(f"{base}/open311/v2/tokens/{token}.json").json()
         assert by_token == [{"service_request_id": request_id, "token": token}]
         token_xml = ET.fromstring(httpx.get(f"{base}/open311/v2/tokens/{token}.xml").content)
@@ -133,6 +138,9 @@ async def test_a_request_becomes_a_case_and_is_read_back_masked(
             "api_key": town.api_key, "service_code": "welfare_question", "address_string": "만안구청",
             "description": "기초연금 신청은 어디서 하나요?"})
         assert second.status_code == 201
+        created_xml = ET.fromstring(second.content)
+        assert created_xml.findtext("request/service_request_id", "").isdigit()
+        assert created_xml.find("request/token") is None
         second_id = ET.fromstring(second.content).findtext("request/service_request_id")
 
         assert [r["service_request_id"] for r in client.get_service_requests()] == [second_id, request_id]

@@ -76,7 +76,7 @@ def test_staff_see_counts_overdue_and_the_csv(web_base: str, database_url: str) 
         assert answered and answered[0][13] == "2.00"  # answered two calendar hours after receipt
 
         assert stranger.get("/desk/dashboard").status_code == 403
-        assert "민원 직원만" in stranger.get("/desk/dashboard").text
+        assert "이 페이지는 기관 직원 권한이 필요합니다." in stranger.get("/desk/dashboard").text
     finally:
         reader.close()
         stranger.close()

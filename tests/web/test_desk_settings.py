@@ -58,7 +58,7 @@ def test_an_office_admin_manages_the_desk(web_base: str, database_url: str) -> N
 
         # Not an office admin: 403 in Korean, on the page and on a form.
         refused = reader.get("/desk/settings/departments")
-        assert refused.status_code == 403 and "역할로는 할 수 없는 일입니다" in refused.text
+        assert refused.status_code == 403 and "이 페이지는 민원 총괄 권한이 필요합니다." in refused.text
         assert reader.post("/desk/settings/departments", {"name": "환경", "code": "env"}).status_code == 403
         assert count(database_url, Department) == 1
 

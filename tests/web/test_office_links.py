@@ -111,7 +111,7 @@ def test_who_may_see_and_make_links(sqlite_web_base: str, sqlite_url: str) -> No
         # Read-only staff see the list but may not make links; a citizen sees neither.
         assert reader.get("/office/links").status_code == 200
         refused = reader.post("/office/links", {"url": LONG})
-        assert refused.status_code == 403 and "역할로는 할 수 없는 일입니다" in refused.text
+        assert refused.status_code == 403 and "이 작업은 민원 총괄 또는 분류 담당 또는 부서 담당자 권한이 필요합니다." in refused.text
         assert citizen.get("/office/links").status_code == 403
         assert citizen.post("/office/links", {"url": LONG}).status_code == 403
         assert WebClient(sqlite_web_base).get("/office/links").status_code == 303  # guests sign in first

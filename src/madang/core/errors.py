@@ -15,7 +15,13 @@ class NotFound(DomainError):
 
 
 class Forbidden(DomainError):
-    """The viewer is known but may not do this."""
+    """The viewer is known but may not do this. ``needs``: the roles (any one of them) that
+    would allow it, as role keys (desk.organisations.ROLE_NAMES), so a surface can say in its
+    own language which role the page needs."""
+
+    def __init__(self, message: str, *, field: str | None = None, needs: tuple[str, ...] = ()) -> None:
+        super().__init__(message, field=field)
+        self.needs = needs
 
 
 class Conflict(DomainError):

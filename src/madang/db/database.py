@@ -19,12 +19,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import sessionmaker
 
+from madang.db.after_commit import AFTER_COMMIT, after_commit
 from madang.db.checkpoints import Checkpointer
 from madang.db.group_commit import GroupCommit
 from madang.db.inline import InlineSession
 from madang.db.sqlite import async_engine, begin_immediate, ensure_sqlite_folder, inline_engine
-
-AFTER_COMMIT = "after_commit"
 
 __all__ = ["AFTER_COMMIT", "Database", "after_commit", "ensure_sqlite_folder"]
 
@@ -149,7 +148,3 @@ class Database:
             self._inline_reader.dispose()
             self._inline_writer.dispose()
 
-
-def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
-    """Run ``callback`` once the session's transaction has committed (never on rollback)."""
-    session.info.setdefault(AFTER_COMMIT, []).append(callback)

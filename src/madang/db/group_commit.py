@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-if TYPE_CHECKING:
-    from madang.db.database import Database
+from madang.db.after_commit import AFTER_COMMIT
 
 T = TypeVar("T")
 
@@ -29,10 +29,19 @@ MAX_GROUP = 32
 Work = Callable[[AsyncSession], Awaitable[Any]]
 
 
+class Units(Protocol):
+    """What group commit needs of its Database (db.database owns one of these; naming the class
+    here would make the two modules import each other)."""
+
+    is_sqlite: bool
+
+    def write(self) -> AbstractAsyncContextManager[AsyncSession]: ...
+
+
 class GroupCommit:
     """Runs ``work(session)`` callables for one Database, several to a write unit."""
 
-    def __init__(self, db: Database, *, max_group: int = MAX_GROUP) -> None:
+    def __init__(self, db: Units, *, max_group: int = MAX_GROUP) -> None:
         self._db = db
         self._max_group = max_group
         self._pending: list[tuple[Work, asyncio.Future[Any]]] = []
@@ -86,8 +95,6 @@ class GroupCommit:
 
     @staticmethod
     async def _one(session: AsyncSession, work: Work) -> tuple[bool, Any]:
-        from madang.db.database import AFTER_COMMIT
-
         callbacks = session.info.setdefault(AFTER_COMMIT, [])
         mark = len(callbacks)
         try:

@@ -16,6 +16,7 @@ from madang.desk.replies import reply_to_waiting_case
 from madang.models import Account, Mention, Status
 from madang.models.desk import INBOX_STATES, Case, Department, InboxItem
 from madang.statuses.create import Site
+from madang.statuses.policies import can_view
 
 _ITEMS = InboxItem.__table__
 
@@ -73,11 +74,14 @@ async def _untriaged(session: AsyncSession, *, organisation: Account, item_id: i
 
 async def take_in_post(session: AsyncSession, *, organisation: Account, status: Status) -> InboxItem:
     """The inbox item for a post staff picked out themselves (the live monitor: a post that
-    carries a watched hashtag but never named the city). Idempotent: the post's existing item
-    if it has one."""
+    carries a watched hashtag but never named the city; the monitor checks its own rule first).
+    Idempotent: the post's existing item if it has one."""
     if not await has_desk(session, organisation.id):
         raise NotFound("민원 창구가 없는 기관입니다", field="organisation")
-    if status.deleted_at is not None or status.reblog_of_id is not None:
+    # Staff pick the post as the organisation: never one it may not read (someone else's direct
+    # message), and NotFound alike for that and a missing post, so ids are not confirmed.
+    if status.deleted_at is not None or status.reblog_of_id is not None \
+            or not await can_view(session, status, organisation.id):
         raise NotFound("글을 찾을 수 없습니다", field="status")
     await session.execute(insert_ignore(session, _ITEMS).values(
         id=new_id(), organisation_id=organisation.id, source_status_id=status.id, author_id=status.account_id,

@@ -185,7 +185,8 @@ async def create_request(
         raise Invalid("service_code가 필요합니다", field="service_code")
     service = await find_service(session, service_code.strip())
     if service is None:
-        raise Invalid(f"service_code {service_code}은(는) 없는 서비스입니다", field="service_code")
+        # GeoReport v2: 404 for a service_code that does not exist, 400 for one not given.
+        raise NotFound(f"service_code {service_code}은(는) 없는 서비스입니다", field="service_code")
     latitude, longitude = _coordinate(lat, "lat", 90), _coordinate(long, "long", 180)
     address_string, address_id = _text(address_string, 500, "address_string"), _text(address_id, 100, "address_id")
     if (latitude is None) != (longitude is None):

@@ -29,6 +29,20 @@ OFFICE_APPROVE = ("approver",)  # approve, edit, publish or send back someone el
 OFFICE_RESPOND = ("responder", "publisher", "approver")  # reply, boost and favourite as the organisation
 OFFICE_ROLE_LABELS = {"publisher": "게시 담당", "approver": "승인 담당", "responder": "응대 담당", "read_only": "열람"}
 
+# What a refusal names as needed (core.errors.Forbidden.needs): the roles above, and two that are
+# not staff roles. The web pages keep the same keys with translatable labels (web.refusals).
+STAFF, INSTANCE_ADMIN = "staff", "instance_admin"
+NEEDED_LABELS = {**ROLE_LABELS, **OFFICE_ROLE_LABELS, STAFF: "기관 직원", INSTANCE_ADMIN: "서버 관리자"}
+
+
+def needed(roles: tuple[str, ...]) -> tuple[str, ...]:
+    """``roles`` as a refusal names them: every staff role at once is simply staff."""
+    return (STAFF,) if set(STAFF_ROLES) <= set(roles) else roles
+
+
+def needed_text(needs: tuple[str, ...]) -> str:
+    return " 또는 ".join(NEEDED_LABELS.get(r, r) for r in needs)
+
 
 def check_organisation(account: Account) -> None:
     if not account.organisation or account.domain is not None:
@@ -145,10 +159,13 @@ async def require_role(
 ) -> StaffMember:
     """The account's staff membership if its role is one of ``roles``; Forbidden otherwise."""
     member = await find_staff(session, organisation_id=organisation_id, account_id=account.id)
+    needs = needed(roles)
     if member is None:
-        raise Forbidden(f"@{account.acct}은(는) 이 기관의 민원 직원이 아닙니다")
+        raise Forbidden(f"@{account.acct}은(는) 이 기관의 민원 직원이 아닙니다", needs=needs)
     if member.role not in roles:
-        raise Forbidden(f"{ROLE_LABELS.get(member.role, member.role)} 역할로는 할 수 없는 일입니다")
+        # The role that is missing, not only the one held: that is what the reader can ask for.
+        raise Forbidden(f"{ROLE_LABELS.get(member.role, member.role)} 역할로는 할 수 없는 일입니다. "
+                        f"{needed_text(needs)} 권한이 필요합니다", needs=needs)
     return member
 
 

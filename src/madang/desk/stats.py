@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid
 from madang.desk.deadlines import SEOUL, working_time_between
-from madang.desk.organisations import VIEW, closures_for, require_role
+from madang.desk.organisations import VIEW, closures_for, needed, require_role
 from madang.desk.queries import Membership, memberships
 from madang.desk.transitions import OPEN, STATUS_LABELS
 from madang.models import Account
@@ -61,7 +61,7 @@ async def dashboard_organisation(
         wanted = username.lstrip("@").lower()
         desks = [d for d in desks if d.organisation.acct_key == wanted]
     if not desks:
-        raise Forbidden("민원 직원만 볼 수 있는 페이지입니다")
+        raise Forbidden("민원 직원만 볼 수 있는 페이지입니다", needs=needed(roles))
     org, member = desks[0].organisation, desks[0].member
     await require_role(session, organisation_id=org.id, account=staff, roles=roles)
     return org, member

@@ -20,7 +20,8 @@ from madang.desk.deadlines import extend_for_wait
 from madang.desk.history import record_event
 from madang.desk.notices import notify_citizen, seoul_text
 from madang.desk.organisations import (
-    ASSIGNABLE, HANDLE, ROLE_LABELS, TRIAGE, closures_for, find_staff, get_department_by_id, require_role,
+    ASSIGNABLE, HANDLE, ROLE_LABELS, TRIAGE, closures_for, find_staff, get_department_by_id, list_staff,
+    require_role,
 )
 from madang.models import Account
 from madang.models.desk import Case, Department, StaffMember
@@ -90,16 +91,35 @@ async def assign_case(
     target = await find_staff(session, organisation_id=organisation.id, account_id=assignee.id)
     if target is None:
         raise Invalid(f"@{assignee.acct}은(는) 이 기관의 민원 직원이 아닙니다", field="assignee")
-    if target.role not in ASSIGNABLE:
-        raise Invalid(f"{ROLE_LABELS[target.role]} 역할에는 민원을 배정할 수 없습니다", field="assignee")
-    if target.department_id is not None and case.department_id not in (None, target.department_id):
-        raise Invalid("담당자가 다른 부서 소속입니다: 먼저 그 부서로 이관해 주세요", field="assignee")
+    refusal = _assignee_refusal(case, target)
+    if refusal is not None:
+        raise Invalid(refusal, field="assignee")
     before = (case.status, case.department_id, case.assignee_id)
     case.assignee_id = assignee.id
     if case.department_id is None:
         case.department_id = target.department_id
     case.status = "assigned"
     return apply_change(session, case, staff, "assign", before, note)
+
+
+def _assignee_refusal(case: Case, target: StaffMember) -> str | None:
+    """Why ``target`` cannot be this case's assignee, or None: the one rule behind both the
+    assignment form's list (list_assignees) and assign_case."""
+    if target.role not in ASSIGNABLE:
+        return f"{ROLE_LABELS[target.role]} 역할에는 민원을 배정할 수 없습니다"
+    if target.department_id is not None and case.department_id not in (None, target.department_id):
+        return "담당자가 다른 부서 소속입니다: 먼저 그 부서로 이관해 주세요"
+    return None
+
+
+async def list_assignees(
+    session: AsyncSession, *, organisation_id: int, case: Case, member: StaffMember,
+) -> list[tuple[StaffMember, Account]]:
+    """Who ``member`` may assign this case to, as assign_case will accept: staff who answer
+    cases, of the case's department or of none; a department officer only themselves."""
+    return [(m, a) for m, a in await list_staff(session, organisation_id=organisation_id)
+            if _assignee_refusal(case, m) is None
+            and (member.role != "officer" or m.account_id == member.account_id)]
 
 
 async def start_case(session: AsyncSession, *, organisation: Account, case_id: int, staff: Account) -> Case:

@@ -18,4 +18,4 @@ async def is_admin(session: AsyncSession, account_id: int) -> bool:
 async def require_admin(session: AsyncSession, account: Account) -> None:
     """Read from the database, not from a cached viewer: a revoked admin stops at once."""
     if account.suspended_at is not None or not await is_admin(session, account.id):
-        raise Forbidden(NOT_ADMIN)
+        raise Forbidden(NOT_ADMIN, needs=("instance_admin",))

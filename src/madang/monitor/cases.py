@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from madang.core.errors import NotFound
 from madang.desk.cases import get_case
 from madang.desk.inbox import take_in_post, triage_to_case
 from madang.desk.organisations import TRIAGE, require_role
-from madang.models import Account, Status
+from madang.models import Account
 from madang.models.desk import Case
+from madang.monitor.feed import get_monitor_item
 from madang.monitor.marks import set_handled
 from madang.statuses.create import Site
 
@@ -19,11 +19,10 @@ async def open_case_from_post(
 ) -> tuple[Case, bool]:
     """The post becomes a case at the organisation's desk (through its inbox, so the desk's
     history shows where it came from) and is marked handled on the monitor. A post that is a case
-    already gives that case back (False: not new)."""
+    already gives that case back (False: not new). Only a post the monitor shows may become a
+    case: any other id (a direct message between two citizens) is NotFound, as if it did not exist."""
     await require_role(session, organisation_id=organisation.id, account=staff, roles=TRIAGE)
-    status = await session.get(Status, status_id)
-    if status is None:
-        raise NotFound("글을 찾을 수 없습니다", field="status")
+    status = (await get_monitor_item(session, organisation_id=organisation.id, status_id=status_id)).status
     item = await take_in_post(session, organisation=organisation, status=status)
     if item.state == "case" and item.case_id is not None:
         return await get_case(session, organisation_id=organisation.id, case_id=item.case_id), False

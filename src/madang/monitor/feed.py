@@ -10,11 +10,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
+from madang.core.errors import NotFound
 from madang.core.ids import id_at
 from madang.models import Account, Mention, Status, StatusTag, Tag
 from madang.models.monitor import MonitorMark
 from madang.monitor.matching import OPEN_VISIBILITIES, reasons
-from madang.monitor.watches import Rules
+from madang.monitor.watches import Rules, load_rules
+from madang.statuses.policies import not_blocked, visible_to
 
 PAGE = 40
 # Replies without a mention and keywords have no index to follow: they are looked for among
@@ -69,10 +71,18 @@ def _escaped(keyword: str) -> str:
 
 
 async def load_items(session: AsyncSession, rules: Rules, status_ids: list[int]) -> list[Item]:
-    """The posts among ``status_ids`` that belong on the monitor, newest first."""
+    """The posts among ``status_ids`` that belong on the monitor, newest first: ones the
+    organisation itself may see (the one visibility policy, with it as the viewer) and that a
+    monitor rule matches. This is the monitor's only gate: the page, the live cards and every
+    action taken as the organisation from the monitor (monitor.actions) go through it."""
     if not status_ids:
         return []
-    posts = {s.id: s for s in await session.scalars(select(Status).where(Status.id.in_(status_ids)))}
+    org = rules.organisation_id
+    posts = {s.id: s for s in await session.scalars(select(Status).where(
+        Status.id.in_(status_ids), visible_to(org), not_blocked(org)))}
+    status_ids = list(posts)
+    if not status_ids:
+        return []
     mentions: dict[int, set[int]] = {}
     for status_id, account_id in await session.execute(
             select(Mention.status_id, Mention.account_id).where(Mention.status_id.in_(status_ids))):
@@ -106,6 +116,16 @@ async def load_items(session: AsyncSession, rules: Rules, status_ids: list[int])
         items.append(Item(post, author, why, Mark(markers.get(mark.handled_by_id or 0), mark.handled_at)
                           if mark else None))
     return items
+
+
+async def get_monitor_item(session: AsyncSession, *, organisation_id: int, status_id: int) -> Item:
+    """The post as the organisation's monitor shows it; NotFound alike for a missing post and for
+    one the monitor would not show (someone else's direct message), so ids are not confirmed."""
+    rules = await load_rules(session, organisation_id)
+    found = await load_items(session, rules, [status_id])
+    if not found:
+        raise NotFound("글을 찾을 수 없습니다", field="status")
+    return found[0]
 
 
 async def monitor_page(

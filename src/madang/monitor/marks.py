@@ -6,12 +6,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
-from madang.core.errors import NotFound
 from madang.db.dialect import insert_ignore
 from madang.desk.organisations import HANDLE, require_role
 from madang.events import publish
-from madang.models import Account, Status
+from madang.models import Account
 from madang.models.monitor import MonitorMark
+from madang.monitor.feed import get_monitor_item
 
 HANDLED = "monitor.handled"
 
@@ -22,9 +22,7 @@ async def set_handled(
     """Marks (or unmarks) the post for the whole office. Marking twice keeps the first mark:
     two staff clicking at once see the one who was first."""
     await require_role(session, organisation_id=organisation.id, account=staff, roles=HANDLE)
-    status = await session.get(Status, status_id)
-    if status is None:
-        raise NotFound("글을 찾을 수 없습니다", field="status")
+    await get_monitor_item(session, organisation_id=organisation.id, status_id=status_id)
     now = utcnow()
     if handled:
         await session.execute(insert_ignore(session, MonitorMark.__table__).values(

@@ -11,27 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.core.clock import utcnow
 from madang.core.errors import Conflict, Forbidden, Invalid, NotFound
 from madang.core.ids import new_id
-from madang.models import Account, Status
-from madang.models.office import OfficeDraft, OfficeDraftEvent
-from madang.office.approval import approval_required
+from madang.models import Account
+from madang.models.office import OfficeDraft
+from madang.office.approval import approval_required, notify_approvers
+from madang.office.draft_events import draft_event, mark_published
 from madang.office.categories import check_category
-from madang.office.posting import MAX_TEXT, record_post
+from madang.office.posting import MAX_TEXT
 from madang.office.roles import has_right, require_office
-from madang.office.scheduled import schedule_draft_status
+from madang.office.scheduled import move, schedule_draft_status, unschedule
 from madang.statuses.composing import check_length
-from madang.links import attach_links_in_text
 from madang.statuses.create import Site, check_draft, create_status
 from madang.statuses.queries import get_visible_status
 
 EDITABLE = ("draft", "submitted", "returned")
 OPEN = ("draft", "submitted", "returned", "approved", "scheduled")
-
-
-def draft_event(draft: OfficeDraft, actor: Account | None, action: str, from_state: str | None, *,
-           old_text: str | None = None, note: str = "") -> OfficeDraftEvent:
-    return OfficeDraftEvent(id=new_id(), draft_id=draft.id, actor_id=actor.id if actor else None, at=utcnow(),
-                            action=action, from_state=from_state, to_state=draft.state, old_text=old_text,
-                            scheduled_at=draft.scheduled_at, note=note)
 
 
 async def _check_content(session: AsyncSession, *, site: Site, organisation: Account, text: str,
@@ -124,6 +117,7 @@ async def submit_draft(session: AsyncSession, *, draft_id: int, staff: Account, 
     before, draft.state, draft.updated_at = draft.state, "submitted", utcnow()
     session.add(draft_event(draft, staff, "submitted", before, note=note.strip()[:1000]))
     await session.flush()
+    await notify_approvers(session, draft=draft)
     return draft
 
 
@@ -190,22 +184,8 @@ async def _go_out(session: AsyncSession, *, site: Site, draft: OfficeDraft, acto
     return draft
 
 
-async def mark_published(session: AsyncSession, *, draft: OfficeDraft, status: Status, actor: Account | None) -> None:
-    """The draft went out as ``status``: its author is recorded with the post."""
-    before = draft.state
-    draft.state, draft.status_id, draft.scheduled_status_id, draft.updated_at = "published", status.id, None, utcnow()
-    await record_post(session, status=status, organisation_id=draft.organisation_id, author_id=draft.author_id,
-                      kind="reply" if draft.in_reply_to_id else "post", draft_id=draft.id,
-                      approved_by_id=draft.approved_by_id, category=draft.category)
-    await attach_links_in_text(session, text=status.text, account_id=draft.organisation_id, status_id=status.id)
-    session.add(draft_event(draft, actor, "published", before))
-    await session.flush()
-
-
 async def cancel_draft(session: AsyncSession, *, draft_id: int, staff: Account, note: str = "") -> OfficeDraft:
     """Drop a draft, or take a scheduled post off the calendar (its scheduled status goes too)."""
-    from madang.office.scheduled import unschedule
-
     draft = await get_draft(session, draft_id=draft_id, staff=staff)
     await _require_author_or_approver(session, draft, staff)
     _require_state(draft, OPEN, "이미 나갔거나 취소된 초안입니다")
@@ -219,8 +199,6 @@ async def cancel_draft(session: AsyncSession, *, draft_id: int, staff: Account, 
 
 async def reschedule_draft(session: AsyncSession, *, draft_id: int, staff: Account, scheduled_at: datetime) -> OfficeDraft:
     """Move a scheduled post to another time (the calendar's move)."""
-    from madang.office.scheduled import move
-
     draft = await get_draft(session, draft_id=draft_id, staff=staff)
     await _require_author_or_approver(session, draft, staff)
     _require_state(draft, ("scheduled",), "예약된 글만 옮길 수 있습니다")

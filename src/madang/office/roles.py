@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import Forbidden, Invalid, NotFound
 from madang.desk.organisations import (
-    ADMIN, OFFICE_APPROVE, OFFICE_RESPOND, OFFICE_ROLE_LABELS, OFFICE_WRITE, check_organisation, find_staff,
+    ADMIN, OFFICE_APPROVE, OFFICE_RESPOND, OFFICE_ROLE_LABELS, OFFICE_WRITE, STAFF, check_organisation, find_staff,
 )
 from madang.models import Account
 from madang.models.desk import OFFICE_ROLES, StaffMember
@@ -27,6 +27,18 @@ _REFUSALS = {
 }
 
 
+def roles_for(right: str) -> tuple[str, ...]:
+    """The roles that carry ``right``, as a refusal names them (core.errors.Forbidden.needs)."""
+    if right == "view":
+        return (STAFF,)
+    return (*ADMIN, *_BY_ROLE[right])
+
+
+def refusal(right: str) -> Forbidden:
+    """The refusal of someone without ``right``, naming the roles that carry it."""
+    return Forbidden(_REFUSALS.get(right, "기관 직원만 할 수 있는 일입니다"), needs=roles_for(right))
+
+
 def has_right(member: StaffMember, right: str) -> bool:
     if right == "view" or member.role in ADMIN:
         return True
@@ -37,9 +49,9 @@ async def require_office(session: AsyncSession, *, organisation_id: int, account
     """The account's staff membership if it carries ``right``; Forbidden otherwise."""
     member = await find_staff(session, organisation_id=organisation_id, account_id=account.id)
     if member is None:
-        raise Forbidden(f"@{account.acct}은(는) 이 기관의 직원이 아닙니다")
+        raise Forbidden(f"@{account.acct}은(는) 이 기관의 직원이 아닙니다", needs=roles_for(right))
     if not has_right(member, right):
-        raise Forbidden(_REFUSALS[right])
+        raise refusal(right)
     return member
 
 

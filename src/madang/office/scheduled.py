@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.models import Account, Status
 from madang.models.office import OfficeDraft
 from madang.models.scheduled import ScheduledStatus
+from madang.office.draft_events import draft_event, mark_published
 from madang.scheduling.manage import cancel_scheduled_status, reschedule_status, schedule_status
 from madang.scheduling.publishing import AFTER_PUBLISH
 from madang.statuses.create import Site
@@ -58,16 +59,12 @@ async def move(session: AsyncSession, *, draft: OfficeDraft, scheduled_at: datet
 async def draft_published(session: AsyncSession, row: ScheduledStatus, status: Status | None) -> None:
     """The scheduling job's follow-up: the draft is published (or was dropped, say its reply
     target was deleted meanwhile), in the job's transaction."""
-    from madang.office.drafts import mark_published
-
     draft = await session.get(OfficeDraft, int(row.params["office_draft_id"]))
     if draft is None or draft.state != "scheduled":
         return
     if status is not None:
         await mark_published(session, draft=draft, status=status, actor=None)
         return
-    from madang.office.drafts import draft_event
-
     draft.state, draft.scheduled_status_id = "cancelled", None
     session.add(draft_event(draft, None, "dropped", "scheduled", note="게시 시각에 글을 올릴 수 없어 취소되었습니다"))
     await session.flush()

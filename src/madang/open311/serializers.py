@@ -67,8 +67,11 @@ def request_json(view: RequestView, zone: ZoneInfo) -> dict[str, Any]:
 
 
 def created_json(view: RequestView) -> dict[str, Any]:
-    return {"service_request_id": str(view.case.id), "token": view.request.token,
-            "service_notice": view.service.notice or None, "account_id": None}
+    """The case exists once the POST answers, so its id is given; GeoReport v2 says a token
+    "should not be returned if service_request_id is returned" (a token is for servers that
+    create requests later). Tokens stored earlier still resolve at tokens/{token}."""
+    return {"service_request_id": str(view.case.id), "service_notice": view.service.notice or None,
+            "account_id": None}
 
 
 def update_json(update: RequestUpdate, zone: ZoneInfo) -> dict[str, Any]:

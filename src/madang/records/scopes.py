@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import Forbidden, Invalid, NotFound
 from madang.desk.cases import find_case_by_number
-from madang.desk.organisations import ADMIN, get_organisation, require_role
+from madang.desk.organisations import ADMIN, INSTANCE_ADMIN, get_organisation, require_role
 from madang.models import Account, Mention, Status, StatusTag, Tag, User
 from madang.models.desk import Case, InboxItem, StaffMember
 from madang.models.records import SCOPE_KINDS
@@ -43,11 +43,18 @@ class Plan:
     case: Case | None = None
 
 
+# Who may export an organisation's records (what a refusal names).
+EXPORTERS = (*ADMIN, INSTANCE_ADMIN)
+
+
 async def require_exporter(session: AsyncSession, *, organisation: Account, actor: Account) -> None:
     """The organisation's office admins, and the instance's admins, export its records."""
     if await session.scalar(select(User.admin).where(User.account_id == actor.id)):
         return
-    await require_role(session, organisation_id=organisation.id, account=actor, roles=ADMIN)
+    try:
+        await require_role(session, organisation_id=organisation.id, account=actor, roles=ADMIN)
+    except Forbidden as exc:
+        raise Forbidden(f"{exc.message} (또는 서버 관리자)", needs=EXPORTERS) from None
 
 
 async def exporting_organisation(session: AsyncSession, *, actor: Account, name: str | None) -> Account:
@@ -60,7 +67,7 @@ async def exporting_organisation(session: AsyncSession, *, actor: Account, name:
             select(Account).join(StaffMember, StaffMember.organisation_id == Account.id)
             .where(StaffMember.account_id == actor.id, StaffMember.role.in_(ADMIN)).order_by(StaffMember.id).limit(1))
         if organisation is None:
-            raise Forbidden("기록을 내보낼 수 있는 기관이 없습니다")
+            raise Forbidden("기록을 내보낼 수 있는 기관이 없습니다", needs=EXPORTERS)
     await require_exporter(session, organisation=organisation, actor=actor)
     return organisation
 

@@ -7,11 +7,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
-from madang.core.errors import DomainError, NotFound
+from madang.core.errors import DomainError, Forbidden, NotFound
 from madang.web import i18n
 from madang.web.i18n import N_
 from madang.web.messages import describe
 from madang.web.problems import SignInRequired, WebProblem
+from madang.web.refusals import needs_message
 from madang.web.routes import compose, sessions, timelines
 from madang.web.routes import profiles, search, tags
 from madang.web.routes import bookmarks, live, notifications, status_actions, statuses
@@ -87,8 +88,11 @@ def error_page(request: Request, status: int, message: str) -> Response:
 
 
 def on_domain_error(request: Request, exc: DomainError) -> Response:
-    """A use case's refusal on a web page, in the reader's language."""
+    """A use case's refusal on a web page, in the reader's language; a refusal for want of a
+    role names the role needed (web.refusals)."""
     status = 404 if isinstance(exc, NotFound) else 403 if exc.__class__.__name__ == "Forbidden" else 400
+    if isinstance(exc, Forbidden) and exc.needs:
+        return error_page(request, status, needs_message(exc.needs, page=request.method in ("GET", "HEAD")))
     return error_page(request, status, describe(exc))
 
 

@@ -18,12 +18,12 @@ from madang.desk.canned import get_canned, list_canned
 from madang.desk.answers import answer_case, mask
 from madang.desk.cases import find_case_by_number
 from madang.desk.history import list_case_events
-from madang.desk.organisations import ASSIGNABLE, HANDLE, TRIAGE, get_department_by_id, list_departments, list_staff
+from madang.desk.organisations import HANDLE, TRIAGE, get_department_by_id, list_departments
 from madang.desk.privacy import public_description, reveal_case
 from madang.desk.queries import Membership, answer_route, names_for
 from madang.desk.transitions import (
-    ALLOWED_FROM, ask_citizen, assign_case, close_case, extend_case, merge_case, record_citizen_reply, start_case,
-    transfer_case,
+    ALLOWED_FROM, ask_citizen, assign_case, close_case, extend_case, list_assignees, merge_case, record_citizen_reply,
+    start_case, transfer_case,
 )
 from madang.models import Account, Status
 from madang.models.desk import Case
@@ -78,8 +78,8 @@ async def _page(
         departments, accounts = await names_for(session, cases=[case], events=events)
         source = await session.get(Status, case.source_status_id) if case.source_status_id else None
         author = await session.get(Account, source.account_id) if source is not None else None
-        staff = [(m, a) for m, a in await list_staff(session, organisation_id=desk.organisation.id)
-                 if m.role in ASSIGNABLE]
+        # Only whom this staff member may give this case to (the check assign_case makes).
+        staff = await list_assignees(session, organisation_id=desk.organisation.id, case=case, member=desk.member)
         all_departments = await list_departments(session, organisation_id=desk.organisation.id)
         merged_into = await session.get(Case, case.merged_into_id) if case.merged_into_id else None
         route = answer_route(case, source)

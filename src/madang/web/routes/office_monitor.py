@@ -205,7 +205,7 @@ async def open_case(request: Request, status_id: str) -> Response:
 @router.post("/office/monitor/items/{status_id}/reply")
 async def reply(request: Request, status_id: str) -> Response:
     """A reply as the organisation, written by the signed-in staff member (recorded as theirs)."""
-    from madang.office.posting import reply_as_organisation
+    from madang.monitor.actions import reply_from_monitor
 
     viewer = await signed_in(request)
     form = await checked_form(request)
@@ -214,9 +214,8 @@ async def reply(request: Request, status_id: str) -> Response:
     text = text_field(form, "text", limit=5000)
     try:
         async with ctx(request).db.write() as session:
-            await reply_as_organisation(session, organisation=desk.organisation, staff_account=viewer.account,
-                                        in_reply_to=sid, text=text, site=site_of(request))
-            await set_handled(session, organisation=desk.organisation, staff=viewer.account, status_id=sid)
+            await reply_from_monitor(session, organisation=desk.organisation, staff=viewer.account,
+                                     status_id=sid, text=text, site=site_of(request))
     except DomainError as exc:
         if isinstance(exc, (Forbidden, NotFound)):
             raise _refused(exc) from exc
@@ -239,7 +238,7 @@ async def reblog(request: Request, status_id: str) -> Response:
 
 async def _as_organisation(request: Request, status_id: str, action: str) -> Response:
     """Favourite or boost as the organisation, by a staff member who may respond for it."""
-    from madang.office.posting import favourite_as_organisation, reblog_as_organisation
+    from madang.monitor.actions import favourite_from_monitor, reblog_from_monitor
 
     viewer = await signed_in(request)
     await checked_form(request)
@@ -248,11 +247,11 @@ async def _as_organisation(request: Request, status_id: str, action: str) -> Res
     try:
         async with ctx(request).db.write() as session:
             if action == "reblog":
-                await reblog_as_organisation(session, organisation=desk.organisation, staff_account=viewer.account,
-                                             status=sid, site=site_of(request))
+                await reblog_from_monitor(session, organisation=desk.organisation, staff=viewer.account,
+                                          status_id=sid, site=site_of(request))
             else:
-                await favourite_as_organisation(session, organisation=desk.organisation,
-                                                staff_account=viewer.account, status=sid)
+                await favourite_from_monitor(session, organisation=desk.organisation, staff=viewer.account,
+                                             status_id=sid)
     except DomainError as exc:
         raise _refused(exc) from exc
     return redirect(desk_path(request, f"/office/monitor#m-{sid}"),

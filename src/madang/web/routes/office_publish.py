@@ -24,7 +24,7 @@ from madang.office.categories import LABELS as CATEGORY_LABELS
 from madang.office.compose import compose_as_organisation
 from madang.office.policies import draft_actions
 from madang.office.queries import DRAFT_TABS, accounts_by_id, draft_history, list_drafts, list_office_posts
-from madang.office.roles import OfficeMembership, office_memberships, require_office
+from madang.office.roles import OfficeMembership, office_memberships, refusal, require_office
 from madang.web.csrf import checked_form, text_field
 from madang.web.i18n import N_
 from madang.web.messages import describe
@@ -50,8 +50,8 @@ async def office_of(request: Request, viewer: Viewer, org_name: str | None, righ
     """The organisation the staff member works for in the office (``org`` picks one of several)."""
     async with ctx(request).db.read() as session:
         found = [m for m in await office_memberships(session, account=viewer.account) if m.can(right)]
-    if not found:
-        raise WebProblem(403, N_("기관 홍보 담당 직원만 볼 수 있는 페이지입니다."))
+    if not found:  # the 403 page names the roles that carry ``right`` (web.refusals)
+        raise refusal(right)
     wanted = (org_name or "").lstrip("@").lower()
     for membership in found:
         if membership.organisation.username.lower() == wanted:

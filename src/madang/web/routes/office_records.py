@@ -21,10 +21,10 @@ from starlette.responses import FileResponse, Response
 from madang.core.clock import utcnow
 from madang.core.errors import DomainError, Forbidden, NotFound
 from madang.records import Scope, check_range, check_scope, export_records, exporting_organisation, list_exports
+from madang.records.scopes import EXPORTERS
 from madang.web.csrf import checked_form, text_field
 from madang.web.i18n import N_, gettext_
 from madang.web.messages import describe
-from madang.web.problems import WebProblem
 from madang.web.routes.common import ctx, signed_in
 from madang.web.routes.settings import media_store
 from madang.web.templating import render
@@ -39,6 +39,11 @@ def _say(exc: DomainError) -> str:
     return exc.message if _HANGUL.search(exc.message) else describe(exc)
 
 
+def _not_exporter() -> Forbidden:
+    # An unknown organisation is refused as a known one is: which role would open the page.
+    return Forbidden("기록 내보내기 권한이 없습니다", needs=EXPORTERS)
+
+
 def _org_param(value: object) -> str | None:
     return value[:40] if isinstance(value, str) and value else None
 
@@ -50,7 +55,7 @@ async def _page(request: Request, viewer: Viewer, org_name: str | None, *, value
             org = await exporting_organisation(session, actor=viewer.account, name=org_name)
             exports = await list_exports(session, organisation=org, actor=viewer.account)
     except (Forbidden, NotFound):
-        raise WebProblem(403, N_("기관의 기록 관리자만 볼 수 있는 페이지입니다.")) from None
+        raise _not_exporter() from None
     year = utcnow().astimezone(ZoneInfo(ctx(request).settings.time_zone)).year
     values = values or {"scope": "account", "value": org.username, "from": f"{year}-01-01", "to": f"{year}-12-31"}
     return render(request, "web/office_records.html", status=status, org=org, exports=exports, scopes=SCOPES,
@@ -82,7 +87,7 @@ async def export_archive(request: Request) -> Response:
         async with ctx(request).db.read() as session:
             org = await exporting_organisation(session, actor=viewer.account, name=org_name)
     except (Forbidden, NotFound):
-        raise WebProblem(403, N_("기관의 기록 관리자만 볼 수 있는 페이지입니다.")) from None
+        raise _not_exporter() from None
     errors: dict[str, str] = {}
     date_from = _day(values["from"], "from", errors)
     date_to = _day(values["to"], "to", errors)
