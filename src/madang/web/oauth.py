@@ -23,6 +23,7 @@ from madang.web import i18n
 from madang.web.csrf import checked_form
 from madang.web.i18n import N_
 from madang.web.messages import describe
+from madang.web.scopes import describe_scopes
 from madang.web.templating import render
 from madang.web.viewer import load_viewer
 
@@ -38,7 +39,7 @@ def _problem(request: Request, message: str, status: int = 400) -> Response:
 
 def _page(request: Request, app: Application, scopes: list[str], values: dict[str, str], *, status: int = 200,
           login: str = "", error: str | None = None, code: str | None = None) -> Response:
-    return render(request, "oauth_authorize.html", status=status, app_name=app.name, scopes=scopes, hidden=values,
+    return render(request, "oauth_authorize.html", status=status, app_name=app.name, scopes=describe_scopes(scopes), hidden=values,
                   login=login, error=error, code=code)
 
 
