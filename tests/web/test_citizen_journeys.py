@@ -230,3 +230,33 @@ def test_the_pause_button_is_only_where_a_live_region_is(sqlite_web_base: str) -
         page = minji.get(path).text
         assert "data-live-pause" not in page and "실시간 업데이트 일시정지" not in page, path
         assert 'id="live-bar"' in page, path  # the stream still keeps the unread count
+
+
+def test_a_multiple_choice_poll_takes_several_choices_and_an_ended_poll_shows_results(
+        web_base: str, database_url: str) -> None:
+    import asyncio
+
+    from sqlalchemy import update
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from madang.models.polls import Poll
+
+    minji, jun, seoyeon = person(web_base, "minji"), person(web_base, "jun"), person(web_base, "seoyeon")
+    sid = post_poll(minji, "좋아하는 공원을 모두 골라 주세요", ["중앙공원", "평촌공원", "병목안"], multiple=True)
+    page = jun.get(f"/@minji/{sid}").text
+    poll_id = re.search(r'action="/polls/(\d+)/votes"', page).group(1)
+    assert _poll(page).count('type="checkbox"') == 3 and "여러 개 고를 수 있음" in page
+    assert jun.post(f"/polls/{poll_id}/votes", {"choices": ["0", "2"], "next": f"/@minji/{sid}"}).status_code == 303
+    mine = _poll(jun.get(f"/@minji/{sid}").text)
+    assert mine.count('class="mine"') == 2 and "100%" in mine  # shares of the voters, not of the votes
+
+    async def end_poll() -> None:  # time passes: the poll's end is now behind it
+        engine = create_async_engine(database_url)
+        async with engine.begin() as connection:
+            await connection.execute(update(Poll).where(Poll.id == int(poll_id)).values(expires_at=Poll.created_at))
+        await engine.dispose()
+    asyncio.run(end_poll())
+    ended = _poll(seoyeon.get(f"/@minji/{sid}").text)
+    assert "마감됨" in ended and "/votes" not in ended and "poll-share" in ended and "1명 참여" in ended
+    late = seoyeon.post(f"/polls/{poll_id}/votes", {"choices": "1", "next": f"/@minji/{sid}"})
+    assert late.status_code == 400 and "이미 끝난 투표입니다." in late.text
