@@ -162,3 +162,17 @@ async def test_a_direct_message_is_marked_and_in_the_direct_message_view(
     await expect(conversation).to_contain_text("2026-123")
     await expect(conversation.locator(".visibility")).to_have_text(re.compile("개인 메시지"))
     await _no_axe_violations(reading)
+
+
+async def test_one_pause_button_on_the_monitor_and_on_a_timeline_none_elsewhere(open_context) -> None:  # type: ignore[no-untyped-def]
+    staff = await (await open_context(signed_in="staff", viewport=site.DESKTOP)).new_page()
+    await staff.goto("/office/monitor")
+    await expect(staff.get_by_role("button", name="실시간 모니터 일시정지")).to_be_visible()
+    await expect(staff.get_by_role("button", name=re.compile("일시정지"))).to_have_count(1)
+    citizen = await (await open_context(signed_in=True, viewport=site.PHONE)).new_page()
+    await citizen.goto("/home")
+    await expect(citizen.get_by_role("button", name="실시간 업데이트 일시정지")).to_be_visible()
+    await expect(citizen.get_by_role("button", name=re.compile("일시정지"))).to_have_count(1)
+    for path in ("/notifications", "/settings/profile", "/conversations"):
+        await citizen.goto(path)
+        await expect(citizen.get_by_role("button", name=re.compile("일시정지"))).to_have_count(0)
