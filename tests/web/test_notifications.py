@@ -37,7 +37,7 @@ def test_each_kind_is_said_in_korean_and_opening_the_page_marks_them_read(web_ba
     page = minji.get("/notifications")
     assert page.status_code == 200
     text = page.text
-    for sentence in ("님이 회원님을 팔로우했습니다.", "님이 회원님의 글을 좋아합니다.", "님이 회원님의 글을 공유했습니다.",
+    for sentence in ("님이 회원님을 팔로우했습니다.", "님이 회원님의 글을 좋아합니다.", "님이 회원님의 글을 부스트했습니다.",
                      "님이 회원님의 글에 답글을 남겼습니다.", "님이 회원님을 언급했습니다."):
         assert sentence in text, sentence
     assert '<a href="/@jun" class="display-name">jun</a>님이 회원님의 글을 좋아합니다.' in text

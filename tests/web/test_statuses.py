@@ -62,7 +62,7 @@ def test_private_posts_and_bad_ids_are_404_pages(sqlite_web_base: str) -> None:
     # A followers-only post cannot be boosted by someone else: refused, nothing written.
     assert jun.post(f"/statuses/{secret}/reblog", {"next": "/home"}).status_code == 403
     text = jun.get(f"/@minji/{secret}").text
-    assert f'id="reblog-{secret}"' not in text and "이 글은 공유할 수 없습니다." in text
+    assert f'id="reblog-{secret}"' not in text and "이 글은 부스트할 수 없습니다." in text
 
 
 def _count(page: str, status_id: str, verb: str) -> tuple[str, str]:

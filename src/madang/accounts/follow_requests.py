@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.follows import announce_follow, create_follow
@@ -49,3 +49,17 @@ async def list_follow_requests(session: AsyncSession, *, account: Account, **pag
     """(FollowRequest.id as cursor, requester), newest request first."""
     return await list_linked_accounts(session, link_id=FollowRequest.id, owner=FollowRequest.target_account_id,
                                       other=FollowRequest.account_id, owner_id=account.id, **page)
+
+
+async def count_follow_requests(session: AsyncSession, *, account: Account, cap: int = 100) -> int:
+    """Requests waiting for ``account``, counted up to ``cap`` (a nav badge needs no more)."""
+    waiting = select(FollowRequest.id).where(FollowRequest.target_account_id == account.id).limit(cap).subquery()
+    return int(await session.scalar(select(func.count()).select_from(waiting)) or 0)
+
+
+async def pending_requester_ids(session: AsyncSession, *, account_id: int, requester_ids: set[int]) -> set[int]:
+    """Which of ``requester_ids`` still wait for ``account_id``'s answer."""
+    if not requester_ids:
+        return set()
+    return set(await session.scalars(select(FollowRequest.account_id).where(
+        FollowRequest.target_account_id == account_id, FollowRequest.account_id.in_(requester_ids))))

@@ -22,6 +22,7 @@ from madang.web.routes import desk_services  # issue 6: the office's Open311 ser
 from madang.web.routes import desk_citizen, desk_cases, desk_inbox, desk_intake
 from madang.web.routes import admin_accounts, admin_audit, admin_registrations, admin_reports, admin_settings, reports
 from madang.web.routes.admin_common import InstanceSettingsRefresh
+from madang.web.routes import conversations, follow_requests, polls, status_edits  # issue 13
 from madang.web.routes import office_publish
 from madang.web.routes import office_blog, office_links, short_links  # issue 7: short links, the city blog
 from madang.web.routes import embeds, feeds, oembed  # issue 7: feeds and embeds
@@ -51,6 +52,10 @@ ROUTERS[:0] = [feeds.router, embeds.router, oembed.router]
 
 ROUTERS += [office_analytics.router, office_health.router]
 ROUTERS += [office_home.router, office_monitor.router]
+# Issue 13: follow requests, edits and their history, votes, direct messages.
+# status_edits before status_actions: its `POST /statuses/{id}/{action}` would take `/edit`.
+ROUTERS += [follow_requests.router, polls.router, conversations.router]
+ROUTERS.insert(ROUTERS.index(status_actions.router), status_edits.router)
 
 class _CachedStatic(StaticFiles):
     """Page assets are linked with a version in the URL, so they can be cached for a year."""

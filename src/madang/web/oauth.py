@@ -23,6 +23,7 @@ from madang.web import i18n
 from madang.web.csrf import checked_form
 from madang.web.i18n import N_
 from madang.web.messages import describe
+from madang.web.scopes import describe_scopes
 from madang.web.templating import render
 from madang.web.routes.sessions import authenticate_throttled, client_address, throttled_message
 from madang.web.viewer import load_viewer
@@ -40,8 +41,9 @@ def _problem(request: Request, message: str, status: int = 400) -> Response:
 def _page(request: Request, app: Application, scopes: list[str], values: dict[str, str], *, status: int = 200,
           login: str = "", error: str | None = None, code: str | None = None,
           headers: dict[str, str] | None = None) -> Response:
-    return render(request, "oauth_authorize.html", status=status, app_name=app.name, scopes=scopes, hidden=values,
-                  login=login, error=error, code=code, headers=headers)
+    return render(request, "oauth_authorize.html", status=status, app_name=app.name,
+                  scopes=describe_scopes(scopes), hidden=values, login=login, error=error, code=code,
+                  headers=headers)
 
 
 async def _checked(request: Request, values: dict[str, str]):  # type: ignore[no-untyped-def]

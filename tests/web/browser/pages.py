@@ -67,4 +67,8 @@ PAGES = [
     PageType("office: blog (staff)", "/office/blog", signed_in="staff"),
     PageType("office: embed (staff)", "/office/embed", signed_in="staff"),
     PageType("embedded timeline", "/@{city}/embed"),
+    PageType("follow requests", "/follow_requests", signed_in=True),
+    PageType("direct messages", "/conversations", signed_in=True),
+    PageType("edit a post", "/statuses/{post}/edit", signed_in=True),
+    PageType("edit history", "/statuses/{thread}/history"),
 ]

@@ -40,9 +40,17 @@ def safe_next(value: object, default: str = "/home") -> str:
     return value
 
 
+def with_query(url: str, **params: str) -> str:
+    """``url`` with ``params`` added to its query: before any ``#fragment``, where a browser
+    reads a query (after it, the query is part of the fragment and the page never sees it)."""
+    path, hash_, fragment = url.partition("#")
+    path += ("&" if "?" in path else "?") + urlencode(params)
+    return path + hash_ + fragment
+
+
 def redirect(url: str, *, notice: str | None = None) -> RedirectResponse:
     if notice:
-        url += ("&" if "?" in url else "?") + urlencode({"notice": notice})
+        url = with_query(url, notice=notice)
     return RedirectResponse(url, status_code=303)
 
 

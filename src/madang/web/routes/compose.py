@@ -13,6 +13,7 @@ from madang.core.errors import Forbidden, Invalid, NotFound
 from madang.media import LocalMediaStore, MediaStore, stored_upload
 from madang.models import Account
 from madang.statuses.create import create_status
+from madang.statuses.polls import MAX_OPTIONS, PollSpec
 from madang.statuses.with_uploads import Photo, create_status_with_uploads
 from madang.web.csrf import checked_form, text_field
 from madang.web.messages import describe
@@ -22,6 +23,20 @@ from madang.web.views.photos import PhotoField, attached, check_photos, read_pho
 
 router = APIRouter()
 VISIBILITIES = ("public", "unlisted", "private", "direct")
+POLL_DURATIONS = (300, 1800, 3600, 21600, 86400, 259200, 604800)
+
+
+def read_poll(form) -> tuple[dict, PollSpec | None]:  # type: ignore[no-untyped-def]
+    """The composer's poll fields: what to show again, and the poll asked for (None when no
+    option is written). The rules (2–4 options, length, duplicates) are the domain's."""
+    options = [text_field(form, f"poll_option_{i}", limit=500) for i in range(MAX_OPTIONS)]
+    raw = text_field(form, "poll_expires_in") or "86400"
+    expires_in = int(raw) if raw.isdigit() and len(raw) < 9 else 0
+    shown = {"options": options, "expires_in": expires_in, "multiple": bool(form.get("poll_multiple")), "error": None}
+    written = tuple(o for o in options if o.strip())
+    if not written:
+        return shown, None
+    return shown, PollSpec(options=written, expires_in=expires_in, multiple=shown["multiple"])
 
 
 
@@ -33,7 +48,9 @@ async def compose_page(request: Request) -> Response:
     reply = await reply_draft(request, viewer)
     if reply is not None:
         return render(request, "web/compose.html", **reply)
-    return render(request, "web/compose.html", draft="", draft_error=None, visibility=viewer.user.default_visibility,
+    asked = request.query_params.get("visibility")  # "개인 메시지 쓰기" opens with direct chosen
+    visibility = asked if asked in VISIBILITIES else viewer.user.default_visibility
+    return render(request, "web/compose.html", draft="", draft_error=None, visibility=visibility,
                   form_key=new_form_key(), in_reply_to=None, next="/home")
 
 
@@ -46,11 +63,13 @@ async def post_status(request: Request) -> Response:
     reply_to = text_field(form, "in_reply_to_id")
     next_url = safe_next(form.get("next"))
     photos = read_photos(form)
+    poll_form, poll = read_poll(form)
 
-    def again(draft_error: str | None = None) -> Response:
+    def again(draft_error: str | None = None, poll_error: str | None = None) -> Response:
         return render(request, "web/compose.html", status=422, draft=text, draft_error=draft_error,
                       visibility=visibility if visibility in VISIBILITIES else "public", form_key=new_form_key(),
-                      in_reply_to=reply_to or None, next=next_url, photos=[p.row() for p in photos])
+                      in_reply_to=reply_to or None, next=next_url, photos=[p.row() for p in photos],
+                      poll_form={**poll_form, "error": poll_error})
 
     if not check_photos(photos):
         return again()
@@ -63,7 +82,7 @@ async def post_status(request: Request) -> Response:
             site=site_of(request), text=text, spoiler_text=text_field(form, "spoiler_text", limit=1000),
             visibility=visibility, in_reply_to_id=int(reply_to) if reply_to else None,
             idempotency_key=("web:" + text_field(form, "form_key", limit=64)) if form.get("form_key") else None,
-            default_visibility=viewer.user.default_visibility)
+            default_visibility=viewer.user.default_visibility, poll=poll)
         if attached(photos):
             await _post_with_photos(request, viewer.account, photos, post)
         else:
@@ -73,7 +92,11 @@ async def post_status(request: Request) -> Response:
     except _PhotoRefused as refused:
         refused.photo.file_error = describe(refused.error)
         return again()
-    except (Invalid, NotFound, Forbidden) as exc:
+    except Invalid as exc:
+        if exc.field == "poll" or (poll is not None and "poll" in exc.message.lower()):
+            return again(poll_error=describe(exc))
+        return again(describe(exc))
+    except (NotFound, Forbidden) as exc:
         return again(describe(exc))
     return redirect(next_url, notice="posted")
 

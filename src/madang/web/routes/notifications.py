@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from madang.accounts.follow_requests import count_follow_requests
 from madang.notifications.queries import count_unread, list_notifications
 from madang.notifications.reading import mark_notifications_read, read_marker
 from madang.web.routes.common import ctx, page_of, signed_in
@@ -37,6 +38,7 @@ async def notifications_page(request: Request) -> Response:
         rows = await list_notifications(session, account_id=account_id, page=page)
         marker = await read_marker(session, account_id)
         items = await notification_items(session, rows, account_id)
+        waiting = await count_follow_requests(session, account=viewer.account)
     newest = rows[0].id if rows else None
     if page.max_id is None and newest is not None and (marker is None or newest > marker):
         # Seen now: what the reader has in front of them stops counting as unread.
@@ -46,4 +48,5 @@ async def notifications_page(request: Request) -> Response:
     if page.max_id is not None:
         await note_unread(request, viewer)
     older = str(rows[-1].id) if len(rows) >= page.limit else None
-    return render(request, "web/notifications.html", items=items, older=older, read_up_to=marker or 0)
+    return render(request, "web/notifications.html", items=items, older=older, read_up_to=marker or 0,
+                  follow_requests_waiting=waiting)

@@ -92,11 +92,13 @@ def cached_card(context: Context, s: dict[str, Any], focused: bool = False) -> M
         _bodies.move_to_end(body_key)
         _footers.move_to_end(footer_key)
     back = _back(context)
+    poll = str(_module(context).status_poll(s, context.get("viewer"), context.get("csrf_token") or "")) \
+        if s.get("poll") else ""
     footer = (footer.replace(CSRF, str(escape(context.get("csrf_token") or "")))
               .replace(BACK_QUERY, str(escape(env.filters["urlencode"](back))))
               .replace(BACK, str(escape(back)))
               .replace(TARGET_ID, str(s["boost_id"])).replace(STATUS_ID, str(s["id"])))
-    return Markup(f'{body}\n  <footer class="status-actions">\n    {footer}\n  </footer>\n</article>')
+    return Markup(f'{body}\n{poll}  <footer class="status-actions">\n    {footer}\n  </footer>\n</article>')
 
 
 env.globals["cached_card"] = cached_card

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.accounts.follow_requests import pending_requester_ids
 from madang.accounts.queries import get_accounts
 from madang.models import Notification, Status
 from madang.web.views.accounts import account_card
@@ -31,6 +32,8 @@ async def notification_items(session: AsyncSession, rows: Sequence[Notification]
     statuses = {s.id: s for s in await session.scalars(select(Status).where(Status.id.in_(wanted)))} if wanted else {}
     cards = {c["id"]: c for c in await status_cards(session, list(statuses.values()), viewer_id,
                                                      context="notifications")}
+    asking = {n.from_account_id for n in rows if n.type == "follow_request"}
+    waiting = await pending_requester_ids(session, account_id=viewer_id, requester_ids=asking)
     items = []
     for n in rows:
         sender = senders.get(n.from_account_id)
@@ -38,5 +41,6 @@ async def notification_items(session: AsyncSession, rows: Sequence[Notification]
             continue
         status = statuses.get(n.status_id) if n.status_id else None
         items.append({"id": n.id, "kind": _kind(n, status, viewer_id), "account": account_card(sender),
-                      "status": cards.get(n.status_id) if n.status_id else None, "created_at": n.created_at})
+                      "status": cards.get(n.status_id) if n.status_id else None, "created_at": n.created_at,
+                      "pending": n.type == "follow_request" and n.from_account_id in waiting})
     return items

@@ -9,9 +9,11 @@ import nh3
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.core.clock import utcnow
 from madang.filters import apply_filters, filters_for
 from madang.media.storage import URL_PREFIX
 from madang.models import Status
+from madang.statuses.polls import PollView, is_expired
 from madang.statuses.views import StatusView, load_status_views
 from madang.web.views.accounts import account_card
 
@@ -40,6 +42,29 @@ def _media(view: StatusView) -> list[dict[str, Any]]:
         "id": m.id, "url": URL_PREFIX + m.file_key, "preview_url": URL_PREFIX + m.small_key,
         "description": m.description or "", "width": m.small_width, "height": m.small_height,
     } for m in view.media]
+
+
+def poll_card(poll: PollView | None) -> dict[str, Any] | None:
+    """A poll as its viewer sees it: results once they voted, once it ended, or to its
+    author; counts hidden until the end when the author asked for that."""
+    if poll is None:
+        return None
+    expired = is_expired(poll, utcnow())
+    own = poll.own_votes or []
+    voted = bool(own)
+    is_author = poll.viewer_id is not None and poll.viewer_id == poll.account_id
+    # On a multiple-choice poll a voter may pick several: shares are of the voters.
+    total = (poll.voters_count if poll.multiple else poll.votes_count) or 0
+    options = [{"index": i, "title": title, "votes": votes, "mine": i in own,
+                "percent": round(100 * votes / total) if total else 0} for i, (title, votes) in enumerate(poll.options)]
+    return {
+        "id": poll.id, "multiple": poll.multiple, "expires_at": poll.expires_at, "expired": expired,
+        "voted": voted, "is_author": is_author, "votes_count": poll.votes_count, "voters_count": poll.voters_count,
+        "show_results": voted or expired or is_author,
+        "show_counts": not poll.hide_totals or expired,
+        "can_vote": poll.viewer_id is not None and not expired and not voted and not is_author,
+        "options": options,
+    }
 
 
 def status_card(view: StatusView, *, filtered: str | None = None) -> dict[str, Any]:
@@ -72,7 +97,7 @@ def status_card(view: StatusView, *, filtered: str | None = None) -> dict[str, A
         "media": _media(shown),
         "tags": [t.name for t in shown.tags],
         "filtered": filtered,
-        "poll": shown.poll,
+        "poll": poll_card(shown.poll),
     }
 
 

@@ -124,6 +124,14 @@
     if (paused) close(); else open();
   }
 
+  if (!pauseButton) {
+    // No live region on this page: the stream only keeps the nav's count, the bar stays
+    // hidden, and a pause chosen on a timeline is kept here too.
+    window.addEventListener("pagehide", close);
+    window.addEventListener("pageshow", function (e) { if (e.persisted && !stored()) open(); });
+    if (!stored()) open();
+    return;
+  }
   newButton.addEventListener("click", showNew);
   pauseButton.addEventListener("click", function () {
     setPaused(pauseButton.getAttribute("aria-pressed") !== "true");
