@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.desk.cases import get_case
-from madang.desk.organisations import VIEW, require_role
+from madang.desk.organisations import HANDLE, require_role
+from madang.desk.transitions import check_access
 from madang.models import Account
 from madang.models.desk import Case, PersonalDataView
 
@@ -22,9 +23,14 @@ def public_description(case: Case) -> str:
 
 async def reveal_case(session: AsyncSession, *, organisation: Account, case_id: int, staff: Account) -> Case:
     """The case with its unmasked question and the guest's contact, for a staff member; the view
-    is logged (in the same unit, so a view that is shown is a view that is recorded)."""
-    await require_role(session, organisation_id=organisation.id, account=staff, roles=VIEW)
+    is logged (in the same unit, so a view that is shown is a view that is recorded).
+
+    Whoever may answer the case may see what they answer, and no one else (decision 0028): the
+    roles that handle cases, within the department boundary that answering keeps; read-only
+    staff see the masked text only."""
+    member = await require_role(session, organisation_id=organisation.id, account=staff, roles=HANDLE)
     case = await get_case(session, organisation_id=organisation.id, case_id=case_id)
+    check_access(member, case, staff)
     session.add(PersonalDataView(case_id=case.id, account_id=staff.id, at=utcnow()))
     await session.flush()
     return case
