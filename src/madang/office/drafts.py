@@ -15,7 +15,7 @@ from madang.models import Account, Status
 from madang.models.office import OfficeDraft, OfficeDraftEvent
 from madang.office.approval import approval_required
 from madang.office.categories import check_category
-from madang.office.posting import MAX_TEXT, record_post
+from madang.office.posting import MAX_TEXT, record_post, said_in_public
 from madang.office.roles import has_right, require_office
 from madang.office.scheduled import schedule_draft_status
 from madang.statuses.composing import check_length
@@ -176,6 +176,9 @@ async def publish_draft(session: AsyncSession, *, site: Site, draft_id: int, sta
 
 async def _go_out(session: AsyncSession, *, site: Site, draft: OfficeDraft, actor: Account) -> OfficeDraft:
     organisation = await _organisation(session, draft)
+    draft.text, draft.spoiler_text = await said_in_public(  # what goes out is masked, now or at its time
+        session, organisation=organisation, visibility=draft.visibility, text=draft.text,
+        spoiler_text=draft.spoiler_text)
     before = draft.state
     if draft.scheduled_at is not None:
         row = await schedule_draft_status(session, site=site, organisation=organisation, draft=draft)
