@@ -112,10 +112,10 @@ _REPRESENTATIVE = (
 # YYMMDD (a plausible date), then the 7th digit: 1-4 citizens, 5-8 registered foreigners.
 _RRN = (
     _LEFT,
-    rf"(?P<birth>[0-9]{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]))"
+    r"(?P<birth>[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]))"
     # Only digits end it on the right: a number glued behind by a hyphen (`…-1234567-010-…`)
     # must not keep the resident number from being masked.
-    rf"(?: ?- ?| )?(?P<rest>[1-8][0-9]{{6}})(?![0-9])",
+    r"(?: ?- ?| )?(?P<rest>[1-8][0-9]{6})(?![0-9])",
 )
 
 _LOCAL_CHAR = r"[A-Za-z0-9._%+\-]"
