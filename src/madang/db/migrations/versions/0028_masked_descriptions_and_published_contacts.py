@@ -58,7 +58,7 @@ def _back_fill(table: str, key: str, source: str, target: str) -> None:
 
     rows_of = sa.table(table, sa.column(key, sa.BigInteger()), sa.column(source, sa.Text()),
                        sa.column(target, sa.Text()))
-    k, src, dst = rows_of.c[key], rows_of.c[source], rows_of.c[target]
+    k, src = rows_of.c[key], rows_of.c[source]
     bind = op.get_bind()
     last = None
     while True:
