@@ -129,6 +129,7 @@ def test_only_who_may_answer_a_case_unmasks_it(site: Site) -> None:
     number = case_number(logged.text)
     views = select(func.count()).select_from(PersonalDataView)
     before = _query(site.url, views)
+    assert "개인정보 보기" not in person(site.base, "desk_reader").get(f"/desk/cases/{number}").text
     for username in ("desk_officer", "desk_reader"):  # 교통 officer; read-only staff
         web = person(site.base, username)
         refused = ok(web.post(f"/desk/cases/{number}/reveal", {}), 403)
