@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid, NotFound
 from madang.desk.cases import DESCRIPTION_LIMIT, open_open311_case
+from madang.desk.open311_throttle import check_key_rate
 from madang.desk.privacy import public_description, public_text
 from madang.desk.services import department_names, find_service, find_valid_api_key
 from madang.models import Account
@@ -177,6 +178,7 @@ async def create_request(
     key = await find_valid_api_key(session, api_key)
     if key is None:
         raise Forbidden("api_key가 없거나 올바르지 않습니다")
+    await check_key_rate(session, key)
     if not (service_code or "").strip():
         raise Invalid("service_code가 필요합니다", field="service_code")
     service = await find_service(session, service_code.strip())
