@@ -349,7 +349,9 @@ def _scan(text: str, keep: Collection[str]) -> tuple[list[_Found], str]:
         if not hide:
             continue  # not masked, but its characters are taken
         if i == email and hide[-1] < match.start("domain"):
-            floor[email] = at  # `k***n@…` stays one address: no `n@…` in it
+            # `k***n@…` stays one address: no `n@…` in it.  Its domain is free: nothing starts
+            # there but after a mask (a number glued into the domain, then masked).
+            floor[email] = match.start("domain")
         at = hide[-1] + 1
         # Masked, a finding no longer claims the characters before its first star.
         limit = hide[0]
