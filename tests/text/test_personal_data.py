@@ -84,6 +84,9 @@ FOUND = [
     ("900101-1234567-010-1234-5678", ["rrn", "phone"], "******-*******-010-****-5678"),
     # ... and a plate glued to a representative number once the number after it is masked.
     ("12가1588-1234", ["car_plate", "phone"], "12가****-****"),
+    # An address whose domain swallowed a number, and the address glued behind that number.
+    ("kim@naver.com02-123-4567.kim@naver.com", ["email", "phone", "email"],
+     "k*m@naver.com02-***-*******m@naver.com"),
     # A chain of resident numbers, each glued to the one before.
     ("900101-1234567-" * 3 + "010-1234-5678", ["rrn"] * 3 + ["phone"], "******-*******-" * 3 + "010-****-5678"),
 ]
