@@ -17,9 +17,12 @@ desk_app = typer.Typer(help="The 민원 desk: departments, staff, closures.", no
 departments_app = typer.Typer(help="An organisation's departments.", no_args_is_help=True)
 staff_app = typer.Typer(help="An organisation's desk staff and their roles.", no_args_is_help=True)
 closures_app = typer.Typer(help="Days the office is closed beyond the public holidays.", no_args_is_help=True)
+contacts_app = typer.Typer(help="Phone numbers and e-mail addresses the organisation publishes (never masked).",
+                           no_args_is_help=True)
 desk_app.add_typer(departments_app, name="departments")
 desk_app.add_typer(staff_app, name="staff")
 desk_app.add_typer(closures_app, name="closures")
+desk_app.add_typer(contacts_app, name="contacts")
 console = Console()
 T = TypeVar("T")
 
@@ -176,3 +179,50 @@ def closures_add(
 
     _run(go)
     console.print(f"휴무일 {when.isoformat()} {name} 추가")
+
+
+@contacts_app.command("add")
+def contacts_add(
+    organisation: str, value: str,
+    department: Annotated[str | None, typer.Option(help="a department's code (default: the whole organisation)")] = None,
+) -> None:
+    """Publish a contact (VALUE: one phone number or e-mail address, e.g. 031-8045-0000)."""
+    from madang.core.errors import NotFound
+    from madang.desk.organisations import find_department, get_organisation
+    from madang.desk.published_contacts import add_contact
+
+    async def go(db: Database) -> None:
+        async with db.write() as session:
+            org = await get_organisation(session, organisation)
+            dept = None
+            if department:
+                dept = await find_department(session, organisation_id=org.id, code=department)
+                if dept is None:
+                    raise NotFound(f"부서 코드 {department}이(가) 없습니다", field="department")
+            await add_contact(session, organisation=org, staff=None, value=value,
+                              department_id=dept.id if dept else None)
+
+    _run(go)
+    console.print(f"@{organisation.lstrip('@')}: 공개 연락처 {value} 추가")
+
+
+@contacts_app.command("list")
+def contacts_list(organisation: str) -> None:
+    """List the contacts the organisation publishes."""
+    from madang.desk.organisations import get_organisation, list_departments
+    from madang.desk.published_contacts import list_contacts
+
+    async def go(db: Database):  # type: ignore[no-untyped-def]
+        async with db.read() as session:
+            org = await get_organisation(session, organisation)
+            names = {d.id: d.code for d in await list_departments(session, organisation_id=org.id,
+                                                                   include_inactive=True)}
+            return [(c.value, names.get(c.department_id or 0, "")) for c in
+                    await list_contacts(session, organisation=org, staff=None)]
+
+    table = Table()
+    for col in ("value", "department"):
+        table.add_column(col)
+    for value, dept in _run(go):
+        table.add_row(value, dept)
+    console.print(table)

@@ -143,11 +143,39 @@ async def test_closures_push_the_due_date_and_staff_views_of_personal_data_are_l
     async with db.write() as s:
         visited = await s.scalar(select(Case).where(Case.channel == "visit"))
         assert public_description(visited) == "제 번호는 010-****-5678 입니다"
-        shown = await reveal_case(s, organisation=city.org, case_id=visited.id, staff=city.reader)
+        shown = await reveal_case(s, organisation=city.org, case_id=visited.id, staff=city.triager)
         assert shown.guest_phone == "010-1234-5678"
-    with pytest.raises(Forbidden):
-        async with db.write() as s:
-            await reveal_case(s, organisation=city.org, case_id=visited.id, staff=city.outsider)
+    for stranger in (city.outsider, city.reader):  # read-only staff see the masked text only
+        with pytest.raises(Forbidden):
+            async with db.write() as s:
+                await reveal_case(s, organisation=city.org, case_id=visited.id, staff=stranger)
     async with db.read() as s:
         views = await list_personal_data_views(s, case_id=visited.id)
-    assert [v.account_id for v in views] == [city.reader.id]
+    assert [v.account_id for v in views] == [city.triager.id]
+
+
+async def test_only_who_may_answer_a_case_sees_its_personal_data(db: Database) -> None:
+    """Issue 13: a 교통 officer saw the unmasked question of a 복지 case they may not answer."""
+    from madang.desk.privacy import list_personal_data_views, reveal_case
+
+    city = await make_city(db)
+    async with db.write() as s:
+        case = await log_case(s, site=SITE, organisation=city.org, staff=city.triager, channel="phone",
+                              kind="other", description="주민번호 900101-1234567", department=city.welfare)
+    refusals = []
+    for other in (city.officer, city.reader):
+        with pytest.raises(Forbidden) as refused:
+            async with db.write() as s:
+                await reveal_case(s, organisation=city.org, case_id=case.id, staff=other)
+        refusals.append(str(refused.value))
+        # Answering is refused for the same reason, by the same check.
+        with pytest.raises(Forbidden) as answering:
+            async with db.write() as s:
+                await answer_case(s, site=SITE, organisation=city.org, case_id=case.id, staff=other, text="답변")
+        assert str(answering.value) == refusals[-1]
+    async with db.write() as s:
+        shown = await reveal_case(s, organisation=city.org, case_id=case.id, staff=city.welfare_officer)
+        assert shown.description == "주민번호 900101-1234567"
+    async with db.read() as s:
+        views = await list_personal_data_views(s, case_id=case.id)
+    assert [v.account_id for v in views] == [city.welfare_officer.id]

@@ -20,6 +20,7 @@ from madang.desk.durations import note_first_response, note_resolution
 from madang.desk.cases import get_case_for_citizen
 from madang.desk.history import record_event
 from madang.desk.notices import direct_message, notice_text, notify_citizen
+from madang.desk.privacy import public_text
 from madang.desk.transitions import apply_change, load_for, required_text
 from madang.mail import send_mail
 from madang.models import Account, Status
@@ -44,7 +45,7 @@ async def answer_case(
 ) -> Case:
     case, _ = await load_for(session, organisation=organisation, case_id=case_id, staff=staff, action="answer")
     text = required_text(text, "답변", "text")
-    masked = mask(text)
+    masked = await public_text(session, organisation_id=organisation.id, text=text, department_id=case.department_id)
     citizen = await session.get(Account, case.citizen_id) if case.citizen_id else None
     source = await session.get(Status, case.source_status_id) if case.source_status_id else None
     if source is not None and source.deleted_at is not None:

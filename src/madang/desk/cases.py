@@ -50,15 +50,21 @@ async def open_case(
     description = _check(channel=channel, kind=kind, description=description, category=category)
     if department is not None and (department.organisation_id != organisation.id or not department.active):
         raise Invalid("이 기관의 운영 중인 부서가 아닙니다", field="department")
+    from madang.desk.privacy import public_text  # privacy reads cases
+
     received_at = received_at or utcnow()
     now = utcnow()
+    # Masked once, here, where the description is written (it is never edited afterwards):
+    # public reads show the stored text instead of masking it on every read.
+    masked = await public_text(session, organisation_id=organisation.id, text=description,
+                               department_id=department.id if department else None)
     case = Case(
         organisation_id=organisation.id,
         number=await next_case_number(session, organisation_id=organisation.id, received_at=received_at),
         channel=channel, kind=kind, category=category, department_id=department.id if department else None,
         assignee_id=None, citizen_id=citizen.id if citizen else None,
         guest_name=_clean(guest_name, 100), guest_email=_clean(guest_email, 320), guest_phone=_clean(guest_phone, 40),
-        description=description, source_status_id=source_status_id, received_at=received_at,
+        description=description, description_public=masked, source_status_id=source_status_id, received_at=received_at,
         due_at=due_at(received_at, kind, closures=await closures_for(session, organisation.id)),
         status="received", created_at=now, updated_at=now)
     session.add(case)

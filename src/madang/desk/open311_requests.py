@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid, NotFound
 from madang.desk.cases import DESCRIPTION_LIMIT, open_open311_case
-from madang.desk.privacy import public_description
+from madang.desk.open311_throttle import check_key_rate
+from madang.desk.privacy import public_description, public_text
 from madang.desk.services import department_names, find_service, find_valid_api_key
 from madang.models import Account
 from madang.models.desk import Case, CaseEvent, Department
@@ -66,16 +67,12 @@ def open_or_closed(case: Case) -> str:
     return "closed" if case.status in CLOSED else "open"
 
 
-def _mask(text: str) -> str:
-    from madang.text.personal_data import mask_personal_data
-
-    return mask_personal_data(text)
-
-
 def status_notes(case: Case) -> str | None:
-    """The public answer, masked again here: a public surface never trusts what it is handed."""
+    """The public answer, as masked when it was written (desk.answers): masking it again on
+    every read cost a masking per row of a list of up to 1,000, and would star the contacts the
+    organisation publishes, which the answer keeps."""
     if case.answer_public:
-        return _mask(case.answer_public)
+        return case.answer_public
     if case.status == "merged":
         return UPDATE_TEXT["merge"]
     return None
@@ -181,6 +178,7 @@ async def create_request(
     key = await find_valid_api_key(session, api_key)
     if key is None:
         raise Forbidden("api_key가 없거나 올바르지 않습니다")
+    await check_key_rate(session, key)
     if not (service_code or "").strip():
         raise Invalid("service_code가 필요합니다", field="service_code")
     service = await find_service(session, service_code.strip())
@@ -214,6 +212,9 @@ async def create_request(
         lat=latitude, long=longitude, address_string=address_string, address_id=address_id, media_url=media,
         first_name=first_name, last_name=last_name, device_id=device_id, account_id=account_id,
         attribute_values=values, requested_at=case.received_at)
+    if address_string:
+        # An address typed by a citizen may carry a phone number ("… 앞, 연락 010-…"): masked once, here.
+        row.address_public = await public_text(session, organisation_id=organisation.id, text=address_string)
     session.add(row)
     await session.flush()
     return RequestView(case, row, service, department.name if department else None)

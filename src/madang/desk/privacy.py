@@ -8,23 +8,42 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.desk.cases import get_case
-from madang.desk.organisations import VIEW, require_role
+from madang.desk.organisations import HANDLE, require_role
+from madang.desk.transitions import check_access
 from madang.models import Account
 from madang.models.desk import Case, PersonalDataView
 
 
 def public_description(case: Case) -> str:
-    """What a public surface (Open311's GET answers, a public case page) may show of the question."""
+    """What a public surface (Open311's GET answers, a public case page) may show of the question:
+    masked once, when the case was written (``Case.description_public``)."""
+    return case.description_public
+
+
+async def public_text(
+    session: AsyncSession, *, organisation_id: int, text: str, department_id: int | None = None,
+) -> str:
+    """``text`` as the organisation may say it in public: personal data masked, except the
+    contacts the organisation (and the department) publish (decision 0028). Every path that
+    speaks for an organisation in public goes through here: desk answers, the office's replies
+    and published drafts, a case's stored description."""
+    from madang.desk.published_contacts import published_contacts
     from madang.text.personal_data import mask_personal_data
 
-    return mask_personal_data(case.description)
+    keep = await published_contacts(session, organisation_id=organisation_id, department_id=department_id)
+    return mask_personal_data(text, keep=keep)
 
 
 async def reveal_case(session: AsyncSession, *, organisation: Account, case_id: int, staff: Account) -> Case:
     """The case with its unmasked question and the guest's contact, for a staff member; the view
-    is logged (in the same unit, so a view that is shown is a view that is recorded)."""
-    await require_role(session, organisation_id=organisation.id, account=staff, roles=VIEW)
+    is logged (in the same unit, so a view that is shown is a view that is recorded).
+
+    Whoever may answer the case may see what they answer, and no one else (decision 0028): the
+    roles that handle cases, within the department boundary that answering keeps; read-only
+    staff see the masked text only."""
+    member = await require_role(session, organisation_id=organisation.id, account=staff, roles=HANDLE)
     case = await get_case(session, organisation_id=organisation.id, case_id=case_id)
+    check_access(member, case, staff)
     session.add(PersonalDataView(case_id=case.id, account_id=staff.id, at=utcnow()))
     await session.flush()
     return case

@@ -78,6 +78,9 @@ class Case(SnowflakePK, Base):
     guest_phone: Mapped[str | None] = mapped_column(String(40), default=None)
     # The question as the citizen wrote it (unmasked: shown to staff, each view audited).
     description: Mapped[str] = mapped_column(Text, default="")
+    # The same, masked (desk.privacy.public_text) when it is written: what every public surface
+    # shows, read as it is instead of masked again on every read (issue 13).
+    description_public: Mapped[str] = mapped_column(Text, default="", server_default="")
     source_status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id"), index=True, default=None)
     received_at: Mapped[datetime]
     due_at: Mapped[datetime]
@@ -160,3 +163,18 @@ class PersonalDataView(SnowflakePK, Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("desk_cases.id", ondelete="CASCADE"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     at: Mapped[datetime]
+
+
+class PublishedContact(SnowflakePK, Base):
+    """A phone number or e-mail address the organisation (or one department of it) publishes:
+    not personal data, so masking leaves it as it is in what the organisation says (decision 0028)."""
+
+    __tablename__ = "desk_published_contacts"
+    __table_args__ = (UniqueConstraint("organisation_id", "department_id", "value"),)
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    # None: the whole organisation's.
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("desk_departments.id", ondelete="CASCADE"),
+                                                      default=None)
+    value: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime]

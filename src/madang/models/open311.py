@@ -63,6 +63,7 @@ class ServiceRequest(Base):
     lat: Mapped[float | None] = mapped_column(Float, default=None)
     long: Mapped[float | None] = mapped_column(Float, default=None)
     address_string: Mapped[str | None] = mapped_column(String(500), default=None)
+    address_public: Mapped[str | None] = mapped_column(String(500), default=None)  # masked when written
     address_id: Mapped[str | None] = mapped_column(String(100), default=None)
     media_url: Mapped[str | None] = mapped_column(String(2000), default=None)
     first_name: Mapped[str | None] = mapped_column(String(100), default=None)

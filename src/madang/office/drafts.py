@@ -16,7 +16,7 @@ from madang.models.office import OfficeDraft
 from madang.office.approval import approval_required, notify_approvers
 from madang.office.draft_events import draft_event, mark_published
 from madang.office.categories import check_category
-from madang.office.posting import MAX_TEXT
+from madang.office.posting import MAX_TEXT, said_in_public
 from madang.office.roles import has_right, require_office
 from madang.office.scheduled import move, schedule_draft_status, unschedule
 from madang.statuses.composing import check_length
@@ -170,6 +170,9 @@ async def publish_draft(session: AsyncSession, *, site: Site, draft_id: int, sta
 
 async def _go_out(session: AsyncSession, *, site: Site, draft: OfficeDraft, actor: Account) -> OfficeDraft:
     organisation = await _organisation(session, draft)
+    draft.text, draft.spoiler_text = await said_in_public(  # what goes out is masked, now or at its time
+        session, organisation=organisation, visibility=draft.visibility, text=draft.text,
+        spoiler_text=draft.spoiler_text)
     before = draft.state
     if draft.scheduled_at is not None:
         row = await schedule_draft_status(session, site=site, organisation=organisation, draft=draft)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.core.ids import new_id
+from madang.desk.privacy import public_text
 from madang.models import Account, Status
 from madang.models.office import OfficeFavourite, OfficePost
 from madang.office.roles import require_office
@@ -18,6 +19,18 @@ from madang.statuses.queries import get_visible_status
 from madang.statuses.reply_mentions import reply_visibility
 
 MAX_TEXT = 5000
+
+
+async def said_in_public(
+    session: AsyncSession, *, organisation: Account, visibility: str, text: str, spoiler_text: str = "",
+) -> tuple[str, str]:
+    """The text and content warning of a post by the organisation as they may go out: masked
+    (desk.privacy.public_text, as the desk's answers) unless the post is a direct message.
+    Replies from the monitor and published drafts (now or at their time) come through here."""
+    if visibility == "direct":
+        return text, spoiler_text
+    return (await public_text(session, organisation_id=organisation.id, text=text),
+            await public_text(session, organisation_id=organisation.id, text=spoiler_text) if spoiler_text else "")
 
 
 async def record_post(
@@ -44,9 +57,12 @@ async def reply_as_organisation(
     await require_office(session, organisation_id=organisation.id, account=staff_account, right="respond")
     target_id = in_reply_to if isinstance(in_reply_to, int) else in_reply_to.id
     parent = await get_visible_status(session, target_id, organisation.id)
+    visibility = visibility or reply_visibility(parent.visibility, "public")
+    text, spoiler_text = await said_in_public(session, organisation=organisation, visibility=visibility,
+                                              text=text, spoiler_text=spoiler_text)
     status = await create_status(
         session, site=site, author=organisation, text=text, spoiler_text=spoiler_text, in_reply_to_id=parent.id,
-        visibility=visibility or reply_visibility(parent.visibility, "public"))
+        visibility=visibility)
     await record_post(session, status=status, organisation_id=organisation.id, author_id=staff_account.id,
                       kind="reply")
     return status

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from madang.core.errors import DomainError, Forbidden, NotFound
+from madang.core.errors import DomainError, Forbidden, NotFound, RateLimited
 
 FORMATS = ("xml", "json")
 # The element name of one item of each list-valued field (spec: services/service, values/value, …).
@@ -57,5 +57,6 @@ def error(fmt: str, code: int, description: str) -> Response:
 
 
 def domain_error(fmt: str, exc: DomainError) -> Response:
-    code = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Forbidden) else 400
+    code = (404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Forbidden)
+            else 429 if isinstance(exc, RateLimited) else 400)
     return error(fmt, code, exc.message)

@@ -36,12 +36,6 @@ def definition_json(service: Service) -> dict[str, Any]:
     }
 
 
-def _mask(text: str | None) -> str | None:
-    from madang.text.personal_data import mask_personal_data
-
-    return mask_personal_data(text) if text else text
-
-
 def request_json(view: RequestView, zone: ZoneInfo) -> dict[str, Any]:
     case, row, service = view.case, view.request, view.service
     return {
@@ -56,8 +50,8 @@ def request_json(view: RequestView, zone: ZoneInfo) -> dict[str, Any]:
         "requested_datetime": when(case.received_at, zone),
         "updated_datetime": when(case.updated_at, zone),
         "expected_datetime": when(case.due_at, zone),
-        # An address typed by a citizen may carry a phone number ("… 앞, 연락 010-…"): masked too.
-        "address": _mask(row.address_string),
+        # Masked when the request was written (desk.open311_requests), not on every read.
+        "address": row.address_public,
         "address_id": row.address_id,
         "zipcode": None,
         "lat": row.lat,

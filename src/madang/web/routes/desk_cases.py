@@ -15,11 +15,11 @@ from starlette.responses import Response
 from madang.core.clock import utcnow
 from madang.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from madang.desk.canned import get_canned, list_canned
-from madang.desk.answers import answer_case, mask
+from madang.desk.answers import answer_case
 from madang.desk.cases import find_case_by_number
 from madang.desk.history import list_case_events
 from madang.desk.organisations import HANDLE, TRIAGE, get_department_by_id, list_departments
-from madang.desk.privacy import public_description, reveal_case
+from madang.desk.privacy import public_description, public_text, reveal_case
 from madang.desk.queries import Membership, answer_route, names_for
 from madang.desk.transitions import (
     ALLOWED_FROM, ask_citizen, assign_case, close_case, extend_case, list_assignees, merge_case, record_citizen_reply,
@@ -166,7 +166,10 @@ async def preview(request: Request, number: str) -> Response:
     form = await checked_form(request)
     desk = await staff_desk(request, viewer)
     text = text_field(form, "text", limit=5000)
-    masked = mask(text)
+    async with ctx(request).db.read() as session:
+        case = await _case(session, desk, _number(number))
+        masked = await public_text(session, organisation_id=desk.organisation.id, text=text,
+                                   department_id=case.department_id)
     if request.headers.get("hx-request"):
         return render(request, "web/desk_preview.html", preview=masked)
     return await _page(request, desk, _number(number), values={"text": text}, preview=masked)

@@ -121,9 +121,9 @@ def page_number(request: Request) -> int:
     return int(value)
 
 
-def first_words(text: str, limit: int = 40) -> str:
-    """A list's title: the masked question's first words."""
+def first_words(text: str, limit: int = 40, *, masked: bool = False) -> str:
+    """A list's title: the masked question's first words (``masked``: stored masked already)."""
     from madang.text.personal_data import mask_personal_data
 
-    text = " ".join(mask_personal_data(text or "").split())
+    text = " ".join((text if masked else mask_personal_data(text or "")).split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"

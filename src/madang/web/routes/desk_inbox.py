@@ -51,7 +51,7 @@ async def _inbox(request: Request, desk: Membership, *, tab: str, status: int = 
             found, more = await case_tab(session, organisation=org, staff=account, tab=tab, now=now,
                                          offset=(page - 1) * PAGE, limit=PAGE)
             names, accounts = await names_for(session, cases=found)
-            cases = [{"number": c.number, "title": first_words(c.description), "status_label": status_label(c.status),
+            cases = [{"number": c.number, "title": first_words(c.description_public, masked=True), "status_label": status_label(c.status),
                       "department": names[c.department_id].name if c.department_id in names else "",
                       "assignee": f"@{accounts[c.assignee_id].acct}" if c.assignee_id in accounts else "",
                       "due_when": due_when(c.due_at), "due_text": due_text(c.due_at, now, c.status),

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from madang.core.errors import Conflict, Invalid, NotFound
-from madang.desk import canned, office
+from madang.desk import canned, office, published_contacts
 from madang.desk.organisations import ROLE_LABELS, list_departments, list_staff
 from madang.models import Account
 from madang.models.desk import STAFF_ROLES
@@ -26,7 +26,7 @@ from madang.web.templating import render
 from madang.web.viewer import Viewer
 
 router = APIRouter()
-SECTIONS = ("departments", "staff", "canned", "closures")
+SECTIONS = ("departments", "staff", "canned", "closures", "contacts")
 Action = Callable[[AsyncSession, Account, Account, dict[str, str]], Awaitable[Any]]
 
 
@@ -63,6 +63,8 @@ async def _page(request: Request, viewer: Viewer, section: str, *, org_name: str
             data["changes"] = await canned.canned_changes(session, organisation=org, staff=viewer.account, limit=20)
         elif section == "closures":
             data["closures"] = await office.list_closures(session, organisation=org)
+        elif section == "contacts":
+            data["contacts"] = await published_contacts.list_contacts(session, organisation=org, staff=viewer.account)
     return render(request, f"web/desk_settings_{section}.html", status=status, org=org, org_name=org_name,
                   section=section, departments=departments, department_names={d.id: d.name for d in departments},
                   roles=ROLE_LABELS, role_codes=STAFF_ROLES, values=values or {}, errors=errors or {}, **data)
@@ -206,3 +208,22 @@ async def remove_closure(request: Request, closure_id: str) -> Response:
     async def act(s: AsyncSession, org: Account, me: Account, v: dict[str, str]) -> Any:
         return await office.remove_closure(s, organisation=org, staff=me, closure_id=target)
     return await _act(request, "closures", f"remove-{target}", {}, act)
+
+
+# --- published contacts (decision 0028) -----------------------------------------------------
+
+@router.post("/desk/settings/contacts")
+async def add_contact(request: Request) -> Response:
+    async def act(s: AsyncSession, org: Account, me: Account, v: dict[str, str]) -> Any:
+        return await published_contacts.add_contact(s, organisation=org, staff=me, value=v["value"],
+                                                    department_id=_optional_id(v["department"], "department"))
+    return await _act(request, "contacts", "add", {"value": 400, "department": 20}, act)
+
+
+@router.post("/desk/settings/contacts/{contact_id}/remove")
+async def remove_contact(request: Request, contact_id: str) -> Response:
+    target = path_id(contact_id)
+
+    async def act(s: AsyncSession, org: Account, me: Account, v: dict[str, str]) -> Any:
+        return await published_contacts.remove_contact(s, organisation=org, staff=me, contact_id=target)
+    return await _act(request, "contacts", f"remove-{target}", {}, act)
