@@ -185,7 +185,7 @@ async def test_a_retired_service_leaves_open311_but_its_requests_and_cases_keep_
         [retired] = await list_org_services(s, organisation=city.org, staff=city.admin)
         assert not retired.active
     async with db.write() as s:
-        with pytest.raises(Invalid):  # no new request for a retired service
+        with pytest.raises(NotFound):  # no new request for a retired service: it left the service list
             await create_request(s, site=SITE, api_key=key, service_code="streetlight", address_string="역 앞",
                                  attributes={"state": "off"})
     async with db.write() as s:
