@@ -57,3 +57,20 @@ def test_each_readme_login_signs_in_and_opens_its_pages(demo_server: str, userna
             assert 'action="/auth/sign_in"' not in response.text or page == "/settings/profile", (username, page)
     finally:
         client.close()
+
+
+def test_the_office_admin_sees_the_mayor_flagged_and_the_city_not(demo_server: str) -> None:
+    """The demo's health check, run by its office admin: the mayor is flagged ("후보" in his bio, with
+    the particle that word takes), the city is not (it has its avatar now)."""
+    admin = WebClient(demo_server)
+    try:
+        assert admin.sign_in("jiyoung_choi", "citizen-demo").status_code == 303
+        admin.get("/office/health")
+        assert admin.post("/office/health/check").status_code == 303
+        page = admin.get("/office/health").text
+        board = page.split('id="h-open"', 1)[1].split("</table>", 1)[0]
+        assert "@choidaeho777" in board and "프로필에 ‘후보’가 남아 있습니다." in board
+        assert "이(가)" not in page
+        assert "@anyanglove" not in board
+    finally:
+        admin.close()
