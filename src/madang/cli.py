@@ -132,8 +132,9 @@ def demo_logins() -> None:
     table.add_column("login")
     table.add_column("password")
     table.add_column("who")
+    table.add_column("opens")
     for login in CITY.printed_logins():
-        table.add_row(login.username, login.password, login.who)
+        table.add_row(login.username, login.password, login.who, " ".join(login.opens))
     console.print(table)
 
 

@@ -27,7 +27,7 @@ def readme_logins() -> list[tuple[str, str, list[str]]]:
 
 def test_the_readme_lists_exactly_the_printed_logins() -> None:
     table = readme_logins()
-    assert [(u, p) for u, p, _ in table] == [(login.username, login.password) for login in CITY.printed_logins()]
+    assert table == [(login.username, login.password, list(login.opens)) for login in CITY.printed_logins()]
     for username, _, pages in table:
         assert pages, username
     opened = {page for _, _, pages in table for page in pages}

@@ -124,6 +124,7 @@ class DemoLogin:
     username: str
     password: str
     who: str  # display name and what the account is in the demo
+    opens: tuple[str, ...] = ()  # the pages README says this login opens
 
 
 @dataclass(frozen=True)
@@ -140,19 +141,19 @@ class DemoCity:
     staff: tuple[DemoStaff, ...] = ()
     approval_required: bool = False
     services: tuple[DemoService, ...] = ()
+    opens: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (username, pages) for the printed logins
 
     def printed_logins(self) -> tuple[DemoLogin, ...]:
         """Every login `madang demo logins` prints: the city, citizens and mayor, then the city's
         staff, then the instance admins."""
         by_name = {a.username: a for a in self.accounts}
-        rows = [DemoLogin(n, by_name[n].password, by_name[n].display_name) for n in self.logins]
+        opens = dict(self.opens)
+        rows = [(n, by_name[n].display_name) for n in self.logins]
         for s in self.staff:
-            a = by_name[s.username]
             role = s.role + (f" {s.department}" if s.department else "") + (f", {s.office_role}" if s.office_role else "")
-            rows.append(DemoLogin(a.username, a.password, f"{a.display_name} (staff: {role})"))
-        rows += [DemoLogin(a.username, a.password, f"{a.display_name} (instance admin)")
-                 for a in self.accounts if a.admin]
-        return tuple(rows)
+            rows.append((s.username, f"{by_name[s.username].display_name} (staff: {role})"))
+        rows += [(a.username, f"{a.display_name} (instance admin)") for a in self.accounts if a.admin]
+        return tuple(DemoLogin(n, by_name[n].password, who, opens.get(n, ())) for n, who in rows)
 
 
 def season_of(day: date) -> str:
@@ -229,6 +230,7 @@ def load_city(text: str | None = None) -> DemoCity:
         staff=tuple(DemoStaff(s["username"], s["role"], s.get("department"), s.get("office_role"))
                     for s in desk.get("staff", [])),
         approval_required=desk.get("approval_required", False),
+        opens=tuple((name, tuple(pages)) for name, pages in data.get("opens", {}).items()),
         services=tuple(DemoService(s["code"], s["name"], s["department"], s["group"], s.get("description", ""),
                                    s.get("notice", ""), tuple(s.get("attributes", [])))
                        for s in data.get("open311", [])),
