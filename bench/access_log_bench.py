@@ -1,8 +1,10 @@
-"""What the access log costs: `madang serve` (one process) on /health and /about, with the log on
-and with MADANG_ACCESS_LOG=false, alternated; req/s from a keep-alive client with 8 connections
-and the server's CPU time per request (from /proc, steadier than req/s on a shared machine).
+"""What the access log costs. First the middleware alone: CPU time of an ASGI call with and
+without it (process time, so other processes on the machine do not count). Then `madang serve`
+(one process) on /health and /about, with the log on and with MADANG_ACCESS_LOG=false,
+alternated: req/s from a keep-alive client with 8 connections and the server's CPU time per
+request (from /proc, steadier than req/s on a shared machine).
 
-    .venv/bin/python bench/access_log_bench.py [--requests 3000] [--rounds 3]
+    .venv/bin/python bench/access_log_bench.py [--requests 3000] [--rounds 3] [--micro-only]
 """
 
 from __future__ import annotations
@@ -74,11 +76,48 @@ def run(database: Path, log: bool, path: str, requests: int) -> tuple[float, flo
             server.wait(timeout=20)
 
 
+def micro() -> None:
+    from madang.access_log import AccessLog
+
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"OK"})
+
+    async def send(message):  # type: ignore[no-untyped-def]
+        pass
+
+    async def receive():  # type: ignore[no-untyped-def]
+        return {"type": "http.request"}
+
+    scope = {"type": "http", "method": "GET", "path": "/about", "raw_path": b"/about", "http_version": "1.1",
+             "query_string": b"max_id=5&access_token=abc", "client": ("127.0.0.1", 5000),
+             "headers": [(b"host", b"x"), (b"user-agent", b"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36"),
+                         (b"accept", b"*/*"), (b"referer", b"https://a.example/b?c=1"), (b"cookie", b"s=abc")]}
+    null = os.open(os.devnull, os.O_WRONLY)
+    logged = AccessLog(app, fd=null)
+
+    async def cpu(call, n: int = 20000) -> float:  # type: ignore[no-untyped-def]
+        started = time.process_time()
+        for _ in range(n):
+            await call(scope, receive, send)
+        return (time.process_time() - started) / n * 1e6
+
+    async def best() -> tuple[float, float]:
+        return min([await cpu(app) for _ in range(5)]), min([await cpu(logged) for _ in range(5)])
+
+    bare, wrapped = asyncio.run(best())
+    print(f"middleware: {wrapped - bare:.1f} µs CPU added per request ({bare:.1f} µs bare ASGI call)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--micro-only", action="store_true")
     args = parser.parse_args()
+    micro()
+    if args.micro_only:
+        return
     from madang.db.migrate import upgrade
 
     folder = Path(tempfile.mkdtemp(prefix="madang-access-log-"))

@@ -30,11 +30,14 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 FILTERED = b"[FILTERED]"
-# A query parameter whose name contains one of these carries a credential or personal data.
-_SECRET_NAME = re.compile(rb"token|code|pass|secret|key|sig|session|csrf|auth|otp|ticket|email|phone", re.I)
+# A query parameter whose name (lower-cased; cheaper than re.I) contains one of these carries a
+# credential or personal data.
+_SECRET_NAME = re.compile(rb"token|code|pass|secret|key|sig|session|csrf|auth|otp|ticket|email|phone")
 # Paths whose last segments are credentials: /auth/password/<token>, /auth/confirm/<token>,
 # /desk/g/<case>/<token>[/rate].
-_SECRET_PATHS = (re.compile(rb"^(/auth/(?:password|confirm)/)[^/]+"), re.compile(rb"^(/desk/g/[^/]+/)[^/]+"))
+_SECRET_PREFIXES = (b"/auth/password/", b"/auth/confirm/", b"/desk/g/")
+_SECRET_PATH = re.compile(rb"^(/auth/(?:password|confirm)/|/desk/g/[^/]+/)[^/]+")
+_FILTERED_PATH = rb"\1" + FILTERED
 # Bytes a log line must not carry raw (quotes and backslashes would break the quoted fields,
 # control characters would forge lines): escaped as \xHH, as Apache does.
 _UNSAFE = re.compile(rb'[\x00-\x1f"\\\x7f-\xff]')
@@ -46,14 +49,14 @@ def _escape(value: bytes) -> str:
 
 def redacted_target(path: bytes, query: bytes) -> bytes:
     """The request target to log: credential path segments and query values replaced."""
-    for pattern in _SECRET_PATHS:
-        path = pattern.sub(rb"\1" + FILTERED, path)
+    if path.startswith(_SECRET_PREFIXES):
+        path = _SECRET_PATH.sub(_FILTERED_PATH, path)
     if not query:
         return path
     parts = []
     for part in query.split(b"&"):
         name, eq, _ = part.partition(b"=")
-        parts.append(name + eq + FILTERED if eq and _SECRET_NAME.search(name) else part)
+        parts.append(name + eq + FILTERED if eq and _SECRET_NAME.search(name.lower()) else part)
     return path + b"?" + b"&".join(parts)
 
 
