@@ -74,3 +74,22 @@ def test_the_office_admin_sees_the_mayor_flagged_and_the_city_not(demo_server: s
         assert "@anyanglove" not in board
     finally:
         admin.close()
+
+
+def test_the_city_has_its_avatar_and_the_visit_its_photo(demo_server: str) -> None:
+    """Served as any upload is: the city's avatar, and the photo the "사진 올려요" post promised."""
+    import httpx
+
+    with httpx.Client(base_url=demo_server, timeout=20) as http:
+        city = http.get("/api/v1/accounts/lookup", params={"acct": "anyanglove"}).json()
+        assert not city["avatar"].endswith("/avatars/original/missing.png"), city["avatar"]
+        avatar = http.get(city["avatar"])
+        assert avatar.status_code == 200 and avatar.headers["content-type"].startswith("image/")
+        posts = http.get(f"/api/v1/accounts/{city['id']}/statuses", params={"only_media": "true"}).json()
+        [post] = [p for p in posts if "사진 올려요" in p["content"]]
+        [photo] = post["media_attachments"]
+        assert photo["type"] == "image" and photo["description"]
+        image = http.get(photo["url"])
+        assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
+        page = http.get(f"/@anyanglove/{post['id']}").text
+        assert photo["description"] in page
