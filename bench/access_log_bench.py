@@ -114,6 +114,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--micro-only", action="store_true")
+    parser.add_argument("--paths", nargs="+", default=["/health", "/about"])
     args = parser.parse_args()
     micro()
     if args.micro_only:
@@ -124,7 +125,7 @@ def main() -> None:
     try:
         database = folder / "bench.sqlite3"
         upgrade(f"sqlite+aiosqlite:///{database}")
-        for path in ("/health", "/about"):
+        for path in args.paths:
             for _ in range(args.rounds):
                 for log in (True, False):
                     rate, cpu = run(database, log, path, args.requests)

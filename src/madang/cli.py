@@ -55,7 +55,8 @@ def migrate() -> None:
 
 @app.command()
 def serve(workers: Annotated[int, typer.Option(help="web processes")] = 1) -> None:
-    """Serve the web UI and the APIs (with the job worker inside unless MADANG_EMBEDDED_WORKER=false)."""
+    """Serve the web UI and the APIs (with the job worker inside unless MADANG_EMBEDDED_WORKER=false),
+    writing an access log line per request to standard output unless MADANG_ACCESS_LOG=false."""
     import os
     import sys
 
