@@ -88,7 +88,7 @@ class AccessLog:
         self.clock = _Clock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -98,10 +98,14 @@ class AccessLog:
         async def sending(message: Message) -> None:
             nonlocal status, size
             kind = message["type"]
-            if kind == "http.response.start":
+            if kind in ("http.response.start", "websocket.http.response.start"):
                 status = message["status"]
-            elif kind == "http.response.body":
+            elif kind in ("http.response.body", "websocket.http.response.body"):
                 size += len(message.get("body", b""))
+            elif kind == "websocket.accept":
+                status = 101  # a streaming connection: logged when it closes, with its duration
+            elif kind == "websocket.close" and not status:
+                status = 403  # refused before the handshake completed (uvicorn answers 403)
             await send(message)
 
         try:
@@ -118,7 +122,7 @@ class AccessLog:
             elif name == b"user-agent":
                 user_agent = value
         target = redacted_target(scope.get("raw_path") or scope["path"].encode(), scope.get("query_string", b""))
-        line = (f'{client[0] if client else "-"} - - {self.clock.now()} "{scope["method"]} {_escape(target)} '
+        line = (f'{client[0] if client else "-"} - - {self.clock.now()} "{scope.get("method", "GET")} {_escape(target)} '
                 f'HTTP/{scope.get("http_version", "1.1")}" {status} {size or "-"} "{_escape(referrer)}" '
                 f'"{_escape(user_agent)}" {seconds:.3f}\n')
         try:

@@ -5,12 +5,14 @@ forwarded client address is believed only from a configured proxy."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import websockets
 
 from tests.support.serve_process import Served, madang_serve
 
@@ -37,12 +39,22 @@ def served(sqlite_template: Path, tmp_root: Path) -> Iterator[Served]:
             http.post(f"/desk/g/1/{GUEST}/rate")
             http.get("/open311/v2/services.json", params={"api_key": API_KEY})
             http.get("/about", headers={"X-Forwarded-For": "198.51.100.9", "User-Agent": "spoofer"})
+        asyncio.run(_stream(running.base.replace("http", "ws", 1)))
     yield running
+
+
+async def _stream(ws_base: str) -> None:
+    """A streaming client with its token in the query (refused: the token is not valid)."""
+    with pytest.raises(websockets.InvalidStatus):
+        async with websockets.connect(f"{ws_base}/api/v1/streaming?stream=user&access_token={TOKEN}",
+                                      open_timeout=10):
+            pass
 
 
 def test_the_access_log_carries_no_credential(served: Served) -> None:
     log = served.stdout.read_text()
-    assert len(re.findall(r'" \d{3} ', log)) >= 12  # a line a request was written
+    assert len(re.findall(r'" \d{3} ', log)) >= 13  # a line a request was written
+    assert '"GET /api/v1/streaming?stream=user&access_token=[FILTERED] HTTP/1.1" 401 ' in log  # the WebSocket
     everything = served.output()
     for secret in (TOKEN, CODE, PASSWORD, COOKIE, BEARER, RESET, CONFIRM, GUEST, API_KEY):
         assert secret not in everything, secret
