@@ -83,7 +83,7 @@ def main() -> None:
         url = f"sqlite+aiosqlite:///{tmp}/demo.sqlite3"
         upgrade(url)
         with running_server(url, media_path=Path(tmp) / "media") as base:
-            site.load_demo(url, site.port_of(base))
+            site.load_demo(url, site.port_of(base), Path(tmp) / "media")
             asyncio.run(take(site.describe_demo(base), args.out))
 
 

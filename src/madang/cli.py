@@ -55,7 +55,8 @@ def migrate() -> None:
 
 @app.command()
 def serve(workers: Annotated[int, typer.Option(help="web processes")] = 1) -> None:
-    """Serve the web UI and the APIs (with the job worker inside unless MADANG_EMBEDDED_WORKER=false)."""
+    """Serve the web UI and the APIs (with the job worker inside unless MADANG_EMBEDDED_WORKER=false),
+    writing an access log line per request to standard output unless MADANG_ACCESS_LOG=false."""
     import os
     import sys
 
@@ -124,7 +125,7 @@ def demo_load(if_empty: Annotated[bool, typer.Option("--if-empty", help="only in
 
 @demo_app.command("logins")
 def demo_logins() -> None:
-    """Print the demo logins."""
+    """Print the demo logins: the city, citizens and the mayor, the city's staff, the instance admin."""
     from madang.demo.city import CITY
 
     settings = Settings()
@@ -132,18 +133,9 @@ def demo_logins() -> None:
     table.add_column("login")
     table.add_column("password")
     table.add_column("who")
-    by_name = {a.username: a for a in CITY.accounts}
-    for username in CITY.logins:
-        a = by_name[username]
-        table.add_row(a.username, a.password, a.display_name)
-    # The city's staff (민원 desk and 홍보실 console): their own logins, acting for the city.
-    from madang.demo.desk import OFFICE_ROLES, STAFF
-
-    office = dict(OFFICE_ROLES)
-    for username, role, _ in STAFF:
-        if username in by_name:
-            a = by_name[username]
-            table.add_row(a.username, a.password, f"{a.display_name} (staff: {role}, {office.get(username, '-')})")
+    table.add_column("opens")
+    for login in CITY.printed_logins():
+        table.add_row(login.username, login.password, login.who, " ".join(login.opens))
     console.print(table)
 
 

@@ -1,4 +1,4 @@
-"""Invariants of the demo city's data (src/madang/demo/city.py)."""
+"""Invariants of the demo city's data (src/madang/demo/city.toml, read by madang.demo.city)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import regex
 
-from madang.demo.city import CITY, DemoAccount, DemoCity
+from madang.demo.city import CITY, DemoAccount, DemoCity, image_bytes, load_city, season_of
 
 USERNAME_RE = re.compile(r"^[a-z0-9_]{1,30}$")
 URL_RE = re.compile(r"https?://\S+")
@@ -35,7 +35,7 @@ def posts_by_key():
 
 
 def citizens() -> list[DemoAccount]:
-    return [a for a in CITY.accounts if a.username not in {CITY_ACCOUNT, MAYOR}]
+    return [a for a in CITY.accounts if a.username not in {CITY_ACCOUNT, MAYOR} and not a.admin]
 
 
 def test_city_is_a_democity():
@@ -111,6 +111,10 @@ def test_some_citizens_have_bios():
 def test_logins():
     names = accounts()
     assert CITY.logins[0] == CITY_ACCOUNT
+    printed = [login.username for login in CITY.printed_logins()]
+    assert len(printed) == len(set(printed)) and printed[:len(CITY.logins)] == list(CITY.logins)
+    for login in CITY.printed_logins():
+        assert login.password == names[login.username].password
     assert MAYOR in CITY.logins
     assert len(CITY.logins) == len(set(CITY.logins))
     assert any(n not in {CITY_ACCOUNT, MAYOR} for n in CITY.logins)
@@ -184,7 +188,8 @@ def test_mentions_reference_accounts():
 
 def test_post_lengths():
     for p in CITY.posts:
-        assert post_length(p.text) <= 140, (p.key, post_length(p.text))
+        for text in (p.text, *(text for _, text in p.seasons)):
+            assert post_length(text) <= 140, (p.key, post_length(text))
         assert post_length(p.spoiler_text) <= 140, p.key
 
 
@@ -310,3 +315,120 @@ def test_no_other_madang_imports():
             for alias in node.names:
                 assert not alias.name.startswith("madang"), alias.name
                 assert alias.name != "random"
+
+
+# -- the data file, its images and the staff -----------------------------------
+
+SUMMER_WORDS = ("폭염", "장맛비", "물놀이", "여름", "더위", "냉면", "무더위", "33도", "30도")
+
+
+def test_the_city_is_read_from_a_packaged_data_file():
+    """The content lives in city.toml (not Python), and pyproject packages it and its images, so an
+    installed madang (not only this checkout) finds them."""
+    import tomllib
+    from fnmatch import fnmatch
+    from importlib import resources
+    from pathlib import Path
+
+    folder = resources.files("madang.demo")
+    assert folder.joinpath("city.toml").is_file()
+    assert load_city(folder.joinpath("city.toml").read_text(encoding="utf-8")) == CITY
+    root = Path(__file__).resolve().parents[2]
+    patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["madang"]
+    package = root / "src/madang"
+    data = [f for f in (package / "demo").rglob("*") if f.is_file() and f.suffix not in (".py", ".pyc")]
+    assert {f.name for f in data} >= {"city.toml", "anyanglove.png", "leeyoungpyo-visit.jpg"}
+    for f in data:
+        relative = f.relative_to(package).as_posix()
+        # setuptools' "**/*.x" also matches a file in a sub-folder at any depth
+        assert any(fnmatch(relative, pattern) or fnmatch(relative, pattern.removeprefix("**/")) for pattern in patterns), \
+            relative
+    module = (package / "demo/city.py").read_text()
+    assert len(module.splitlines()) < 300 and "이영표" not in module
+
+
+def test_times_are_days_ago_at_a_seoul_time():
+    city = load_city("""
+[city]
+account = "a"
+mayor = "b"
+citizen = "a"
+citizen_password = "password-1"
+logins = ["a"]
+[[accounts]]
+username = "a"
+display_name = "A"
+[[accounts]]
+username = "b"
+display_name = "B"
+[follows]
+city_follows = []
+mayor_follows = []
+not_following_city = []
+following_mayor = []
+between = []
+[[posts]]
+key = "k"
+author = "a"
+text = "t"
+days_ago = 2
+at = "09:30"
+""")
+    # "today" is 15:00 in Seoul: two days before, at 09:30, is 2 days 5 h 30 min earlier
+    assert city.posts[0].ago == timedelta(days=2, hours=5, minutes=30)
+    assert city.accounts[0].email == "a@example.org" and city.accounts[0].password == "password-1"
+
+
+def test_seasons():
+    from datetime import date
+
+    assert [season_of(date(2026, m, 1)) for m in range(1, 13)] == (
+        ["winter"] * 2 + ["spring"] * 3 + ["summer"] * 3 + ["autumn"] * 3 + ["winter"])
+
+
+def test_seasonal_posts_have_a_text_for_every_season():
+    from datetime import date
+
+    seasonal = [p for p in CITY.posts if p.seasons]
+    assert {p.key for p in seasonal} >= {"weather-1", "weather-2", "weather-3", "city-welfare", "city-event"}
+    for p in seasonal:
+        assert dict(p.seasons).keys() == {"spring", "autumn", "winter"}, p.key
+        for season, text in p.seasons:
+            assert not any(w in text for w in SUMMER_WORDS), (p.key, season, text)
+        assert p.text_on(date(2026, 12, 7)) == dict(p.seasons)["winter"]
+        assert p.text_on(date(2010, 7, 20)) == p.text
+    # Whatever has no seasonal texts reads right in any season.
+    for p in CITY.posts:
+        if not p.seasons:
+            assert not any(w in p.text for w in SUMMER_WORDS), (p.key, p.text)
+
+
+def test_images_exist_and_the_city_has_an_avatar():
+    names = accounts()
+    assert names[CITY_ACCOUNT].avatar
+    for a in CITY.accounts:
+        if a.avatar:
+            assert image_bytes(a.avatar)[:8] == b"\x89PNG\r\n\x1a\n", a.username
+    [photo_post] = [p for p in CITY.posts if "사진 올려요" in p.text]
+    assert photo_post.author == CITY_ACCOUNT and photo_post.media
+    for m in photo_post.media:
+        assert image_bytes(m.file)[:3] == b"\xff\xd8\xff" and m.description
+
+
+def test_the_desk_staff_and_admins():
+    names = accounts()
+    codes = {code for code, _ in CITY.departments}
+    assert codes == {"culture", "welfare", "education", "transport", "environment", "safety"}
+    for s in CITY.staff:
+        assert s.username in names and not names[s.username].organisation, s.username
+        assert s.role in {"office_admin", "triager", "officer", "read_only"}
+        assert (s.department in codes) if s.role == "officer" else s.department in (None, *codes)
+        assert s.office_role in (None, "publisher", "approver", "responder", "read_only")
+    roles = {s.role for s in CITY.staff}
+    assert {"office_admin", "triager", "officer"} <= roles
+    admins = [a for a in CITY.accounts if a.admin]
+    assert len(admins) == 1 and not admins[0].organisation
+    printed = {login.username for login in CITY.printed_logins()}
+    assert {s.username for s in CITY.staff} | {a.username for a in admins} <= printed
+    for service in CITY.services:
+        assert service.department in codes, service.code

@@ -22,7 +22,7 @@ async def test_the_demo_city_has_a_desk_with_an_inbox(db: Database) -> None:
         assert [d.name for d in await list_departments(s, organisation_id=city.id)] == [
             "문화", "복지", "교육", "교통", "환경", "안전"]
         staff = {a.username: m.role for m, a in await list_staff(s, organisation_id=city.id)}
-        assert staff == {"dongwook_seo": "triager", "seojin_park": "officer"}
+        assert staff == {"dongwook_seo": "triager", "seojin_park": "officer", "jiyoung_choi": "office_admin"}
         triager = await s.scalar(select(Account).where(Account.acct_key == "dongwook_seo"))
         inbox = await list_inbox(s, organisation=city, staff=triager, limit=200)
     assert any("가로등" in status.text for _, status in inbox)

@@ -136,7 +136,7 @@ def test_health_page_notification_and_the_api_leaves_it_out(sqlite_web_base: str
         assert chief.sign_in(username, password).status_code == 303
         health = chief.get("/office/health")
         assert health.status_code == 200, health.text[:1000]
-        assert "@choidaeho777" in health.text and "‘후보’이(가) 남아 있습니다" in health.text
+        assert "@choidaeho777" in health.text and "‘후보’가 남아 있습니다" in health.text
         assert "지금 다시 점검하기" in health.text
         checked = chief.follow(chief.post("/office/health/check"))
         assert "계정을 다시 점검했습니다." in checked.text

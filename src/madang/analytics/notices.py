@@ -22,6 +22,7 @@ from madang.mail import send_mail
 from madang.models import Account, Notification, User
 from madang.models.analytics import HealthAlert
 from madang.models.desk import StaffMember
+from madang.text.particles import particle
 
 NOTIFICATION_TYPE = "madang.health"
 
@@ -38,7 +39,7 @@ def describe_alert(alert: HealthAlert) -> str:
     if alert.kind == "silent":
         return f"{alert.detail}일째 글이 없습니다"
     if alert.kind == "profile_word":
-        return f"프로필에 '{alert.detail}'이(가) 남아 있습니다"
+        return f"프로필에 '{alert.detail}'{particle(alert.detail, '이/가')} 남아 있습니다"
     return "프로필 사진이 없습니다"
 
 

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     push_timeout_seconds: float = Field(5.0, gt=0, le=30)
     push_allow_loopback: bool = False
     rate_limit_per_5min: int = 300
+    # `madang serve` writes one Combined Log Format line per request to standard output
+    # (madang.access_log; query secrets filtered).
+    access_log: bool = True
     login_attempts_per_5min: int = 10
     secret_key: str = "change-me-in-production"
     # The city blog (madang.blog): minutes between runs of the feed-polling job, and whether feeds

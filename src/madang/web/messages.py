@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from madang.core.errors import DomainError
+from madang.text.particles import resolve_particles
 from madang.web import i18n
 
 # (pattern of the domain's English message, Korean message with the pattern's groups)
@@ -61,5 +62,6 @@ def describe(exc: DomainError | str) -> str:
     for pattern, korean in _KOREAN:
         match = pattern.search(message)
         if match:
-            return korean.format(*match.groups())
+            # 이(가) and 은(는) after the message's words become the forms those words take.
+            return resolve_particles(korean.format(*match.groups()))
     return f"요청을 처리할 수 없습니다. ({message})"

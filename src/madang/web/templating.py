@@ -12,10 +12,12 @@ from functools import cache
 from babel import Locale
 from babel.dates import format_datetime, format_timedelta
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from madang.core.clock import utcnow
+from madang.text.particles import resolve_particles
 from madang.web import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -24,6 +26,11 @@ STATIC_VERSION = "1"  # bump when static files change, so long cache headers sta
 # Korean readers expect 오전/오후 spelled out; CLDR's short form prints AM/PM.
 _LONG = {"ko": "yyyy년 M월 d일 aaaa h:mm", "en": "MMM d, yyyy, h:mm a"}
 _SHORT = {"ko": "M월 d일", "en": "MMM d"}
+
+
+def particles(text: str) -> str:
+    """{{ _("‘%(w)s’이(가) …", w=word)|particles }}: 이(가) after 후보 becomes 가, after 당선인 이."""
+    return Markup(resolve_particles(str(text))) if isinstance(text, Markup) else resolve_particles(text)
 
 
 @cache
@@ -91,6 +98,7 @@ def _build() -> Environment:
     env.filters["ago"] = relative_time
     env.filters["number"] = number
     env.filters["in_desk"] = in_desk
+    env.filters["particles"] = particles
     env.globals["static_version"] = STATIC_VERSION
     return env
 

@@ -40,7 +40,7 @@ def demo(sqlite_template: Path, tmp_root: Path) -> Iterator[site.DemoCity]:
     shutil.copyfile(sqlite_template, path)
     url = f"sqlite+aiosqlite:///{path}"
     with running_server(url, media_path=tmp_root / "browser-media") as base:
-        site.load_demo(url, site.port_of(base))
+        site.load_demo(url, site.port_of(base), tmp_root / "browser-media")
         yield site.describe_demo(base)
 
 

@@ -54,9 +54,12 @@ class DemoCity:
     citizen_post_id: str
 
 
-def load_demo(database_url: str, port: int) -> None:
-    """`madang demo load` into a migrated database, with URLs for the server on ``port``."""
+def load_demo(database_url: str, port: int, media_path: Path | str | None = None) -> None:
+    """`madang demo load` into a migrated database, with URLs for the server on ``port`` (and the demo's
+    avatar and photo in the server's ``media_path``)."""
     env = dict(os.environ, MADANG_DATABASE_URL=database_url, MADANG_PORT=str(port), MADANG_HOST="127.0.0.1")
+    if media_path is not None:
+        env["MADANG_MEDIA_PATH"] = str(media_path)
     subprocess.run([sys.executable, "-m", "madang.cli", "demo", "load"], env=env, check=True,
                    stdout=subprocess.DEVNULL, timeout=120)
 
