@@ -27,7 +27,7 @@ from tests.office.feed_server import Doc, FeedServer, atom, feed_server, rss
 
 pytestmark = pytest.mark.usefixtures("clock")
 
-LOOPBACK = FetchLimits(allow_private=True, timeout=5)
+LOOPBACK = FetchLimits(allow="127.0.0.1/32", timeout=5)
 CONFIG = BlogConfig(site=SITE, every_minutes=5, limits=LOOPBACK)
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 ITEMS = [("p1", "안양천 벚꽃길 걷기 행사", T0), ("p2", "평촌 도서관 야간 개관", T0 + timedelta(hours=5)),
@@ -169,7 +169,7 @@ async def test_adding_a_feed_checks_the_address_and_the_role(db: Database, serve
         await blog_feeds.preview_feed(server.url("/rss.xml"), limits=FetchLimits())
     # Too large a document is not read.
     with pytest.raises(Invalid, match="너무 큽니다"):
-        await blog_feeds.preview_feed(server.url("/rss.xml"), limits=FetchLimits(allow_private=True, max_bytes=100))
+        await blog_feeds.preview_feed(server.url("/rss.xml"), limits=FetchLimits(allow="127.0.0.1/32", max_bytes=100))
 
     # Only office admins add feeds; the same feed twice is refused.
     with pytest.raises(Forbidden):

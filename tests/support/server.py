@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ def running_server(database_url: str, **overrides: object) -> Iterator[str]:
     port = free_port()
     settings = Settings(database_url=database_url, host="127.0.0.1", port=port,
                         rate_limit_per_5min=100_000, worker_poll_seconds=0.2,
-                        **{"gc_freeze": False, **overrides})  # type: ignore[arg-type]
+                        **{"gc_freeze": False, "secret_key": secrets.token_urlsafe(32), **overrides})  # type: ignore[arg-type]
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning",
                             lifespan="on", ws="websockets-sansio",
                             # Open event streams never end by themselves: stop waiting for them.

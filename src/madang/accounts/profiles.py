@@ -61,7 +61,7 @@ async def update_profile(
     if display_name is not None:
         changes["display_name"] = normalise_display_name(display_name)
     if note is not None:
-        changes["note"] = check_note(note)
+        changes["note"] = note = check_note(note)
         changes["note_html"] = render_note_html(note, base_url=base_url_of(account))
     if fields is not None:
         changes["fields"] = normalise_fields(fields)
