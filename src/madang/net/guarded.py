@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 import ssl
 from collections.abc import AsyncIterator, Mapping
@@ -34,6 +35,8 @@ MAX_BYTES = 2 * 1024 * 1024
 TIMEOUT_SECONDS = 10.0
 MAX_REDIRECTS = 3
 REDIRECTS = (301, 302, 303, 307, 308)
+# What a host can be once httpx has IDNA-encoded it: a DNS name or an IP literal.
+_HOST = re.compile(r"[A-Za-z0-9_.-]+|[0-9A-Fa-f:.]+")
 
 
 class OutboundError(Exception):
@@ -97,7 +100,13 @@ def _backend(policy: OutboundPolicy) -> Any:
             refused = [a for a in addresses if not policy.permits(host, a)]
             if refused:  # one private answer among public ones is refusal enough
                 raise Refused(f"{host} leads to {refused[0]}, which is not a public address")
-            return await self.inner.connect_tcp(str(addresses[0]), port, timeout=timeout,
+            for address in addresses[:-1]:  # in the resolver's order, as a plain connect would
+                try:
+                    return await self.inner.connect_tcp(str(address), port, timeout=timeout,
+                                                        local_address=local_address, socket_options=socket_options)
+                except httpcore.ConnectError:
+                    continue
+            return await self.inner.connect_tcp(str(addresses[-1]), port, timeout=timeout,
                                                 local_address=local_address, socket_options=socket_options)
 
         async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> Any:
@@ -149,6 +158,8 @@ def check_url(url: str) -> httpx.URL:
         raise Refused(f"not a usable address: {exc}") from None
     if parsed.scheme not in ("http", "https") or not host:
         raise Refused("only http:// and https:// addresses can be fetched")
+    if not _HOST.fullmatch(host):
+        raise Refused(f"not a usable host name: {host}")
     return parsed
 
 
