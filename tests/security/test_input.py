@@ -180,3 +180,7 @@ def test_ids_and_offsets_past_64_bits_are_a_400(city: City, citizen) -> None:  #
     for path in ("/search", f"/@{citizen.username}"):
         answer = httpx.get(city.base + path, params={"q": "안양", "max_id": huge})
         assert answer.status_code == 400 and "페이지 주소" in answer.text, path
+    assert httpx.get(f"{city.base}/@{citizen.username}/{huge}").status_code == 404
+    # An over-large limit is still clamped, as Mastodon does, not refused.
+    clamped = httpx.get(f"{city.base}/api/v1/timelines/public", params={"limit": "9" * 30})
+    assert clamped.status_code == 200 and isinstance(clamped.json(), list)

@@ -111,7 +111,8 @@ class Params:
         return str(value)
 
     def int(self, name: str, default: int | None = None, *, minimum: int | None = None,
-            maximum: int | None = None) -> int | None:
+            maximum: int | None = None, clamp: int | None = None) -> int | None:
+        """``clamp``: a larger number is read as this one (Mastodon clamps limits)."""
         value = self.data.get(name)
         if value is None or value == "":
             return default
@@ -121,6 +122,8 @@ class Params:
             number = int(value)
         except ValueError:
             raise BadRequest(f"{name} must be an integer") from None
+        if clamp is not None:
+            number = min(number, clamp)
         if not -MAX_ID - 1 <= number <= MAX_ID:  # the database's integer: a larger one overflows the driver
             raise BadRequest(f"{name} is out of range")
         if minimum is not None and number < minimum:
@@ -131,7 +134,7 @@ class Params:
 
     def limit(self, default: int, maximum: int) -> int:
         """Mastodon clamps an over-large limit (clients ask for 100 where 80 is the cap)."""
-        value = self.int("limit", default, minimum=1)
+        value = self.int("limit", default, minimum=1, clamp=maximum)
         return min(value or default, maximum)
 
     def id(self, name: str) -> int | None:

@@ -68,9 +68,10 @@ def page_of(request: Request, limit: int = PAGE_SIZE) -> Page:
 
 
 def path_id(value: str) -> int:
-    if not value.isdigit() or len(value) > 19:
+    number = parse_id_text(value)
+    if number is None:
         raise WebProblem(404, N_("찾을 수 없습니다."))
-    return int(value)
+    return number
 
 
 def new_form_key() -> str:
