@@ -26,6 +26,7 @@ from madang.mastodon_api import app as mastodon_api
 from madang.mastodon_api.problems import ApiProblem
 from madang import open311
 from madang.runtime import AppContext
+from madang.server_errors import ServerErrors
 from madang.web import install as web
 from madang.web import oauth as web_oauth
 from madang.web import static_files
@@ -127,6 +128,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return PlainTextResponse("서버 오류가 발생했습니다. (Internal server error)", status_code=500)
 
     app.add_exception_handler(Exception, on_unexpected)
+    # Outermost of the app's own middleware: answers and logs (short) what nothing else caught.
+    app.add_middleware(ServerErrors, respond=on_unexpected)
 
     @app.get("/health")
     async def health() -> PlainTextResponse:

@@ -31,8 +31,19 @@ console = Console()
 T = TypeVar("T")
 
 
+def _settings() -> Settings:
+    """The settings, or a one-line reason to stop (a published or missing secret key)."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        console.print(f"[red]cannot start: {'; '.join(str(e['msg']) for e in exc.errors())}[/red]", highlight=False)
+        raise typer.Exit(2) from None
+
+
 def _run(fn: Callable[[Database, Settings], Awaitable[T]]) -> T:
-    settings = Settings()
+    settings = _settings()
 
     async def main() -> T:
         db = Database(settings.database_url)
@@ -49,7 +60,7 @@ def migrate() -> None:
     """Bring the database schema up to date (Alembic)."""
     from madang.db.migrate import upgrade
 
-    upgrade(Settings().database_url)
+    upgrade(_settings().database_url)
     console.print("[green]database is up to date[/green]")
 
 
@@ -60,7 +71,7 @@ def serve(workers: Annotated[int, typer.Option(help="web processes")] = 1) -> No
     import os
     import sys
 
-    settings = Settings()
+    settings = _settings()  # makes the secret key file before the workers start
     if workers > 1 and not settings.redis_url:
         # Live streams only hear events published in their own process without Redis.
         console.print("[yellow]warning: several web processes without MADANG_REDIS_URL: live streams will "

@@ -36,7 +36,7 @@ def receiver() -> Iterator[PushReceiver]:
 @pytest.fixture
 def server(database_url: str) -> Iterator[str]:
     # http://127.0.0.1 endpoints are refused unless the instance allows loopback ones.
-    with running_server(database_url, push_allow_loopback=True, contact_email="city@madang.test") as url:
+    with running_server(database_url, push_allow_loopback=True, outbound_allow="127.0.0.1/32", contact_email="city@madang.test") as url:
         yield url
 
 

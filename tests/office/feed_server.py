@@ -19,6 +19,7 @@ class Doc:
     content_type: str = "application/rss+xml; charset=utf-8"
     status: int = 200
     etag: str | None = None
+    location: str | None = None  # a redirect's target
 
 
 @dataclass
@@ -51,6 +52,8 @@ def feed_server() -> Iterator[FeedServer]:
             self.send_header("Content-Length", str(len(doc.body)))
             if doc.etag:
                 self.send_header("ETag", doc.etag)
+            if doc.location:
+                self.send_header("Location", doc.location)
             self.end_headers()
             self.wfile.write(doc.body)
 

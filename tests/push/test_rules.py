@@ -10,7 +10,7 @@ import pytest
 from madang.core.errors import Invalid
 from madang.db import Database
 from madang.models import Account, Notification
-from madang.push.keys import ensure_server_key, find_server_key
+from madang.push.keys import ensure_server_key, find_server_key, generate_server_key
 from madang.push.payloads import PushContext, push_payload, title_for, truncate
 from madang.push.rules import check_auth, check_endpoint, check_p256dh, check_policy
 from madang.push.sending import Outcome, Target, classify, deliver
@@ -61,11 +61,11 @@ def test_answers_of_push_services() -> None:
 async def test_private_addresses_are_never_called() -> None:
     """A subscription stored before loopback was turned off, or a name that resolves to this
     machine, is dropped without a request."""
-    keys = ClientKeys()
-    for endpoint in ("https://localhost:9/x", "https://127.0.0.1:9/x", "https://10.0.0.8/x", "https://[::1]/x"):
+    keys, server_key = ClientKeys(), generate_server_key()
+    for endpoint in ("https://localhost:9/x", "https://127.0.0.1:9/x", "https://10.0.0.8/x", "https://[::1]/x",
+                     "https://100.64.0.1/x", "https://[2002:7f00:1::]/x", "https://169.254.169.254/x"):
         target = Target(endpoint, keys.p256dh, keys.auth_b64, True)
-        result = await deliver(target, {}, None, subject="mailto:a@b.example", timeout=1,  # type: ignore[arg-type]
-                               allow_loopback=False)
+        result = await deliver(target, {}, server_key, subject="mailto:a@b.example", timeout=1)
         assert result.outcome is Outcome.GONE, endpoint
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -14,11 +15,17 @@ from madang.core.settings import Settings
 from tests.support.pgserver import free_port
 
 
+def _random_key(overrides: dict[str, object]) -> dict[str, object]:
+    """A fresh secret key per server, unless the test is about where the key comes from."""
+    return {} if "secret_key_file" in overrides else {"secret_key": secrets.token_urlsafe(32)}
+
+
 @contextmanager
 def running_server(database_url: str, **overrides: object) -> Iterator[str]:
     port = free_port()
     settings = Settings(database_url=database_url, host="127.0.0.1", port=port, worker_poll_seconds=0.2,
-                        **{"gc_freeze": False, "rate_limit_per_5min": 100_000, **overrides})  # type: ignore[arg-type]
+                        **{"gc_freeze": False, "rate_limit_per_5min": 100_000, **_random_key(overrides),
+                           **overrides})  # type: ignore[arg-type]
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning",
                             lifespan="on", ws="websockets-sansio",
                             # Open event streams never end by themselves: stop waiting for them.

@@ -46,7 +46,7 @@ def city_posts(url: str) -> list[str]:
 
 def test_an_office_admin_follows_the_city_blog(database_url: str, tmp_path: Any, feeds: FeedServer) -> None:
     feeds.docs["/rss.xml"] = Doc(rss("안양시 공식 블로그", ITEMS))
-    with running_server(database_url, media_path=tmp_path / "media", blog_allow_private=True) as base:
+    with running_server(database_url, media_path=tmp_path / "media", outbound_allow="127.0.0.1/32") as base:
         boss, reader = WebClient(base), WebClient(base)
         try:
             boss.sign_up("boss", PASSWORD)
@@ -87,7 +87,7 @@ def test_an_office_admin_follows_the_city_blog(database_url: str, tmp_path: Any,
                 db = Database(database_url)
                 try:
                     await poll_feed(db, feed_id=feed_id, config=BlogConfig(
-                        site=SITE, limits=FetchLimits(allow_private=True)))
+                        site=SITE, limits=FetchLimits(allow="127.0.0.1/32")))
                 finally:
                     await db.dispose()
             asyncio.run(poll())

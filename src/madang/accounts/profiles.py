@@ -12,6 +12,7 @@ from madang.accounts.rules import check_note, normalise_display_name, normalise_
 from madang.core.clock import utcnow
 from madang.models import Account
 from madang.text import HashtagToken, ParsedText, parse, render_html
+from madang.text.rendering import render_inline_html
 
 
 def render_note_html(note: str, *, base_url: str | None = None) -> str:
@@ -27,6 +28,17 @@ def render_note_html(note: str, *, base_url: str | None = None) -> str:
         # Without a base URL tags cannot link; render them as text by dropping the tokens.
         parsed = ParsedText(parsed.text, (), (), parsed.urls)
     return render_html(parsed, mention_url=lambda token: None, tag_url=tag_url)
+
+
+def render_field_html(value: str, *, base_url: str) -> str:
+    """A profile field's value as Mastodon serves it: escaped HTML with links and hashtags
+    (clients insert it as HTML). The raw text stays in ``source.fields``."""
+    parsed = parse(value.strip())
+
+    def tag_url(token: HashtagToken) -> str:
+        return f"{base_url}/tags/{quote(token.name)}"
+
+    return render_inline_html(parsed, mention_url=lambda token: None, tag_url=tag_url)
 
 
 def base_url_of(account: Account) -> str | None:
@@ -61,7 +73,7 @@ async def update_profile(
     if display_name is not None:
         changes["display_name"] = normalise_display_name(display_name)
     if note is not None:
-        changes["note"] = check_note(note)
+        changes["note"] = note = check_note(note)
         changes["note_html"] = render_note_html(note, base_url=base_url_of(account))
     if fields is not None:
         changes["fields"] = normalise_fields(fields)

@@ -9,6 +9,7 @@ from typing import Any
 import regex
 
 from madang.core.errors import Invalid
+from madang.text.normalizing import normalize
 
 USERNAME_MAX = 30
 DISPLAY_NAME_MAX = 30  # grapheme clusters
@@ -68,13 +69,14 @@ def check_password(password: str) -> str:
 
 
 def normalise_display_name(display_name: str) -> str:
-    display_name = display_name.strip()
+    display_name = normalize(display_name).strip()
     if graphemes(display_name) > DISPLAY_NAME_MAX or len(display_name) > DISPLAY_NAME_COLUMN_MAX:
         raise Invalid(f"Display name must be at most {DISPLAY_NAME_MAX} characters", field="display_name")
     return display_name
 
 
 def check_note(note: str) -> str:
+    note = normalize(note)
     if graphemes(note) > NOTE_MAX:
         raise Invalid(f"Bio must be at most {NOTE_MAX} characters", field="note")
     return note
@@ -94,7 +96,7 @@ def normalise_fields(fields: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]
         name, value = row.get("name", ""), row.get("value", "")
         if not isinstance(name, str) or not isinstance(value, str):
             raise Invalid("Profile fields must be text", field="fields")
-        name, value = name.strip(), value.strip()
+        name, value = normalize(name).strip(), normalize(value).strip()
         if not name and not value:
             continue
         if graphemes(name) > FIELD_TEXT_MAX or graphemes(value) > FIELD_TEXT_MAX:

@@ -11,6 +11,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.blog.fetching import FetchLimits, fetch_feed
+from madang.net import Refused
+from madang.net.guarded import check_url
 from madang.blog.parsing import FeedError, ParsedFeed
 from madang.blog.posting import mark_seen
 from madang.core.clock import utcnow
@@ -47,6 +49,10 @@ def check_feed_url(url: str) -> str:
     if (parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.username or parts.password
             or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url)):
         raise Invalid("http:// 또는 https://로 시작하는 피드 주소를 입력해 주세요", field="url")
+    try:
+        check_url(url)  # a host IDNA cannot write (①②⑦.0.0.1) is refused here, not at the socket
+    except Refused:
+        raise Invalid("주소의 호스트 이름이 올바르지 않습니다", field="url") from None
     return url
 
 

@@ -1,19 +1,15 @@
-"""Fetching a feed over HTTP(S) with httpx: a time limit, a size limit, conditional GET, and no
-request to this machine or its private network (unless the instance allows it, for tests)."""
+"""Fetching a feed over HTTP(S) through the guarded client (madang.net): a time limit, a size
+limit, conditional GET, and no request to this machine or its private network (unless the
+operator's allow-list names it, for tests)."""
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from madang.blog.parsing import FeedError, ParsedFeed, parse_feed
-
-if TYPE_CHECKING:
-    import httpx
+from madang.net import GuardedClient, OutboundError, OutboundPolicy, Refused, Timeout, TooLarge, TooManyRedirects
+from madang.net.guarded import check_url
 
 MAX_BYTES = 2 * 1024 * 1024
 TIMEOUT_SECONDS = 10.0
@@ -23,9 +19,16 @@ USER_AGENT = "madang-blog/0.1 (+https://github.com/madang)"
 
 @dataclass(frozen=True)
 class FetchLimits:
-    allow_private: bool = False
+    # MADANG_OUTBOUND_ALLOW: hosts and networks reachable though not public (kept as text: the
+    # limits travel in job payloads).
+    allow: str = ""
     timeout: float = TIMEOUT_SECONDS
     max_bytes: int = MAX_BYTES
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> FetchLimits:
+        """Payloads written before the allow-list (with ``allow_private``) still load."""
+        return cls(**{k: v for k, v in payload.items() if k in ("allow", "timeout", "max_bytes")})
 
 
 @dataclass(frozen=True)
@@ -38,76 +41,42 @@ class Fetched:
 async def fetch_feed(url: str, *, limits: FetchLimits, etag: str | None = None,
                      modified: str | None = None) -> Fetched:
     """The feed at ``url`` read; FeedError (with a message for staff) for anything that fails."""
-    import httpx  # on first use: with its command-line extras (rich, pygments) it is ~8 MB resident
-
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
+    headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
     if etag:
         headers["If-None-Match"] = etag
     if modified:
         headers["If-Modified-Since"] = modified
-
-    async def check_hop(request: httpx.Request) -> None:
-        # Every request, redirects included, must be http(s) to a public address.
-        await check_target(str(request.url), allow_private=limits.allow_private)
-
+    check_address(url)
     try:
-        async with asyncio.timeout(limits.timeout * 2):
-            async with httpx.AsyncClient(timeout=limits.timeout, follow_redirects=True, max_redirects=MAX_REDIRECTS,
-                                         trust_env=False, event_hooks={"request": [check_hop]}) as client:
-                async with client.stream("GET", url, headers=headers) as response:
-                    if response.status_code == 304:
-                        return Fetched(None, etag, modified)
-                    if response.status_code != 200:
-                        raise FeedError(f"서버가 HTTP {response.status_code}(으)로 답했습니다")
-                    body = await _read_limited(response, limits.max_bytes)
-                    final_url = str(response.url)
-                    content_type = response.headers.get("content-type", "")
-                    new_etag = response.headers.get("etag")
-                    new_modified = response.headers.get("last-modified")
-    except TimeoutError:
-        raise FeedError("시간 안에 응답하지 않았습니다") from None
-    except httpx.TooManyRedirects:
+        async with GuardedClient(OutboundPolicy.parse(limits.allow), timeout=limits.timeout,
+                                 max_bytes=limits.max_bytes, max_redirects=MAX_REDIRECTS,
+                                 user_agent=USER_AGENT) as client:
+            answer = await client.get(url, headers=headers)
+    except TooLarge:
+        raise FeedError(f"피드가 너무 큽니다 ({limits.max_bytes // (1024 * 1024)} MiB까지 읽습니다)") from None
+    except TooManyRedirects:
         raise FeedError("다른 주소로 너무 여러 번 넘겨졌습니다") from None
-    except httpx.TimeoutException:
+    except Timeout:
         raise FeedError("시간 안에 응답하지 않았습니다") from None
-    except httpx.HTTPError as exc:
-        raise FeedError(f"연결할 수 없습니다 ({type(exc).__name__})") from None
+    except Refused as exc:
+        raise FeedError(f"내부망 주소라서 읽을 수 없습니다 ({exc})") from None
+    except OutboundError as exc:
+        raise FeedError(f"연결할 수 없습니다 ({exc})") from None
+    if answer.status_code == 304:
+        return Fetched(None, etag, modified)
+    if answer.status_code != 200:
+        raise FeedError(f"서버가 HTTP {answer.status_code}(으)로 답했습니다")
     # Parsing is CPU work on a document of up to 2 MiB: off the event loop.
-    feed = await asyncio.to_thread(parse_feed, body, url=final_url, content_type=content_type)
+    feed = await asyncio.to_thread(parse_feed, answer.content, url=answer.url,
+                                   content_type=answer.headers.get("content-type", ""))
+    new_etag, new_modified = answer.headers.get("etag"), answer.headers.get("last-modified")
     return Fetched(feed, (new_etag or "")[:500] or None, (new_modified or "")[:100] or None)
 
 
-async def _read_limited(response: httpx.Response, limit: int) -> bytes:
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise FeedError(f"피드가 너무 큽니다 ({limit // (1024 * 1024)} MiB까지 읽습니다)")
-    chunks, size = [], 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise FeedError(f"피드가 너무 큽니다 ({limit // (1024 * 1024)} MiB까지 읽습니다)")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-async def check_target(url: str, *, allow_private: bool) -> None:
-    """http(s) only, and (unless allowed) a host that resolves to public addresses only, so a
-    feed address cannot make the server read its own admin pages or its neighbours'. The name is
-    resolved again by the connection: a DNS answer that changes in between is not covered."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FeedError("http:// 또는 https:// 주소만 읽을 수 있습니다")
-    if allow_private:
-        return
-    host = parts.hostname
+def check_address(url: str) -> None:
+    """http(s) with a host name that can be written (IDNA): FeedError with a message for staff.
+    Where the host leads is checked when the connection is made (madang.net)."""
     try:
-        addresses = [ipaddress.ip_address(host)]
-    except ValueError:
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-        except OSError:
-            raise FeedError(f"{host} 주소를 찾을 수 없습니다") from None
-        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-    if any(a.is_private or a.is_loopback or a.is_link_local or a.is_reserved or a.is_multicast
-           or a.is_unspecified for a in addresses):
-        raise FeedError(f"{host}은(는) 내부망 주소라서 읽을 수 없습니다")
+        check_url(url)
+    except Refused:
+        raise FeedError("http:// 또는 https:// 주소만 읽을 수 있습니다 (주소를 확인해 주세요)") from None

@@ -49,12 +49,12 @@ class BlogConfig:
     @classmethod
     def of(cls, settings: Settings) -> BlogConfig:
         return cls(site=Site.of(settings), every_minutes=settings.blog_poll_minutes,
-                   limits=FetchLimits(allow_private=settings.blog_allow_private))
+                   limits=FetchLimits(allow=settings.outbound_allow))
 
     @classmethod
     def from_payload(cls, payload: dict) -> BlogConfig:
         return cls(site=Site(**payload["site"]), every_minutes=int(payload.get("every_minutes", 5)),
-                   limits=FetchLimits(**payload.get("limits", {})))
+                   limits=FetchLimits.from_payload(payload.get("limits", {})))
 
 
 @dataclass(frozen=True)

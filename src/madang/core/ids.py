@@ -54,3 +54,15 @@ def lowest_id_at(when: datetime) -> int:
 
 def time_of(snowflake: int) -> datetime:
     return datetime.fromtimestamp((snowflake >> 16) / 1000, tz=timezone.utc)
+
+
+MAX_ID = 2**63 - 1  # a signed 64-bit column: SQLite's INTEGER, PostgreSQL's bigint
+
+
+def parse_id_text(text: str) -> int | None:
+    """An id written as ASCII decimal digits within the 64-bit range; None for anything else
+    (a larger number would overflow the database driver's integer)."""
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -55,15 +55,43 @@ class Settings(BaseSettings):
     # (madang.access_log; query secrets filtered).
     access_log: bool = True
     login_attempts_per_5min: int = 10
-    secret_key: str = "change-me-in-production"
-    # The city blog (madang.blog): minutes between runs of the feed-polling job, and whether feeds
-    # on this machine or its private network may be read (tests and local development only).
+    # Signs guest case links and seals Web Push tokens. Empty: read from secret_key_file, made
+    # there (random, mode 0600) on first start. Default file: beside the SQLite database, or
+    # var/secret_key under the working directory (docs/decisions/0029).
+    secret_key: str = Field("", repr=False)
+    secret_key_file: Path | None = None
+    # The city blog (madang.blog): minutes between runs of the feed-polling job.
     blog_poll_minutes: int = Field(5, ge=1, le=1440)
-    blog_allow_private: bool = False
+    # Server-side fetches (blog feeds, Web Push, later federation) reach only globally routable
+    # addresses; this comma-separated list of host names and networks (CIDR) is let through as
+    # well: tests and local development only, e.g. "127.0.0.1/32,::1".
+    outbound_allow: str = ""
     # Account health (madang.analytics.health): days without a post before an organisation's or
     # verified account is flagged, and words its profile should no longer carry (comma-separated).
     health_silent_days: int = Field(14, ge=1, le=3650)
     health_profile_words: str = "후보,예비후보,당선인"
+
+    @model_validator(mode="after")
+    def _resolve_secret_key(self) -> Settings:
+        from madang.core.secret_keys import check_secret_key, load_or_create_secret_key
+
+        if self.secret_key:
+            check_secret_key(self.secret_key)
+        else:
+            self.secret_key = load_or_create_secret_key(self.secret_key_path)
+        return self
+
+    @property
+    def secret_key_path(self) -> Path:
+        if self.secret_key_file is not None:
+            return self.secret_key_file
+        if self.is_sqlite:
+            from sqlalchemy.engine import make_url
+
+            database = make_url(self.database_url).database
+            if database and database != ":memory:" and not database.startswith("file:"):
+                return Path(database).parent / "secret_key"
+        return Path("var/secret_key")
 
     @property
     def public_host(self) -> str:

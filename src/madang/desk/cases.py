@@ -17,6 +17,7 @@ from madang.desk.organisations import HANDLE, check_organisation, closures_for, 
 from madang.models import Account
 from madang.models.desk import CHANNELS, KINDS, Case, Department
 from madang.statuses.create import Site
+from madang.text.normalizing import normalize
 
 DESCRIPTION_LIMIT = 4000  # Open311's limit for a request's description; the web form's too
 KIND_DEFAULT = "other"
@@ -27,7 +28,7 @@ def _check(*, channel: str, kind: str, description: str, category: str | None) -
         raise Invalid(f"접수 경로는 {', '.join(CHANNELS)} 중 하나여야 합니다", field="channel")
     if kind not in KINDS:
         raise Invalid(f"민원 종류는 {', '.join(KINDS)} 중 하나여야 합니다", field="kind")
-    description = (description or "").strip()
+    description = normalize(description or "").strip()
     if not description:
         raise Invalid("민원 내용을 입력해 주세요", field="description")
     if len(description) > DESCRIPTION_LIMIT:
@@ -77,7 +78,7 @@ async def open_case(
 
 
 def _clean(value: str | None, limit: int) -> str | None:
-    value = (value or "").strip()
+    value = normalize(value or "").strip()
     if len(value) > limit:
         raise Invalid(f"{limit}자까지 쓸 수 있습니다", field="contact")
     return value or None

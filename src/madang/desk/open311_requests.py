@@ -24,6 +24,7 @@ from madang.models import Account
 from madang.models.desk import Case, CaseEvent, Department
 from madang.models.open311 import Service, ServiceRequest
 from madang.statuses.create import Site
+from madang.text.normalizing import normalize
 
 CLOSED = ("answered", "closed", "merged")
 MAX_ROWS = 1000
@@ -82,7 +83,7 @@ def status_notes(case: Case) -> str | None:
 
 
 def _text(value: str | None, limit: int, field: str) -> str | None:
-    value = (value or "").strip()
+    value = normalize(value or "").strip()
     if len(value) > limit:
         raise Invalid(f"{field}은(는) {limit}자까지입니다", field=field)
     return value or None
@@ -109,7 +110,7 @@ def check_attribute_values(service: Service, given: dict[str, Any]) -> dict[str,
     out: dict[str, Any] = {}
     for code, definition in definitions.items():
         value = given.get(code)
-        values = [v.strip() for v in (value if isinstance(value, list) else [value]) if v and v.strip()]
+        values = [normalize(v).strip() for v in (value if isinstance(value, list) else [value]) if v and v.strip()]
         if not values:
             if definition["required"]:
                 raise Invalid(f"필수 속성 {code}({definition['description']})이(가) 없습니다", field=f"attribute[{code}]")

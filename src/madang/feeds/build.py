@@ -16,6 +16,7 @@ from madang.media.storage import URL_PREFIX
 from madang.models import Account
 from madang.statuses.views import StatusView
 from madang.text import html_to_text
+from madang.text.normalizing import xml_safe
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
@@ -101,25 +102,27 @@ def updated_at(views: list[StatusView], fallback: datetime | None = None) -> dat
 
 
 def render_feed(info: FeedInfo, views: list[StatusView], *, base_url: str, kind: Kind) -> bytes:
+    """Text goes through xml_safe: lxml refuses the control characters that rows written
+    before normalize() removed them may still hold, and one would break the whole feed."""
     from feedgen.feed import FeedGenerator
 
     feed = FeedGenerator()
     feed.load_extension("media", atom=False, rss=True)
     feed.id(info.feed_url)
-    feed.title(info.title)
+    feed.title(xml_safe(info.title))
     # feedgen takes RSS's <link> from the last link given: self first, the page last.
     feed.link(href=info.feed_url, rel="self", type=CONTENT_TYPES[kind].split(";")[0])
     feed.link(href=info.page_url, rel="alternate", type="text/html")
-    feed.description(info.description)
+    feed.description(xml_safe(info.description))
     feed.language("ko")
     feed.generator("madang")
     if info.icon:
         feed.icon(info.icon)
         feed.logo(info.icon)
         if kind == "rss":
-            feed.image(url=info.icon, title=info.title, link=info.page_url)
+            feed.image(url=info.icon, title=xml_safe(info.title), link=info.page_url)
     if info.author is not None:
-        feed.author(name=info.author.display_name or info.author.username,
+        feed.author(name=xml_safe(info.author.display_name or info.author.username),
                     uri=absolute(base_url, f"/@{info.author.username}"))
     newest = updated_at(views, info.author.created_at if info.author else None)
     feed.updated(newest)
@@ -138,16 +141,16 @@ def _add_entry(feed: "FeedGenerator", view: StatusView, *, base_url: str, kind: 
     links = entry.madang_links.links
     entry.id(url)
     entry.guid(url, permalink=True)
-    entry.title(item_title(view))
+    entry.title(xml_safe(item_title(view)))
     entry.link(href=url, rel="alternate", type="text/html")
     links.append({"rel": "alternate", "type": "text/html"})
-    entry.content(status.content or "<p></p>", type="html")  # already rendered and sanitised
+    entry.content(xml_safe(status.content or "<p></p>"), type="html")  # already rendered and sanitised
     entry.published(_aware(status.created_at))
     entry.updated(_aware(status.edited_at or status.created_at))
-    entry.author(name=view.account.display_name or view.account.username,
+    entry.author(name=xml_safe(view.account.display_name or view.account.username),
                  uri=absolute(base_url, f"/@{view.account.username}"))
     for tag in view.tags:
-        entry.category(term=tag.name)
+        entry.category(term=xml_safe(tag.name))
     media = [(absolute(base_url, URL_PREFIX + m.file_key), m) for m in view.media]
     if kind == "atom":
         for href, m in media:

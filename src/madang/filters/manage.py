@@ -15,6 +15,7 @@ from madang.events import publish
 from madang.filters.cache import changed
 from madang.models import Filter, FilterKeyword, FilterStatus
 from madang.models.filters import ACTIONS, CONTEXTS
+from madang.text.normalizing import normalize
 
 MAX_TITLE = 255
 MAX_KEYWORD = 255
@@ -56,7 +57,7 @@ class FilterDetail:
 
 
 def check_title(value: str | None) -> str:
-    title = (value or "").strip()
+    title = normalize(value or "").strip()
     if not title:
         raise Invalid("Title can't be blank", field="title")
     if len(title) > MAX_TITLE:
@@ -83,7 +84,7 @@ def check_action(value: str | None) -> str:
 
 
 def check_keyword(value: str | None) -> str:
-    keyword = (value or "").strip()
+    keyword = normalize(value or "").strip()
     if not keyword:
         raise Invalid("Keyword can't be blank", field="keyword")
     if len(keyword) > MAX_KEYWORD:

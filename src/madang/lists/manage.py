@@ -9,6 +9,7 @@ from madang.core.clock import utcnow
 from madang.core.errors import Invalid, NotFound
 from madang.models import List, ListAccount
 from madang.models.lists import REPLIES_POLICIES
+from madang.text.normalizing import normalize
 
 # Mastodon's List::PER_ACCOUNT_LIMIT.
 MAX_LISTS = 50
@@ -17,7 +18,7 @@ MAX_TITLE = 255
 
 
 def _title(value: str | None) -> str:
-    title = (value or "").strip()
+    title = normalize(value or "").strip()
     if not title:
         raise Invalid("Title can't be blank", field="title")
     if len(title) > MAX_TITLE:

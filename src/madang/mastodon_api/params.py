@@ -14,11 +14,14 @@ import orjson
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
+from madang.core.ids import MAX_ID, parse_id_text
 from madang.mastodon_api.problems import BadRequest, PayloadTooLarge, UnprocessableEntity
 
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 MAX_JSON_BYTES = 1_000_000  # JSON and url-encoded bodies; files come as multipart
+# No Mastodon parameter nests deeper than three or four levels (poll[options][], fields_attributes[0][name]).
+MAX_DEPTH = 16
 TRUE = {"true", "1", "on", "yes", "t"}
 FALSE = {"false", "0", "off", "no", "f", ""}
 
@@ -39,6 +42,8 @@ def _insert(target: dict[str, Any], key: str, value: Any) -> None:
         target[key] = value
         return
     path = [m.group(1)] + _SEGMENT.findall(m.group(2))
+    if len(path) > MAX_DEPTH:
+        raise BadRequest(f"Parameter {m.group(1)} is nested more than {MAX_DEPTH} levels deep")
     node: Any = target
     for i, seg in enumerate(path):
         last = i == len(path) - 1
@@ -63,6 +68,17 @@ def _insert(target: dict[str, Any], key: str, value: Any) -> None:
         if seg not in node or not isinstance(node[seg], (dict, list)):
             node[seg] = [] if nxt == "" else {}
         node = node[seg]
+
+
+def _check_depth(value: Any) -> None:
+    """Walked without recursion, so a body nested a thousand levels is refused, not a RecursionError."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise BadRequest(f"Parameters are nested more than {MAX_DEPTH} levels deep")
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
 
 
 def _listify(value: Any) -> Any:
@@ -95,7 +111,8 @@ class Params:
         return str(value)
 
     def int(self, name: str, default: int | None = None, *, minimum: int | None = None,
-            maximum: int | None = None) -> int | None:
+            maximum: int | None = None, clamp: int | None = None) -> int | None:
+        """``clamp``: a larger number is read as this one (Mastodon clamps limits)."""
         value = self.data.get(name)
         if value is None or value == "":
             return default
@@ -105,6 +122,10 @@ class Params:
             number = int(value)
         except ValueError:
             raise BadRequest(f"{name} must be an integer") from None
+        if clamp is not None:
+            number = min(number, clamp)
+        if not -MAX_ID - 1 <= number <= MAX_ID:  # the database's integer: a larger one overflows the driver
+            raise BadRequest(f"{name} is out of range")
         if minimum is not None and number < minimum:
             raise BadRequest(f"{name} must be at least {minimum}")
         if maximum is not None and number > maximum:
@@ -113,7 +134,7 @@ class Params:
 
     def limit(self, default: int, maximum: int) -> int:
         """Mastodon clamps an over-large limit (clients ask for 100 where 80 is the cap)."""
-        value = self.int("limit", default, minimum=1)
+        value = self.int("limit", default, minimum=1, clamp=maximum)
         return min(value or default, maximum)
 
     def id(self, name: str) -> int | None:
@@ -167,14 +188,12 @@ class Params:
         return value
 
 
-MAX_ID = 2**63 - 1
-
-
 def parse_id(value: Any, name: str = "id") -> int:
     text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
-    if not text.isdigit() or not text.isascii() or int(text) > MAX_ID:
+    number = parse_id_text(text)
+    if number is None:
         raise BadRequest(f"{name} must be a numeric id")
-    return int(text)
+    return number
 
 
 async def _body(request: Request, limit: int) -> bytes:
@@ -209,6 +228,7 @@ async def read_params(request: Request) -> Params:
                     raise BadRequest("Request body is not valid JSON") from None
                 if not isinstance(parsed, dict):
                     raise BadRequest("Request body must be a JSON object")
+                _check_depth(parsed)
                 data.update(parsed)
         elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             if ctype == "application/x-www-form-urlencoded":

@@ -10,6 +10,7 @@ import orjson
 from starlette.responses import Response
 
 from madang.core.errors import DomainError, Forbidden, NotFound, RateLimited
+from madang.text.normalizing import xml_safe
 
 FORMATS = ("xml", "json")
 # The element name of one item of each list-valued field (spec: services/service, values/value, …).
@@ -35,7 +36,8 @@ def _fill(element: ET.Element, value: Any) -> None:
         for child in value:
             _fill(ET.SubElement(element, item), child)
     elif value is not None:
-        element.text = _text(value)
+        # Rows written before intake removed control characters still hold them.
+        element.text = xml_safe(_text(value))
 
 
 def to_xml(root: str, value: Any) -> bytes:

@@ -28,13 +28,14 @@ class PushConfig:
     contact_email: str  # VAPID's "sub" claim: who the push service can write to
     secret_key: str  # seals the access tokens a payload carries
     timeout_seconds: float = 5.0
-    allow_loopback: bool = False
+    allow_loopback: bool = False  # plain-http loopback endpoints accepted at subscription (rules)
+    outbound_allow: str = ""  # MADANG_OUTBOUND_ALLOW: what deliveries may reach though not public
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PushConfig:
         return cls(base_url=settings.base_url, contact_email=settings.contact_email,
                    secret_key=settings.secret_key, timeout_seconds=settings.push_timeout_seconds,
-                   allow_loopback=settings.push_allow_loopback)
+                   allow_loopback=settings.push_allow_loopback, outbound_allow=settings.outbound_allow)
 
     @property
     def subject(self) -> str:

@@ -183,7 +183,7 @@ async def send_notification(db: Database, payload: dict) -> None:
     key = await _server_key(db)
     # No unit is open here: a slow push service holds no lock (at most the timeout).
     result = await deliver(prepared.target, prepared.message, key, subject=config.subject,
-                           timeout=config.timeout_seconds, allow_loopback=config.allow_loopback)
+                           timeout=config.timeout_seconds, allow=config.outbound_allow)
     if result.outcome is Outcome.GONE:
         log.info("push subscription %s is gone (%s %s); removed", prepared.subscription_id, result.status,
                  result.detail)

@@ -8,10 +8,7 @@ aesgcm with ``WebPush`` authorisation and a ``p256ecdsa`` Crypto-Key otherwise).
 
 from __future__ import annotations
 
-import asyncio
 import enum
-import ipaddress
-import socket
 import ssl
 import time
 from dataclasses import dataclass
@@ -20,11 +17,12 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from madang.net import GuardedClient, OutboundError, OutboundPolicy, Refused
 from madang.push.keys import ServerKey
-from madang.push.rules import is_loopback_host
 
 TTL_SECONDS = 48 * 3600  # Mastodon's: a phone that is off for a weekend still hears
 URGENCY = "normal"
+ANSWER_BYTES = 64 * 1024  # a push service answers with a few bytes of JSON at most
 
 
 @cache
@@ -83,22 +81,6 @@ def encrypted_request(target: Target, message: bytes, key: ServerKey, subject: s
     return encoded["body"], headers
 
 
-async def _private_address(host: str) -> bool:
-    """Does the host name lead to this machine or its private network? Checked before each
-    delivery so a subscription cannot make the server call its neighbours."""
-    try:
-        literal = ipaddress.ip_address(host)
-    except ValueError:
-        literal = None
-    if literal is not None:
-        addresses = [literal]
-    else:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-    return any(a.is_private or a.is_loopback or a.is_link_local or a.is_reserved or a.is_multicast
-               for a in addresses)
-
-
 def classify(status: int) -> Outcome:
     """Mastodon's reading of the answer: a 4xx other than 408 and 429 means the service
     refuses this subscription for good; anything else that is not 2xx is worth a retry."""
@@ -110,21 +92,22 @@ def classify(status: int) -> Outcome:
 
 
 async def deliver(target: Target, message: dict, key: ServerKey, *, subject: str, timeout: float,
-                  allow_loopback: bool) -> Delivery:
-    host = urlsplit(target.endpoint).hostname or ""
-    if not (allow_loopback and is_loopback_host(host)):
-        try:
-            if await _private_address(host):
-                return Delivery(Outcome.GONE, None, f"{host} is a private address")
-        except OSError as exc:  # DNS failure: perhaps passing
-            return Delivery(Outcome.RETRY, None, f"cannot resolve {host}: {exc}")
-    import httpx  # on first use: with its command-line extras (rich, pygments) it is ~8 MB resident
+                  allow: str = "") -> Delivery:
+    """POST through the guarded client (madang.net): an endpoint that leads to this machine or
+    its private network is refused at the connection (unless ``allow``, the operator's
+    MADANG_OUTBOUND_ALLOW, names it), and the subscription dropped."""
+    from py_vapid import VapidException
 
-    body, headers = encrypted_request(target, orjson.dumps(message), key, subject)
     try:
-        async with httpx.AsyncClient(timeout=timeout, verify=_tls(), follow_redirects=False,
-                                     trust_env=False) as client:
-            response = await client.post(target.endpoint, content=body, headers=headers)
-    except httpx.HTTPError as exc:
+        body, headers = encrypted_request(target, orjson.dumps(message), key, subject)
+    except VapidException as exc:  # an endpoint VAPID cannot sign for (an IPv6 literal host)
+        return Delivery(Outcome.GONE, None, f"cannot sign for this endpoint: {exc}")
+    try:
+        async with GuardedClient(OutboundPolicy.parse(allow), timeout=timeout, max_bytes=ANSWER_BYTES,
+                                 user_agent="madang-push", verify=_tls()) as client:
+            answer = await client.post(target.endpoint, content=body, headers=headers)
+    except Refused as exc:
+        return Delivery(Outcome.GONE, None, str(exc))
+    except OutboundError as exc:
         return Delivery(Outcome.RETRY, None, f"{type(exc).__name__}: {exc}")
-    return Delivery(classify(response.status_code), response.status_code, response.text[:200])
+    return Delivery(classify(answer.status_code), answer.status_code, answer.text[:200])

@@ -6,7 +6,6 @@ posts, revisions and events arrive interleaved. Memory stays at one batch whatev
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -14,6 +13,8 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from typing import Any, BinaryIO
+
+from madang.text.spreadsheets import csv_writer
 
 CHUNK = 1 << 16
 # Excel in Korea opens a CSV as UTF-8 only when it starts with a byte order mark.
@@ -57,17 +58,20 @@ class CsvFile(HashedEntry):
         self._rows(rows)
         self.rows += len(rows)
 
-    def _rows(self, rows: list[list[str]]) -> None:
+    def _rows(self, rows: list[list[Any]]) -> None:
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
+        csv_writer(buffer).writerows(rows)
         self.write(buffer.getvalue().encode())
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> Any:
+    """The CSV cell; numbers stay numbers so that only text is defused (csv_writer)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return value
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)

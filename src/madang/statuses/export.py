@@ -7,7 +7,6 @@ never sits in memory whole; photos are copied from the store in a thread."""
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 import json
 import zipfile
@@ -20,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.accounts import get_account
 from madang.media.storage import MediaStore
 from madang.models import (Account, Block, Bookmark, Follow, MediaAttachment, Mute, Status, StatusEdit, User)
+from madang.text.spreadsheets import csv_writer
 
 PAGE = 500
 
@@ -130,7 +130,7 @@ async def _bookmarks(session: AsyncSession, account_id: int) -> list[list[str]]:
 async def _write_csv(archive: zipfile.ZipFile, name: str, header: list[str], rows: Any) -> None:
     rows = await rows
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(header)
     writer.writerows(rows)
     # With a BOM: Excel, which most people here will open it with, then reads Korean right.

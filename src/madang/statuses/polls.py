@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from madang.models import Account, Status
 from madang.models.polls import Poll, PollOption, PollVote
 from madang.statuses.queries import get_visible_status
 from madang.text.counting import _graphemes
+from madang.text.normalizing import normalize
 
 # Mastodon's limits, as GET /api/v2/instance advertises them.
 MAX_OPTIONS = 4
@@ -47,11 +49,13 @@ class PollSpec:
 
 
 def check_poll(spec: PollSpec, *, media_ids: list[int] | None = None) -> PollSpec:
-    """Mastodon's PollValidator, with its messages; options are kept as written."""
+    """Mastodon's PollValidator, with its messages; options are kept as written (normalised)."""
     if media_ids:
         raise Invalid("Cannot attach both files and a poll to one post", field="poll")
-    options = tuple(spec.options)
-    if any(not isinstance(o, str) or not o.strip() for o in options):
+    if any(not isinstance(o, str) for o in spec.options):
+        raise Invalid("Poll options can't be blank", field="poll")
+    options = tuple(normalize(o) for o in spec.options)
+    if any(not o.strip() for o in options):
         raise Invalid("Poll options can't be blank", field="poll")
     if len(options) < 2:
         raise Invalid("Poll options must have more than one item", field="poll")
@@ -65,7 +69,7 @@ def check_poll(spec: PollSpec, *, media_ids: list[int] | None = None) -> PollSpe
         raise Invalid("Poll expires at is too soon", field="poll")
     if spec.expires_in > MAX_EXPIRATION:
         raise Invalid("Poll expires at is too far into the future", field="poll")
-    return spec
+    return dataclasses.replace(spec, options=options)
 
 
 _OPTION_ROWS = PollOption.__table__

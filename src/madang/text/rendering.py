@@ -37,6 +37,28 @@ def render_html(
     text = parsed.text
     if not text.strip():
         return ""
+    # Tokens never hold a newline, so paragraphs can be cut after the markup is in.
+    paragraphs = (p.strip("\n") for p in _PARAGRAPH_BREAK.split(_marked_up(parsed, mention_url, tag_url)))
+    return "".join(f"<p>{p.replace(chr(10), '<br />')}</p>" for p in paragraphs if p)
+
+
+def render_inline_html(
+    parsed: ParsedText,
+    *,
+    mention_url: Callable[[MentionToken], str | None],
+    tag_url: Callable[[HashtagToken], str],
+) -> str:
+    """One line of HTML, without paragraphs (a profile field's value, as Mastodon serves it):
+    the text escaped, links and hashtags marked up, a line break read as a space."""
+    return _marked_up(parsed, mention_url, tag_url).replace("\n", " ").strip()
+
+
+def _marked_up(
+    parsed: ParsedText,
+    mention_url: Callable[[MentionToken], str | None],
+    tag_url: Callable[[HashtagToken], str],
+) -> str:
+    text = parsed.text
     tokens: list[MentionToken | HashtagToken | UrlToken] = sorted(
         (*parsed.mentions, *parsed.hashtags, *parsed.urls), key=lambda t: t.start
     )
@@ -53,9 +75,7 @@ def render_html(
             pieces.append(_link(token.url))
         position = token.end
     pieces.append(_text(text[position:]))
-    # Tokens never hold a newline, so paragraphs can be cut after the markup is in.
-    paragraphs = (p.strip("\n") for p in _PARAGRAPH_BREAK.split("".join(pieces)))
-    return "".join(f"<p>{p.replace(chr(10), '<br />')}</p>" for p in paragraphs if p)
+    return "".join(pieces)
 
 
 def _text(value: str) -> str:

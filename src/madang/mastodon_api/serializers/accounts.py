@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from madang.accounts.profiles import render_field_html
 from madang.mastodon_api.serializers.formats import day, ts
 from madang.mastodon_api.serializers.memo import VersionedCache
 from madang.models import Account, User
@@ -59,8 +60,10 @@ def _account_json(a: Account, base_url: str) -> dict[str, Any]:
         "noindex": False,
         "emojis": [],
         "roles": [],
+        # Clients insert a field's name as text and its value as HTML (Mastodon's rule).
         "fields": [
-            {"name": f.get("name", ""), "value": f.get("value", ""), "verified_at": None}
+            {"name": f.get("name", ""), "value": render_field_html(f.get("value", ""), base_url=base_url),
+             "verified_at": None}
             for f in (a.fields or [])
         ],
         # madang's own: official accounts of the city, shown with a badge by its web UI.

@@ -8,6 +8,7 @@ from urllib.parse import quote, urlencode
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
+from madang.core.ids import parse_id_text
 from madang.db.paging import Page
 from madang.runtime import AppContext, ctx_of
 from madang.statuses.create import Site
@@ -64,9 +65,10 @@ def id_param(request: Request, name: str) -> int | None:
     value = request.query_params.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit() or len(value) > 19:
+    number = parse_id_text(value)
+    if number is None:  # 19 nines pass a length check and overflow the database's integer
         raise WebProblem(400, N_("페이지 주소가 올바르지 않습니다."))
-    return int(value)
+    return number
 
 
 def page_of(request: Request, limit: int = PAGE_SIZE) -> Page:
@@ -74,9 +76,10 @@ def page_of(request: Request, limit: int = PAGE_SIZE) -> Page:
 
 
 def path_id(value: str) -> int:
-    if not value.isdigit() or len(value) > 19:
+    number = parse_id_text(value)
+    if number is None:
         raise WebProblem(404, N_("찾을 수 없습니다."))
-    return int(value)
+    return number
 
 
 def new_form_key() -> str:

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from madang.core.ids import parse_id_text
 from madang.auth.web_sessions import web_application
 from madang.core.errors import Forbidden, Invalid, NotFound
 from madang.media import LocalMediaStore, MediaStore, stored_upload
@@ -76,7 +77,7 @@ async def post_status(request: Request) -> Response:
     try:
         if visibility not in VISIBILITIES:
             raise Invalid("Visibility must be one of public, unlisted, private, direct", field="visibility")
-        if reply_to and not reply_to.isdigit():
+        if reply_to and parse_id_text(reply_to) is None:
             raise NotFound("Record not found")
         post = dict(
             site=site_of(request), text=text, spoiler_text=text_field(form, "spoiler_text", limit=1000),

@@ -3,7 +3,6 @@ times, and the same table as CSV for a spreadsheet."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from typing import Any
@@ -19,6 +18,7 @@ from madang.web.messages import describe
 from madang.web.problems import WebProblem
 from madang.web.routes.common import ctx, signed_in
 from madang.web.templating import render
+from madang.text.spreadsheets import csv_writer
 
 router = APIRouter()
 
@@ -92,7 +92,7 @@ async def dashboard_csv(request: Request) -> Response:
         org, times = await stats.response_times_for(session, staff=viewer.account, start=start, end=end,
                                                     organisation=_org_param(request))
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADERS)
     for label, rows in (("부서", times.by_department), ("분류", times.by_category)):
         for row in rows:

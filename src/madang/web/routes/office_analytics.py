@@ -6,7 +6,6 @@ script, so the page's CSP holds), each followed by the same numbers as a table."
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +25,7 @@ from madang.web.messages import describe
 from madang.web.problems import WebProblem
 from madang.web.routes.common import ctx, path_id, signed_in
 from madang.web.templating import render
+from madang.text.spreadsheets import csv_writer
 
 router = APIRouter()
 
@@ -127,7 +127,7 @@ async def analytics_csv(request: Request) -> Response:
         board = await organisation_board(session, staff=viewer.account, start=start, end=end,
                                          organisation=_org_param(request))
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADERS)
     writer.writerows(csv_rows(board.summary))
     filename = f"analytics-{board.organisation.username}-{start.isoformat()}-{end.isoformat()}.csv"

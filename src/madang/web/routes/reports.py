@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from madang.core.ids import parse_id_text
 from madang import moderation
 from madang.core.errors import Invalid
 from madang.models.moderation import REPORT_CATEGORIES
@@ -28,9 +29,10 @@ CATEGORY_LABELS = {"spam": N_("스팸·광고"), "legal": N_("불법 콘텐츠")
 
 
 def _ids(values: list[Any]) -> list[int]:
-    if any(not isinstance(v, str) or not v.isdigit() or len(v) > 19 for v in values):
+    ids = [parse_id_text(v) if isinstance(v, str) else None for v in values]
+    if None in ids:
         raise WebProblem(400, N_("양식을 읽을 수 없습니다. 다시 시도해 주세요."))
-    return [int(v) for v in values]
+    return ids  # type: ignore[return-value]
 
 
 async def _form(request: Request, viewer: Viewer, *, status_id: int | None, account_id: int | None,
