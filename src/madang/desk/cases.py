@@ -51,7 +51,7 @@ async def open_case(
     description = _check(channel=channel, kind=kind, description=description, category=category)
     if department is not None and (department.organisation_id != organisation.id or not department.active):
         raise Invalid("이 기관의 운영 중인 부서가 아닙니다", field="department")
-    from madang.desk.privacy import public_text  # privacy reads cases
+    from madang.desk.public_text import public_text
 
     received_at = received_at or utcnow()
     now = utcnow()

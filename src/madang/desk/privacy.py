@@ -9,29 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.core.clock import utcnow
 from madang.desk.cases import get_case
 from madang.desk.organisations import HANDLE, require_role
+from madang.desk.public_text import public_description, public_text  # noqa: F401  (the names surfaces import)
 from madang.desk.transitions import check_access
 from madang.models import Account
 from madang.models.desk import Case, PersonalDataView
-
-
-def public_description(case: Case) -> str:
-    """What a public surface (Open311's GET answers, a public case page) may show of the question:
-    masked once, when the case was written (``Case.description_public``)."""
-    return case.description_public
-
-
-async def public_text(
-    session: AsyncSession, *, organisation_id: int, text: str, department_id: int | None = None,
-) -> str:
-    """``text`` as the organisation may say it in public: personal data masked, except the
-    contacts the organisation (and the department) publish (decision 0028). Every path that
-    speaks for an organisation in public goes through here: desk answers, the office's replies
-    and published drafts, a case's stored description."""
-    from madang.desk.published_contacts import published_contacts
-    from madang.text.personal_data import mask_personal_data
-
-    keep = await published_contacts(session, organisation_id=organisation_id, department_id=department_id)
-    return mask_personal_data(text, keep=keep)
 
 
 async def reveal_case(session: AsyncSession, *, organisation: Account, case_id: int, staff: Account) -> Case:
