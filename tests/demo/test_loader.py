@@ -108,3 +108,15 @@ async def test_in_december_no_post_is_about_the_summer(sqlite_url, tmp_path):
         assert dict(weather.seasons)["winter"] in texts
     finally:
         await db.dispose()
+
+
+async def test_the_demo_city_publishes_its_phone_number_so_answers_keep_it(db, tmp_path):
+    from madang.desk.public_text import public_text
+
+    register_jobs()
+    await load_demo(db, Settings(database_url=db.url, host="127.0.0.1", port=8000, media_path=tmp_path),
+                    today=TODAY)
+    async with db.read() as s:
+        city = await by_username(s, CITY_USERNAME)
+        said = await public_text(s, organisation_id=city.id, text="문의: 031-8045-0000, 제 번호 010-1234-5678")
+    assert "031-8045-0000" in said and "010-1234-5678" not in said

@@ -140,6 +140,7 @@ class DemoCity:
     departments: tuple[tuple[str, str], ...] = ()  # (code, name)
     staff: tuple[DemoStaff, ...] = ()
     approval_required: bool = False
+    published_numbers: tuple[str, ...] = ()  # the city's own contacts, never masked (decision 0028)
     services: tuple[DemoService, ...] = ()
     opens: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (username, pages) for the printed logins
 
@@ -230,6 +231,7 @@ def load_city(text: str | None = None) -> DemoCity:
         staff=tuple(DemoStaff(s["username"], s["role"], s.get("department"), s.get("office_role"))
                     for s in desk.get("staff", [])),
         approval_required=desk.get("approval_required", False),
+        published_numbers=tuple(desk.get("published_numbers", [])),
         opens=tuple((name, tuple(pages)) for name, pages in data.get("opens", {}).items()),
         services=tuple(DemoService(s["code"], s["name"], s["department"], s["group"], s.get("description", ""),
                                    s.get("notice", ""), tuple(s.get("attributes", [])))

@@ -16,6 +16,10 @@ async def load_desk(session: AsyncSession, city: DemoCity = CITY) -> None:
     org = await _local(session, city.city)
     if org is None or await has_desk(session, org.id):
         return  # a smaller test city, or loaded already
+    from madang.desk.published_contacts import add_contact
+
+    for number in city.published_numbers:  # before any case is written: stored descriptions keep it
+        await add_contact(session, organisation=org, staff=None, value=number)
     departments = {code: await add_department(session, organisation=org, name=name, code=code)
                    for code, name in city.departments}
     for member in city.staff:
