@@ -5,6 +5,9 @@ Used by the fan-out job (``timelines.fan_out``) and, for authors with few follow
 and no second transaction, and it is in every follower's feed the moment it commits.
 Mutes are not applied here but when a home timeline is read (``timelines.queries``). Blocks
 end follows, so followers are never blocked; the check stays as a guard against a race.
+
+A public post also reaches those who follow one of its hashtags (Mastodon's followed tags):
+they follow no one, so blocks and mutes are checked here, and only tagged posts pay for it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from sqlalchemy.orm import aliased
 
 from madang.db.dialect import insert_ignore
 from madang.db.fast_write import FastStatement
-from madang.models import Block, Follow, HomeFeedEntry, Mention, Status
+from madang.accounts.policies import active_mute
+from madang.models import Block, Follow, HomeFeedEntry, Mention, Mute, Status, StatusTag, TagFollow
 
 ENTRY_COLUMNS = ["account_id", "status_id", "author_id"]
 
@@ -82,6 +86,31 @@ def follower_recipients(status: Status) -> Select:
     return select(follower, literal(status.id), literal(status.account_id)).where(*conditions)
 
 
+def tag_follower_recipients(status: Status, tag_ids: list[int]) -> Select:
+    """Those following any of ``tag_ids``, for a public post: not the author, nobody blocked
+    either way or muting the author, nobody who has the post already (the conflict on the
+    feed's key skips those who also follow the author; a boost of it is checked)."""
+    follower = TagFollow.account_id
+    muting = exists().where(Mute.account_id == follower, Mute.target_account_id == status.account_id, active_mute())
+    return select(follower, literal(status.id), literal(status.account_id)).where(
+        TagFollow.tag_id.in_(tag_ids), follower != status.account_id,
+        _not_blocking(follower, status.account_id), ~muting, ~_already_has(follower, status.id),
+    ).distinct()
+
+
+async def deliver_to_tag_followers(session: AsyncSession, status: Status, tag_ids: list[int] | None = None) -> int:
+    """``tag_ids`` as the post was written (none: no query at all); ``None``: read them."""
+    if status.visibility != "public" or status.reblog_of_id is not None or tag_ids == []:
+        return 0
+    if tag_ids is None:
+        tag_ids = list(await session.scalars(select(StatusTag.tag_id).where(StatusTag.status_id == status.id)))
+        if not tag_ids:
+            return 0
+    result = await session.execute(insert_ignore(session, HomeFeedEntry.__table__)
+                                   .from_select(ENTRY_COLUMNS, tag_follower_recipients(status, tag_ids)))
+    return result.rowcount or 0
+
+
 def _to_followers(dialect: str) -> Any:
     """Every follower of the author (a post that is not a reply to someone else)."""
     author, follower = bindparam("author_id", type_=BigInteger), Follow.account_id
@@ -111,9 +140,16 @@ async def insert_in_slices(session: AsyncSession, query: Select, followee_id: in
         await asyncio.sleep(0)
 
 
-async def deliver_post(session: AsyncSession, status: Status, *, sliced: bool = True) -> int:
+async def deliver_post(session: AsyncSession, status: Status, *, sliced: bool = True,
+                       tag_ids: list[int] | None = None) -> int:
     """A post (not a boost) into its audience's feeds. Idempotent (ON CONFLICT DO NOTHING).
-    ``sliced=False`` for audiences known to be small: one statement, no slice bounds."""
+    ``sliced=False`` for audiences known to be small: one statement, no slice bounds.
+    ``tag_ids``: the post's hashtags when the caller knows them (see deliver_to_tag_followers)."""
+    written = await _deliver_to_followers(session, status, sliced=sliced)
+    return written + await deliver_to_tag_followers(session, status, tag_ids)
+
+
+async def _deliver_to_followers(session: AsyncSession, status: Status, *, sliced: bool) -> int:
     table = HomeFeedEntry.__table__
     if status.visibility == "direct":
         result = await session.execute(insert_ignore(session, table)
