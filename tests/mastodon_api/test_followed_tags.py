@@ -80,6 +80,21 @@ def test_followed_tags_through_the_fan_out_job(server: str, monkeypatch: pytest.
     assert eventually(lambda: post.id in _home_ids(reader))
 
 
+def test_a_tag_with_a_large_audience_is_delivered_by_a_job(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """More tag followers than a post's own transaction should write: the tag's job delivers."""
+    import madang.statuses.delivery as delivery
+
+    monkeypatch.setattr(delivery, "INLINE_FOLLOWERS", 1)
+    app = new_app(server)
+    writer, _, _ = register(server, app)
+    readers = [register(server, app)[0] for _ in range(3)]
+    for reader in readers:
+        reader.tag_follow("범계")
+    post = writer.status_post("범계역 광장 공연 #범계")
+    for reader in readers:
+        assert eventually(lambda: post.id in _home_ids(reader))
+
+
 def test_tag_answers_and_paging(server: str) -> None:
     app = new_app(server)
     api, _, _ = register(server, app)
