@@ -104,6 +104,8 @@ def test_tag_answers_and_paging(server: str) -> None:
     first = api.followed_tags(limit=2)
     assert [t.name for t in first] == ["셋", "둘"]
     assert [t.name for t in api.fetch_next(first)] == ["하나"]
+    found = api.search_v2("하나", result_type="hashtags").hashtags
+    assert [(t.name, t.following) for t in found] == [("하나", True)]
     with httpx.Client(base_url=server) as http:
         assert http.get("/api/v1/tags/하나").json()["following"] is False  # no caller, no following
         assert http.get("/api/v1/tags/하나", headers=auth(api.access_token)).json()["following"] is True
