@@ -21,12 +21,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from madang.accounts.policies import active_mute
+from madang.core.clock import utcnow
 from madang.db.dialect import insert_ignore
 from madang.db.fast_select import FastSelect
 from madang.db.fast_write import FastStatement
 from madang.jobs import enqueue
-from madang.accounts.policies import active_mute
-from madang.core.clock import utcnow
 from madang.models import Block, Follow, HomeFeedEntry, Mention, Mute, Status, StatusTag, TagFollow
 
 ENTRY_COLUMNS = ["account_id", "status_id", "author_id"]
