@@ -260,7 +260,7 @@ def test_instance_discovery_and_trailing_slashes(server: str) -> None:
     config = v2["configuration"]
     assert config["statuses"]["max_characters"] == 140 and config["statuses"]["characters_reserved_per_url"] == 23
     assert config["urls"]["streaming"] == f"ws://{host}" and config["accounts"]["max_featured_tags"] >= 0
-    assert v2["api_versions"]["mastodon"] == 1 and v2["domain"] == host and "ko" in v2["languages"]
+    assert v2["api_versions"]["mastodon"] == 2 and v2["domain"] == host and "ko" in v2["languages"]
     assert v2["thumbnail"]["url"].startswith("http") and "media_attachments" in config and "polls" in config
 
     links = httpx.get(f"{server}/.well-known/nodeinfo").json()["links"]

@@ -63,6 +63,13 @@ EXCLUDED_CHECKS: dict[str, tuple[Callable[..., Any], str]] = {
     ),
 }
 
+# Operations that answer no 2xx by design, so the "at least one 2xx" rule does not apply.
+NO_SUCCESS: dict[str, str] = {
+    "POST /api/v1/statuses/{id}/translate": (
+        "no translation service: as Mastodon without one (TranslationService::NotConfiguredError "
+        "is rescued as not_found), every request is a 404; instance v2 says translation.enabled false"),
+}
+
 # Streams answer for as long as the client listens: not a request/response to validate.
 NOT_FUZZED = ("/api/v1/streaming",)
 
@@ -159,6 +166,7 @@ class World:
             self.requesters.append(requester.me().id)
         found = eventually(lambda: (lambda n: n if len(n) >= 3 else None)(self.me.notifications()))
         self.notification_ids = [n.id for n in found]
+        self.group_key = next(n.group_key for n in found if n.type == "mention")  # kept to the end
         self.profile_token = self._profile_token(password)
         self.list_id = self.me.list_create("마당 목록").id
         self.me.list_accounts_add(self.list_id, [self.friend_id])
@@ -298,6 +306,8 @@ class World:
             return {"path_parameters": {"account_id": self.requesters[1]}}
         if path == "/api/v1/notifications/{id}":
             return {"path_parameters": {"id": self.notification_ids[0]}}
+        if path in ("/api/v2/notifications/{group_key}", "/api/v2/notifications/{group_key}/accounts"):
+            return {"path_parameters": {"group_key": self.group_key}}
         if path == "/api/v1/notifications/{id}/dismiss":
             return {"path_parameters": {"id": self.notification_ids[-1]}}
         if path == "/api/v1/push/subscription" and method in ("GET", "PUT"):
@@ -398,4 +408,5 @@ def test_operation_conforms_to_mastodon_schema(operation: Any, world: World) -> 
         failures += _run(operation, world, fixed, codes)
     failures += _run(operation, world, {}, codes)
     assert not failures, f"{len(failures)} failing request(s):\n\n" + "\n\n".join(failures[:3])
-    assert any(200 <= c < 300 for c in codes), f"no request reached a 2xx answer: {sorted(set(codes))}"
+    if label not in NO_SUCCESS:
+        assert any(200 <= c < 300 for c in codes), f"no request reached a 2xx answer: {sorted(set(codes))}"

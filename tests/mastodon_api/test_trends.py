@@ -60,7 +60,9 @@ def test_trending_tags_and_statuses_with_mastodon_py(quiet_server: str, database
     refresh(database_url)
 
     tags = people[0].trending_tags()
-    assert [t.name for t in tags] == ["벚꽃"]
+    assert [t.name for t in tags] == ["벚꽃"] and tags[0].following is False
+    people[0].tag_follow("벚꽃")
+    assert people[0].trending_tags()[0].following is True  # the caller's own follow
     raw = httpx.get(f"{quiet_server}/api/v1/trends/tags").json()
     assert raw[0]["url"].endswith("/tags/%EB%B2%9A%EA%BD%83")
     assert len(raw[0]["history"]) == 7

@@ -38,8 +38,8 @@ __all__ += ["ScheduledStatus", "ScheduledStatusMedia"]
 from madang.models.trends import TagDayUse, TrendingStatus, TrendingTag  # noqa: E402
 from madang.models.moderation import Report  # noqa: E402
 from madang.models.conversations import AccountConversation  # noqa: E402
-from madang.models.featured_tags import FeaturedTag, SuggestionDismissal  # noqa: E402
-__all__ += ["AccountConversation", "FeaturedTag", "Report", "SuggestionDismissal", "TagDayUse", "TrendingStatus",
+from madang.models.featured_tags import FeaturedTag, SuggestionDismissal, TagFollow  # noqa: E402
+__all__ += ["AccountConversation", "FeaturedTag", "Report", "SuggestionDismissal", "TagDayUse", "TagFollow", "TrendingStatus",
             "TrendingTag"]
 from madang.models.filters import Filter, FilterKeyword, FilterStatus  # noqa: E402
 __all__ += ["Filter", "FilterKeyword", "FilterStatus"]

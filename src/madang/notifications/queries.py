@@ -7,25 +7,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import NotFound
 from madang.db.paging import Page, fetch_page
-from madang.models import Marker, Notification, Status
-from madang.models.notifications import NOTIFICATION_TYPES
+from madang.models import Marker, Notification
+from madang.notifications.browsing import Browse, browsable
 
 
 async def list_notifications(
     session: AsyncSession, *, account_id: int, page: Page, types: list[str] | None = None,
     exclude_types: list[str] | None = None, from_account_id: int | None = None,
 ) -> list[Notification]:
-    stmt = select(Notification).where(Notification.account_id == account_id)
-    if types:
-        stmt = stmt.where(Notification.type.in_([t for t in types if t in NOTIFICATION_TYPES] or ["-"]))
-    if exclude_types:
-        stmt = stmt.where(Notification.type.not_in(exclude_types))
-    if from_account_id is not None:
-        stmt = stmt.where(Notification.from_account_id == from_account_id)
-    # Notifications about deleted posts are not shown.
-    stmt = stmt.where((Notification.status_id.is_(None)) | Notification.status_id.in_(
-        select(Status.id).where(Status.id == Notification.status_id, Status.deleted_at.is_(None))))
-    return await fetch_page(session, stmt, Notification.id, page)
+    browse = Browse(tuple(types or ()), tuple(exclude_types or ()), from_account_id)
+    return await fetch_page(session, browsable(account_id, browse), Notification.id, page)
 
 
 async def get_notification(session: AsyncSession, *, account_id: int, notification_id: int) -> Notification:

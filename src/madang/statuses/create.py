@@ -130,7 +130,7 @@ async def create_status(
     publish(session, status_event(CREATED, status))
     if followers_count <= INLINE_FOLLOWERS:
         # Few followers: in their feeds in this transaction (no job, no second commit).
-        await deliver_post(session, status, sliced=False)
+        await deliver_post(session, status, sliced=False, tag_ids=[t.id for t in composed.tags])
     else:
         await enqueue(session, "timelines.fan_out", {"status_id": status.id})
     if composed.mentioned or (followers_count and await _has_bell_subscribers(session, author.id)):

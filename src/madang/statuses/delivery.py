@@ -5,6 +5,9 @@ Used by the fan-out job (``timelines.fan_out``) and, for authors with few follow
 and no second transaction, and it is in every follower's feed the moment it commits.
 Mutes are not applied here but when a home timeline is read (``timelines.queries``). Blocks
 end follows, so followers are never blocked; the check stays as a guard against a race.
+
+A public post also reaches those who follow one of its hashtags (Mastodon's followed tags):
+they follow no one, so blocks and mutes are checked here, and only tagged posts pay for it.
 """
 
 from __future__ import annotations
@@ -18,9 +21,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from madang.accounts.policies import active_mute
+from madang.core.clock import utcnow
 from madang.db.dialect import insert_ignore
+from madang.db.fast_select import FastSelect
 from madang.db.fast_write import FastStatement
-from madang.models import Block, Follow, HomeFeedEntry, Mention, Status
+from madang.jobs import enqueue
+from madang.models import Block, Follow, HomeFeedEntry, Mention, Mute, Status, StatusTag, TagFollow
 
 ENTRY_COLUMNS = ["account_id", "status_id", "author_id"]
 
@@ -82,6 +89,51 @@ def follower_recipients(status: Status) -> Select:
     return select(follower, literal(status.id), literal(status.account_id)).where(*conditions)
 
 
+def _to_tag_followers(dialect: str) -> Any:
+    """Those following any of the post's hashtags (its statuses_tags rows, written before
+    delivery): not the author, nobody blocked either way or muting the author. Whoever has
+    the post already (following the author too) is skipped by the conflict on the feed's
+    key; as Mastodon, a boost of it in the feed does not keep the post out."""
+    status_id, author = bindparam("status_id", type_=BigInteger), bindparam("author_id", type_=BigInteger)
+    follower = TagFollow.account_id
+    muting = exists().where(Mute.account_id == follower, Mute.target_account_id == author,
+                            active_mute(bindparam("now", type_=Mute.expires_at.type)))
+    query = select(follower, status_id, author).where(
+        TagFollow.tag_id.in_(select(StatusTag.tag_id).where(StatusTag.status_id == status_id)),
+        follower != author, _not_blocking(follower, author), ~muting,
+    ).distinct()
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(HomeFeedEntry.__table__).from_select(ENTRY_COLUMNS, query).on_conflict_do_nothing()
+
+
+# Every tagged public post runs this: built and compiled once.
+_TO_TAG_FOLLOWERS = FastStatement(_to_tag_followers)
+
+
+# Whether a post's hashtags have more followers than one statement in the post's own
+# transaction should write: an index-only probe, for tagged public posts only.
+_LARGE_TAG_AUDIENCE = FastSelect(
+    select(TagFollow.id).where(TagFollow.tag_id.in_(
+        select(StatusTag.tag_id).where(StatusTag.status_id == bindparam("status_id"))))
+    .offset(bindparam("inline_max", type_=BigInteger)).limit(1), name="LargeTagAudienceRow")
+
+TAG_FAN_OUT_JOB = "timelines.fan_out_tags"
+
+
+async def deliver_to_tag_followers(session: AsyncSession, status: Status, tag_ids: list[int] | None = None,
+                                   *, inline: bool = False) -> int:
+    """A public post to those following one of its hashtags. ``tag_ids``: the post's tags
+    when the caller knows them, so an untagged post costs no statement at all. ``inline``
+    (in the post's transaction): a large audience is left to a job, as for followers."""
+    if status.visibility != "public" or status.reblog_of_id is not None or tag_ids == []:
+        return 0
+    params = {"status_id": status.id}
+    if inline and await _LARGE_TAG_AUDIENCE.first(session, {**params, "inline_max": INLINE_FOLLOWERS}) is not None:
+        await enqueue(session, TAG_FAN_OUT_JOB, params)
+        return 0
+    return await _TO_TAG_FOLLOWERS.run(session, {**params, "author_id": status.account_id, "now": utcnow()})
+
+
 def _to_followers(dialect: str) -> Any:
     """Every follower of the author (a post that is not a reply to someone else)."""
     author, follower = bindparam("author_id", type_=BigInteger), Follow.account_id
@@ -111,9 +163,16 @@ async def insert_in_slices(session: AsyncSession, query: Select, followee_id: in
         await asyncio.sleep(0)
 
 
-async def deliver_post(session: AsyncSession, status: Status, *, sliced: bool = True) -> int:
+async def deliver_post(session: AsyncSession, status: Status, *, sliced: bool = True,
+                       tag_ids: list[int] | None = None) -> int:
     """A post (not a boost) into its audience's feeds. Idempotent (ON CONFLICT DO NOTHING).
-    ``sliced=False`` for audiences known to be small: one statement, no slice bounds."""
+    ``sliced=False`` for audiences known to be small: one statement, no slice bounds.
+    ``tag_ids``: the post's hashtags when the caller knows them (see deliver_to_tag_followers)."""
+    written = await _deliver_to_followers(session, status, sliced=sliced)
+    return written + await deliver_to_tag_followers(session, status, tag_ids, inline=not sliced)
+
+
+async def _deliver_to_followers(session: AsyncSession, status: Status, *, sliced: bool) -> int:
     table = HomeFeedEntry.__table__
     if status.visibility == "direct":
         result = await session.execute(insert_ignore(session, table)

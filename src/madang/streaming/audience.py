@@ -31,7 +31,9 @@ def _home(viewer: int, facts: StatusFacts, rel: Relations) -> bool:
     if post.visibility == "direct":
         return viewer in facts.mention_ids
     if post.account_id not in following:
-        return False
+        # A followed hashtag brings public posts (statuses.delivery); blocks and mutes are
+        # checked by ``_hidden`` before this.
+        return post.visibility == "public" and viewer in rel.tag_followers
     replied_to = post.in_reply_to_account_id
     if replied_to not in (None, post.account_id):
         # A reply reaches those who follow both sides (or are the one replied to).

@@ -186,7 +186,8 @@ class Hub:
             if facts is None or (kind != DELETED and facts.post.deleted_at is not None):
                 return  # deleted before this event was handled: nothing left to show
             viewers = {c.viewer_id for c, _ in candidates if c.viewer_id is not None}
-            relations = await load_relations(session, viewers, facts.account_ids)
+            tag_keys = facts.tag_keys if facts.post.visibility == "public" and not facts.is_boost else ()
+            relations = await load_relations(session, viewers, facts.account_ids, tag_keys)
             lists = await _lists_showing(session, facts, kind) if any(s.name == "list" for _, s in candidates) \
                 else frozenset()
             chosen = [(c, s) for c, s in candidates if receives(s, c.viewer_id, facts, relations, kind, lists)]

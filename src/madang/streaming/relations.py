@@ -12,7 +12,7 @@ from sqlalchemy import literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.policies import active_mute
-from madang.models import Block, Follow, Mute
+from madang.models import Block, Follow, Mute, Tag, TagFollow
 
 # Viewer ids per statement; each appears in a few IN lists (SQLite allows 32,766 values).
 CHUNK = 5_000
@@ -26,10 +26,12 @@ class Relations:
     # Blocked either way.
     blocked: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     muted: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # Viewers following one of the post's hashtags (asked only for public posts).
+    tag_followers: set[int] = field(default_factory=set)
 
 
-def _statement(viewers: list[int], accounts: list[int]):  # type: ignore[no-untyped-def]
-    return union_all(
+def _statement(viewers: list[int], accounts: list[int], tag_keys: list[str]):  # type: ignore[no-untyped-def]
+    arms = [
         select(literal("f").label("k"), Follow.account_id, Follow.target_account_id, Follow.show_reblogs)
         .where(Follow.account_id.in_(viewers), Follow.target_account_id.in_(accounts)),
         select(literal("b"), Block.account_id, Block.target_account_id, literal(True))
@@ -38,21 +40,29 @@ def _statement(viewers: list[int], accounts: list[int]):  # type: ignore[no-unty
         .where(Block.target_account_id.in_(viewers), Block.account_id.in_(accounts)),
         select(literal("m"), Mute.account_id, Mute.target_account_id, literal(True))
         .where(Mute.account_id.in_(viewers), Mute.target_account_id.in_(accounts), active_mute()),
-    )
+    ]
+    if tag_keys:
+        arms.append(select(literal("t"), TagFollow.account_id, TagFollow.tag_id, literal(True))
+                    .join(Tag, Tag.id == TagFollow.tag_id)
+                    .where(TagFollow.account_id.in_(viewers), Tag.key.in_(tag_keys)))
+    return union_all(*arms)
 
 
-async def load_relations(session: AsyncSession, viewer_ids: Iterable[int], account_ids: Iterable[int]) -> Relations:
+async def load_relations(session: AsyncSession, viewer_ids: Iterable[int], account_ids: Iterable[int],
+                         tag_keys: Iterable[str] = ()) -> Relations:
     relations = Relations()
     viewers, accounts = sorted(set(viewer_ids)), sorted(set(account_ids))
     if not viewers or not accounts:
         return relations
     for start in range(0, len(viewers), CHUNK):
-        rows = await session.execute(_statement(viewers[start:start + CHUNK], accounts))
+        rows = await session.execute(_statement(viewers[start:start + CHUNK], accounts, sorted(set(tag_keys))))
         for kind, viewer, other, flag in rows:
             if kind == "f":
                 relations.following[viewer].add(other)
                 if flag:
                     relations.boosts_from[viewer].add(other)
+            elif kind == "t":
+                relations.tag_followers.add(viewer)
             elif kind == "b":
                 relations.blocked[viewer].add(other)
             else:

@@ -10,7 +10,14 @@ from madang.db.dialect import insert_ignore
 from madang.events import CREATED, publish, status_event
 from madang.jobs import handler
 from madang.models import Follow, HomeFeedEntry, Status
-from madang.statuses.delivery import ENTRY_COLUMNS, boost_recipients, deliver_post, insert_in_slices
+from madang.statuses.delivery import (
+    ENTRY_COLUMNS,
+    TAG_FAN_OUT_JOB,
+    boost_recipients,
+    deliver_post,
+    deliver_to_tag_followers,
+    insert_in_slices,
+)
 from madang.statuses.policies import visible_to
 
 
@@ -33,6 +40,14 @@ async def fan_out_status(session: AsyncSession, status_id: int) -> int:
 @handler("timelines.fan_out")
 async def fan_out_job(session: AsyncSession, payload: dict) -> None:
     await fan_out_status(session, int(payload["status_id"]))
+
+
+@handler(TAG_FAN_OUT_JOB)
+async def fan_out_tags_job(session: AsyncSession, payload: dict) -> None:
+    """A post whose hashtags have many followers (``statuses.delivery``). Idempotent."""
+    status = await session.get(Status, int(payload["status_id"]))
+    if status is not None and status.deleted_at is None:
+        await deliver_to_tag_followers(session, status)
 
 
 MERGE_LIMIT = 40

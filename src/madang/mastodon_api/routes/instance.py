@@ -126,7 +126,8 @@ async def instance_v2(request: Request) -> Response:
         "icon": [], "languages": ["ko", "en"], "configuration": config,
         "registrations": {"enabled": info.registrations_open, "approval_required": info.approval_required,
                           "message": None, "url": None, "min_age": None, "reason_required": False},
-        "api_versions": {"mastodon": 1},
+        # 2: grouped notifications (/api/v2/notifications), as Mastodon 4.3 reports.
+        "api_versions": {"mastodon": 2},
         "contact": {"email": info.contact_email, "account": await _contact_account(request)},
         "rules": _rules(info),
     })

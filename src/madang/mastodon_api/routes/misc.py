@@ -1,4 +1,4 @@
-"""Favourites and bookmarks lists, preferences, markers, tags, and the valid empty answers
+"""Favourites and bookmarks lists, preferences, markers, and the valid empty answers
 (lists, filters, emojis, announcements, trends, ...) until the issues that fill them."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
-from madang.mastodon_api.auth import optional_caller, require_user
+from madang.mastodon_api.auth import require_user
 from madang.mastodon_api.pagination import link_header
 from madang.mastodon_api.params import read_params
 from madang.mastodon_api.responses import JSON
@@ -16,10 +16,6 @@ from madang.mastodon_api.serializers.formats import ts
 from madang.models import Bookmark, Favourite, User
 from madang.statuses.queries import list_marked_statuses
 from madang.timelines.markers import list_markers, save_marker
-from madang.timelines.queries import find_tag
-from madang.core.clock import utcnow
-from madang.mastodon_api.serializers.trends import history_json
-from madang.trends import tag_histories
 
 router = APIRouter()
 
@@ -85,26 +81,10 @@ async def post_markers(request: Request) -> Response:
     return JSON(out)
 
 
-@router.get("/api/v1/tags/{name}")
-async def tag(request: Request, name: str) -> Response:
-    await optional_caller(request)
-    async with ctx(request).db.read() as session:
-        found = await find_tag(session, name)
-        history = [] if found is None else (await tag_histories(
-            session, [found.id], now=utcnow(), time_zone=ctx(request).settings.time_zone))[found.id]
-    from urllib.parse import quote
-
-    shown = found.name if found else name
-    return JSON({"id": str(found.id) if found else "0", "name": shown,
-                 "url": f"{base_url(request)}/tags/{quote(shown)}", "history": history_json(history),
-                 "following": False})
-
-
 # Valid empty answers: these resources arrive with later issues ([api], [office]).
 EMPTY_LISTS = (
     "/api/v1/custom_emojis", "/api/v1/announcements",
     "/api/v1/trends/links",
-    "/api/v1/followed_tags",
     "/api/v1/endorsements", "/api/v1/domain_blocks",
 )
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from madang import search
+from madang.accounts.followed_tags import followed_tag_ids
 from madang.core.errors import Unauthorized
 from madang.mastodon_api.auth import optional_caller
 from madang.mastodon_api.params import TRUE, Params, read_params
@@ -23,10 +24,10 @@ router = APIRouter()
 TYPES = ("accounts", "hashtags", "statuses")
 
 
-def tag_json(tag: Tag, url: str) -> dict[str, Any]:
+def tag_json(tag: Tag, url: str, *, following: bool = False) -> dict[str, Any]:
     # Usage history comes with trends; an empty history is a valid Tag.
     return {"id": str(tag.id), "name": tag.name, "url": f"{url}/tags/{quote(tag.name)}", "history": [],
-            "following": False}
+            "following": following}
 
 
 def _wanted(params: Params) -> set[str]:
@@ -69,8 +70,9 @@ async def search_v2(request: Request) -> Response:
                                                  offset=offset, following=following and me is not None)
             body["accounts"] = [account_json(a, url) for a in found]
         if "hashtags" in wanted and "@" not in q:
-            body["hashtags"] = [tag_json(t, url) for t in await search.search_tags(
-                session, query=q, limit=limit, offset=offset)]
+            tags = await search.search_tags(session, query=q, limit=limit, offset=offset)
+            mine = await followed_tag_ids(session, account_id=me.id if me else None, tag_ids=[t.id for t in tags])
+            body["hashtags"] = [tag_json(t, url, following=t.id in mine) for t in tags]
         if "statuses" in wanted and me is not None:
             settings = ctx(request).settings
             # Operators (from:, has:, before: …) are read here; a bad value is a 422, as Mastodon.

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from madang import trends
+from madang.accounts.followed_tags import followed_tag_ids
 from madang.core.clock import utcnow
 from madang.mastodon_api.auth import optional_caller
 from madang.mastodon_api.params import Params, read_params
@@ -35,14 +36,16 @@ def _offset_link(request: Request, offset: int, limit: int, count: int) -> dict[
 
 
 async def _tags(request: Request) -> Response:
-    await optional_caller(request)
+    caller = await optional_caller(request)
+    viewer_id = caller.account.id if caller is not None and caller.account is not None else None
     offset, limit = _window(await read_params(request), 10, 20)
     time_zone = ctx(request).settings.time_zone
     async with ctx(request).db.read() as session:
         tags = await trends.list_trending_tags(session, offset=offset, limit=limit)
         histories = await trends.tag_histories(session, [t.id for t in tags], now=utcnow(), time_zone=time_zone)
+        mine = await followed_tag_ids(session, account_id=viewer_id, tag_ids=[t.id for t in tags])
     url = base_url(request)
-    return JSON([tag_entity_json(t, histories[t.id], url) for t in tags],
+    return JSON([tag_entity_json(t, histories[t.id], url, following=t.id in mine) for t in tags],
                 headers=_offset_link(request, offset, limit, len(tags)))
 
 
