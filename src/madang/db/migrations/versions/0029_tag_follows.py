@@ -2,7 +2,7 @@
 follower's home feed.
 
 Revision ID: 0029
-Revises: 0027
+Revises: 0028
 Create Date: 2026-12-07 00:45:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import madang.models.base
 
 revision = '0029'
-down_revision = '0027'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 
