@@ -61,7 +61,14 @@ def test_staff_see_charts_top_posts_and_csv(web_base: str, database_url: str) ->
         assert page.status_code == 200, page.text[:2000]
         text = page.text
         assert "계정 분석" in text and "@anyanglove" in text
-        assert text.count("<svg") == 3 and 'role="img"' in text and "<desc" in text
+        assert text.count('role="img"') == 3 and "<desc" in text
+        # Each chart has its axes (tick labels beside and below), hidden from screen readers,
+        # who read the table after it.
+        assert text.count('class="office-chart-y" aria-hidden="true"') == 3
+        assert text.count('class="office-chart-x" aria-hidden="true"') == 3
+        today = datetime.now(SEOUL).date()
+        assert f">{today.month}/{today.day}</text>" in text and ">0시</text>" in text and ">23시</text>" in text
+        assert 'class="office-chart-grid"' in text
         assert "<style" not in text and "style=" not in text and "<script>" not in text
         assert "받은 좋아요" in text and "<dd>3</dd>" in text and "<dd>42</dd>" in text  # favourites, clicks
         assert f'href="/office/analytics/posts/{seeded["post_id"]}"' in text and "벚꽃 축제" in text
