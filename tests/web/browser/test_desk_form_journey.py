@@ -62,7 +62,8 @@ async def test_a_visitor_reports_a_streetlight_and_the_staff_see_everything(open
     await page.get_by_role("button", name="민원 보내기").click()
     number = await _case_number(page)
 
-    staff = await (await open_context(signed_in="staff", viewport=site.DESKTOP)).new_page()
+    # bypass_csp only so that axe can be injected (as test_accessibility does).
+    staff = await (await open_context(signed_in="staff", viewport=site.DESKTOP, bypass_csp=True)).new_page()
     await staff.goto(f"/desk/cases/{number}")
     main = staff.locator("main")
     for shown in ("가로등 고장", POLE, "안양-5678", "깜빡임", "안양시청 정문 앞 횡단보도", "37.394300, 126.956800"):
@@ -70,6 +71,9 @@ async def test_a_visitor_reports_a_streetlight_and_the_staff_see_everything(open
     photo = staff.locator("img[alt='민원인이 보낸 사진']")
     await expect(photo).to_be_visible()
     assert await photo.evaluate("i => i.complete && i.naturalWidth > 0")
+    for viewport in (site.DESKTOP, site.PHONE):
+        await staff.set_viewport_size(viewport)
+        assert await site.run_axe(staff) == [], viewport
 
 
 async def test_without_javascript_the_category_step_asks_for_its_fields(open_context, demo) -> None:  # type: ignore[no-untyped-def]
