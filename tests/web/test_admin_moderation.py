@@ -74,7 +74,7 @@ def test_a_reported_post_is_deleted_with_a_reason_and_its_author_suspended(web_b
     too_long = reporter.post("/reports", {"account_id": account_id, "category": "other", "comment": "가" * 1001,
                                           "status_ids": bad["id"]})
     assert too_long.status_code == 422 and "1000자까지" in too_long.text
-    sent = reporter.post("/reports", {"account_id": account_id, "category": "other", "comment": "욕설을 합니다",
+    sent = reporter.post("/reports", {"account_id": account_id, "category": "spam", "comment": "욕설을 합니다",
                                       "status_ids": bad["id"], "next": f"/@troll/{bad['id']}"})
     assert sent.status_code == 303 and "신고를 보냈습니다" in reporter.follow(sent).text
 
@@ -85,7 +85,12 @@ def test_a_reported_post_is_deleted_with_a_reason_and_its_author_suspended(web_b
     queue = admin.get("/admin/reports")
     assert queue.status_code == 200 and "@troll" in queue.text and "욕설을 합니다" in queue.text
     report_url = re.search(r'href="(/admin/reports/\d+)"', queue.text).group(1)  # type: ignore[union-attr]
+    # Reports by a readable label and category names, not snowflake ids and codes.
+    assert re.search(r'href="/admin/reports/\d+">신고 #1 · @troll</a>', queue.text), queue.text
+    assert "스팸·광고" in queue.text and "· spam ·" not in queue.text
     report = admin.get(report_url).text
+    assert "<h1>신고 #1 · @troll</h1>" in report and "<dd>스팸·광고</dd>" in report
+    assert report_url.rsplit("/", 1)[1] not in report.split("<h1>")[1].split("</h1>")[0]
     assert "욕설이 담긴 답글입니다" in report and "안양천 산책로 정비 언제 하나요?" in report  # the post in its thread
 
     # A deletion needs a reason: refused without one, nothing deleted.

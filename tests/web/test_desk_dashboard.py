@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from madang.accounts.queries import find_account_by_acct
 from madang.db import Database
 from madang.desk.organisations import add_department, add_staff
+from madang.desk.services import add_service
 from madang.models.desk import Case, CaseEvent
 from tests.factories import make_account
 from tests.web.client import WebClient
@@ -25,6 +26,7 @@ def seed(url: str) -> None:
         async with db.write() as s:
             org = await make_account(s, username="anyanglove", organisation=True, display_name="안양시")
             transport = await add_department(s, organisation=org, name="교통", code="transport")
+            await add_service(s, organisation=org, service_code="streetlight", name="가로등 고장")
             for username, role in (("desk_reader", "read_only"),):
                 account = await find_account_by_acct(s, username)
                 await add_staff(s, organisation=org, account=account, role=role)
@@ -58,9 +60,10 @@ def test_staff_see_counts_overdue_and_the_csv(web_base: str, database_url: str) 
         text = page.text
         assert "민원 현황" in text and "@anyanglove" in text
         assert "모두 3건" in text  # three open cases
-        assert '<a href="/desk/cases/2026-000001">2026-000001</a>' in text  # the late one
+        assert '<a class="desk-case-number" href="/desk/cases/2026-000001">2026-000001</a>' in text  # the late one
         assert "2026-000003" not in text.split("h-overdue")[1].split("h-times")[0]
-        assert "<svg" in text and "streetlight" in text
+        # The category by the service's name, not its code.
+        assert "<svg" in text and "<td>가로등 고장</td>" in text and "streetlight" not in text
 
         # The range is in Seoul days: from 15:00 UTC Seoul is already on the next day.
         today = datetime.now(ZoneInfo("Asia/Seoul")).date()

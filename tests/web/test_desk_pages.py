@@ -173,9 +173,12 @@ def test_a_guest_follows_the_private_link_and_nothing_else(sqlite_web_base: str,
 def test_staff_pages_are_for_staff(sqlite_web_base: str, sqlite_url: str) -> None:
     city_of(sqlite_url)
     outsider = person(sqlite_web_base, "outsider")
-    for path in ("/desk", "/desk/cases/2026-000001", "/desk/cases/new"):
+    for path in ("/desk/cases/2026-000001", "/desk/cases/new"):
         page = outsider.get(path)
         assert page.status_code == 403 and "민원 담당 직원만" in page.text, path
+    # The desk's address itself shows a citizen their own cases and the way to a new one.
+    own = ok(outsider.get("/desk"), 200)
+    assert "내 민원" in own.text and 'href="/desk/new"' in own.text and "민원 업무함" not in own.text
     assert ok(outsider.post("/desk/cases/2026-000001/reveal", {}), 403)
     guest = WebClient(sqlite_web_base)
     assert guest.get("/desk").headers["location"].startswith("/auth/sign_in")

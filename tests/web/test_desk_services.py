@@ -133,8 +133,10 @@ def test_an_office_admin_edits_the_services_and_open311_follows(web_base: str, d
         unknown = sorter.post("/desk/new", {"organisation": "anyanglove", "kind": "grievance", "category": "nope",
                                              "department": "", "description": "골목 보안등이 꺼졌어요"})
         assert unknown.status_code == 422 and 'id="f-category-error"' in unknown.text
+        # A categorised request needs a location, as on Open311 (issue 13).
         sent = sorter.post("/desk/new", {"organisation": "anyanglove", "kind": "grievance", "category": "streetlight",
-                                          "department": "", "description": "골목 보안등이 꺼졌어요"})
+                                          "department": "", "description": "골목 보안등이 꺼졌어요",
+                                          "address": "평촌동 골목 입구"})
         assert sent.status_code == 303
 
         async def web_case(s: Any) -> list[tuple[Any, ...]]:

@@ -61,7 +61,14 @@ def test_staff_see_charts_top_posts_and_csv(web_base: str, database_url: str) ->
         assert page.status_code == 200, page.text[:2000]
         text = page.text
         assert "계정 분석" in text and "@anyanglove" in text
-        assert text.count("<svg") == 3 and 'role="img"' in text and "<desc" in text
+        assert text.count('role="img"') == 3 and "<desc" in text
+        # Each chart has its axes (tick labels beside and below), hidden from screen readers,
+        # who read the table after it.
+        assert text.count('class="office-chart-y" aria-hidden="true"') == 3
+        assert text.count('class="office-chart-x" aria-hidden="true"') == 3
+        today = datetime.now(SEOUL).date()
+        assert f">{today.month}/{today.day}</text>" in text and ">0시</text>" in text and ">23시</text>" in text
+        assert 'class="office-chart-grid"' in text
         assert "<style" not in text and "style=" not in text and "<script>" not in text
         assert "받은 좋아요" in text and "<dd>3</dd>" in text and "<dd>42</dd>" in text  # favourites, clicks
         assert f'href="/office/analytics/posts/{seeded["post_id"]}"' in text and "벚꽃 축제" in text
@@ -154,3 +161,17 @@ def test_health_page_notification_and_the_api_leaves_it_out(sqlite_web_base: str
     finally:
         chief.close()
         stranger.close()
+
+
+def test_chart_ticks_are_round_numbers_placed_where_the_values_are_drawn() -> None:
+    from madang.web.routes.office_analytics import line, x_ticks, y_ticks
+
+    # The follower line from 100 to 180 over the chart's 160 px: ticks every 20, 100 at the floor.
+    assert y_ticks(100, 180, height=160) == [(160.0, "100"), (120.0, "120"), (80.0, "140"), (40.0, "160"),
+                                             (0.0, "180")]
+    assert line([100, 180], width=720, height=160) == "0.0,160.0 720.0,0.0"
+    assert y_ticks(0, 7, height=160)[0] == (160.0, "0")
+    assert y_ticks(5, 5, flat_middle=True) == [(80.0, "5")]  # a flat line sits mid-height, so does its label
+    assert x_ticks(["12/1", "12/2", "12/3"], centred=False) == [(0.0, "12/1", "start"), (50.0, "12/2", "middle"),
+                                                               (100.0, "12/3", "end")]
+    assert x_ticks([], centred=True) == []

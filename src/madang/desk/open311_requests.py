@@ -3,11 +3,10 @@ transaction), and what GeoReport's public GET answers may show of it (masked, no
 
 from __future__ import annotations
 
-import math
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +18,9 @@ from madang.core.errors import Forbidden, Invalid, NotFound
 from madang.desk.cases import DESCRIPTION_LIMIT, open_open311_case
 from madang.desk.open311_throttle import check_key_rate
 from madang.desk.privacy import public_description, public_text
-from madang.desk.services import department_names, find_service, find_valid_api_key
+from madang.desk.services import (  # noqa: F401  (parse_datetime: the Open311 surface's import)
+    check_attribute_values, check_location, department_names, find_service, find_valid_api_key, parse_datetime,
+)
 from madang.models import Account
 from madang.models.desk import Case, CaseEvent, Department
 from madang.models.open311 import Service, ServiceRequest
@@ -89,74 +90,6 @@ def _text(value: str | None, limit: int, field: str) -> str | None:
     return value or None
 
 
-def _coordinate(value: str | None, field: str, bound: float) -> float | None:
-    if value is None or not value.strip():
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise Invalid(f"{field}은(는) 숫자여야 합니다", field=field) from None
-    if not math.isfinite(number) or abs(number) > bound:
-        raise Invalid(f"{field}이(가) 범위를 벗어났습니다", field=field)
-    return number
-
-
-def check_attribute_values(service: Service, given: dict[str, Any]) -> dict[str, Any]:
-    """The values posted as attribute[code], checked against the service's definition."""
-    definitions = {a["code"]: a for a in service.attributes}
-    unknown = sorted(set(given) - set(definitions))
-    if unknown:
-        raise Invalid(f"이 서비스에 없는 속성입니다: {', '.join(unknown)}", field="attribute")
-    out: dict[str, Any] = {}
-    for code, definition in definitions.items():
-        value = given.get(code)
-        values = [normalize(v).strip() for v in (value if isinstance(value, list) else [value]) if v and v.strip()]
-        if not values:
-            if definition["required"]:
-                raise Invalid(f"필수 속성 {code}({definition['description']})이(가) 없습니다", field=f"attribute[{code}]")
-            continue
-        out[code] = _check_value(definition, values)
-    return out
-
-
-def _check_value(definition: dict[str, Any], values: list[str]) -> Any:
-    code, datatype = definition["code"], definition["datatype"]
-    field = f"attribute[{code}]"
-    if datatype == "multivaluelist":
-        keys = {v["key"] for v in definition["values"]}
-        if not set(values) <= keys:
-            raise Invalid(f"{code}의 값은 {', '.join(sorted(keys))} 중에서 골라야 합니다", field=field)
-        return values
-    if len(values) > 1:
-        raise Invalid(f"{code}에는 값 하나만 쓸 수 있습니다", field=field)
-    value = values[0]
-    if datatype == "singlevaluelist":
-        keys = {v["key"] for v in definition["values"]}
-        if value not in keys:
-            raise Invalid(f"{code}의 값은 {', '.join(sorted(keys))} 중 하나여야 합니다", field=field)
-    elif datatype == "number":
-        try:
-            if not math.isfinite(float(value)):
-                raise ValueError
-        except ValueError:
-            raise Invalid(f"{code}은(는) 숫자여야 합니다", field=field) from None
-    elif datatype == "datetime":
-        parse_datetime(value, field)
-    elif len(value) > (DESCRIPTION_LIMIT if datatype == "text" else 255):
-        raise Invalid(f"{code}이(가) 너무 깁니다", field=field)
-    return value
-
-
-def parse_datetime(value: str, field: str, zone: Any = timezone.utc) -> datetime:
-    """ISO 8601 (W3C) as Open311 asks; a time without a zone is taken in the instance's zone."""
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise Invalid(f"{field}은(는) ISO 8601 날짜·시각이어야 합니다 (예: 2026-03-03T10:00:00+09:00)",
-                      field=field) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
-
-
 def _media_url(value: str | None) -> str | None:
     value = _text(value, 2000, "media_url")
     if value is not None:
@@ -186,12 +119,8 @@ async def create_request(
     if service is None:
         # GeoReport v2: 404 for a service_code that does not exist, 400 for one not given.
         raise NotFound(f"service_code {service_code}은(는) 없는 서비스입니다", field="service_code")
-    latitude, longitude = _coordinate(lat, "lat", 90), _coordinate(long, "long", 180)
-    address_string, address_id = _text(address_string, 500, "address_string"), _text(address_id, 100, "address_id")
-    if (latitude is None) != (longitude is None):
-        raise Invalid("lat과 long은 함께 보내야 합니다", field="lat")
-    if latitude is None and not address_string and not address_id:
-        raise Invalid("위치(lat과 long, address_string 또는 address_id)가 필요합니다", field="lat")
+    address_id = _text(address_id, 100, "address_id")
+    latitude, longitude, address_string = check_location(lat, long, address_string, required=not address_id)
     values = check_attribute_values(service, attributes or {})
     email = _text(email, 320, "email")
     if email is not None and ("@" not in email or " " in email):

@@ -4,7 +4,9 @@ and the API keys that may post requests."""
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -16,8 +18,11 @@ from madang.desk.organisations import check_organisation
 from madang.models import Account
 from madang.models.desk import Department
 from madang.models.open311 import DATATYPES, ApiKey, Service
+from madang.text.normalizing import normalize
 
 LISTS = ("singlevaluelist", "multivaluelist")
+TEXT_VALUE_LIMIT = 4000  # a `text` attribute may be as long as a description (cases.DESCRIPTION_LIMIT)
+ADDRESS_LIMIT = 500
 
 
 def check_attributes(attributes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -44,6 +49,93 @@ def check_attributes(attributes: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "datatype_description": str(raw.get("datatype_description") or ""),
                     "order": int(raw.get("order", n)), "values": values})
     return sorted(out, key=lambda a: a["order"])
+
+
+# --- what a request for a service must carry (Open311 and the web form check the same) ---------
+
+
+def check_attribute_values(service: Service, given: dict[str, Any]) -> dict[str, Any]:
+    """The values posted as attribute[code], checked against the service's definition."""
+    definitions = {a["code"]: a for a in service.attributes}
+    unknown = sorted(set(given) - set(definitions))
+    if unknown:
+        raise Invalid(f"이 서비스에 없는 속성입니다: {', '.join(unknown)}", field="attribute")
+    out: dict[str, Any] = {}
+    for code, definition in definitions.items():
+        value = given.get(code)
+        values = [normalize(v).strip() for v in (value if isinstance(value, list) else [value]) if v and v.strip()]
+        if not values:
+            if definition["required"]:
+                raise Invalid(f"필수 속성 {code}({definition['description']})이(가) 없습니다", field=f"attribute[{code}]")
+            continue
+        out[code] = _check_value(definition, values)
+    return out
+
+
+def _check_value(definition: dict[str, Any], values: list[str]) -> Any:
+    code, datatype = definition["code"], definition["datatype"]
+    field = f"attribute[{code}]"
+    if datatype == "multivaluelist":
+        keys = {v["key"] for v in definition["values"]}
+        if not set(values) <= keys:
+            raise Invalid(f"{code}의 값은 {', '.join(sorted(keys))} 중에서 골라야 합니다", field=field)
+        return values
+    if len(values) > 1:
+        raise Invalid(f"{code}에는 값 하나만 쓸 수 있습니다", field=field)
+    value = values[0]
+    if datatype == "singlevaluelist":
+        keys = {v["key"] for v in definition["values"]}
+        if value not in keys:
+            raise Invalid(f"{code}의 값은 {', '.join(sorted(keys))} 중 하나여야 합니다", field=field)
+    elif datatype == "number":
+        try:
+            if not math.isfinite(float(value)):
+                raise ValueError
+        except ValueError:
+            raise Invalid(f"{code}은(는) 숫자여야 합니다", field=field) from None
+    elif datatype == "datetime":
+        parse_datetime(value, field)
+    elif len(value) > (TEXT_VALUE_LIMIT if datatype == "text" else 255):
+        raise Invalid(f"{code}이(가) 너무 깁니다", field=field)
+    return value
+
+
+def parse_datetime(value: str, field: str, zone: Any = timezone.utc) -> datetime:
+    """ISO 8601 (W3C) as Open311 asks; a time without a zone is taken in the instance's zone."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid(f"{field}은(는) ISO 8601 날짜·시각이어야 합니다 (예: 2026-03-03T10:00:00+09:00)",
+                      field=field) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def _coordinate(value: str | None, field: str, bound: float) -> float | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise Invalid(f"{field}은(는) 숫자여야 합니다", field=field) from None
+    if not math.isfinite(number) or abs(number) > bound:
+        raise Invalid(f"{field}이(가) 범위를 벗어났습니다", field=field)
+    return number
+
+
+def check_location(lat: str | None, long: str | None, address: str | None, *, required: bool,
+                   address_field: str = "address_string") -> tuple[float | None, float | None, str | None]:
+    """Latitude, longitude (both or neither) and an address text; with ``required``, one of the two."""
+    latitude, longitude = _coordinate(lat, "lat", 90), _coordinate(long, "long", 180)
+    address = normalize(address or "").strip() or None  # control characters out, as any text that enters
+    if address is not None and len(address) > ADDRESS_LIMIT:
+        raise Invalid(f"{address_field}은(는) {ADDRESS_LIMIT}자까지입니다", field=address_field)
+    if (latitude is None) != (longitude is None):
+        raise Invalid("lat과 long은 함께 보내야 합니다", field="lat")
+    if required and latitude is None and address is None:
+        if address_field == "address_string":
+            raise Invalid("위치(lat과 long, address_string 또는 address_id)가 필요합니다", field="lat")
+        raise Invalid("위치(주소 또는 위도·경도)를 적어 주세요", field=address_field)
+    return latitude, longitude, address
 
 
 async def add_service(
@@ -97,6 +189,13 @@ async def get_service(session: AsyncSession, service_code: str) -> Service:
     if service is None:
         raise NotFound(f"서비스 코드 {service_code}이(가) 없습니다", field="service_code")
     return service
+
+
+async def service_names(session: AsyncSession, *, organisation_id: int) -> dict[str, str]:
+    """Service code -> name, retired services included (old cases still carry their codes)."""
+    rows = await session.execute(select(Service.service_code, Service.name)
+                                 .where(Service.organisation_id == organisation_id))
+    return {code: name for code, name in rows}
 
 
 async def department_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:

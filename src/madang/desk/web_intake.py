@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,7 @@ from madang.core.errors import Invalid, NotFound
 from madang.desk.cases import log_case, open_case
 from madang.desk.guest_links import guest_path
 from madang.desk.organisations import get_department_by_id, get_organisation, has_desk
+from madang.desk.services import check_attribute_values, check_location
 from madang.mail import send_mail
 from madang.models import Account
 from madang.models.desk import KINDS, Case, Department
@@ -74,9 +76,12 @@ async def _service(session: AsyncSession, organisation: Account, value: str) -> 
 async def submit_web_form(
     session: AsyncSession, *, site: Site, secret_key: str, organisation: str, kind: str, description: str,
     department: str = "", citizen: Account | None = None, guest_email: str = "", guest_name: str = "",
-    guest_phone: str = "", category: str = "",
+    guest_phone: str = "", category: str = "", attributes: dict[str, Any] | None = None, address: str = "",
+    lat: str = "", long: str = "", photo: tuple[str, str] | None = None,
 ) -> Case:
-    """A case from the web form (channel `web`); the citizen is told the number and due date."""
+    """A case from the web form (channel `web`); the citizen is told the number and due date.
+    A chosen category asks what Open311 asks of it: its attributes, checked by the same rule, and
+    a location; ``photo`` is the (original, small) keys of an upload already re-encoded."""
     try:
         org = await get_organisation(session, organisation)
     except (NotFound, Invalid):
@@ -87,6 +92,9 @@ async def submit_web_form(
                phone=guest_phone)
     chosen = await _department(session, org, department)
     service = await _service(session, org, category)
+    latitude, longitude, place = check_location(lat, long, address, required=service is not None,
+                                                address_field="address")
+    values = check_attribute_values(service, attributes or {}) if service is not None else None
     if chosen is None and service is not None and service.department_id is not None:
         # The category knows its department (the same routing as an Open311 request).
         with contextlib.suppress(Invalid):  # a retired department: the office routes it by hand
@@ -97,6 +105,10 @@ async def submit_web_form(
         category=service.service_code if service else None,
         guest_name=None if citizen else guest_name, guest_email=None if citizen else guest_email.strip(),
         guest_phone=None if citizen else guest_phone)
+    case.address, case.lat, case.long, case.attribute_values = place, latitude, longitude, values or None
+    if photo is not None:
+        case.photo_key, case.photo_small_key = photo
+    await session.flush()
     if citizen is None:
         link = site.base_url.rstrip("/") + guest_path(secret_key, case)
         await send_mail(session, to=case.guest_email or "", subject=f"[{org.display_name or org.username}] "

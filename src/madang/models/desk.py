@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from madang.models.base import Base, SnowflakePK
@@ -100,6 +100,15 @@ class Case(SnowflakePK, Base):
     rating: Mapped[int | None] = mapped_column(Integer, default=None)  # 1-5
     rating_comment: Mapped[str | None] = mapped_column(Text, default=None)
     rated_at: Mapped[datetime | None] = mapped_column(default=None)
+    # What the web form asks beyond the text (an Open311 request keeps these on its own row):
+    # where, the category's attribute values ({code: value}), and a photo (re-encoded without
+    # EXIF/GPS, keys in the media store).
+    address: Mapped[str | None] = mapped_column(String(500), default=None)
+    lat: Mapped[float | None] = mapped_column(Float, default=None)
+    long: Mapped[float | None] = mapped_column(Float, default=None)
+    attribute_values: Mapped[dict | None] = mapped_column(JSON, default=None)
+    photo_key: Mapped[str | None] = mapped_column(String(200), default=None)
+    photo_small_key: Mapped[str | None] = mapped_column(String(200), default=None)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -23,12 +23,17 @@ async def compose_as_organisation(
     session: AsyncSession, *, site: Site, organisation: Account, staff: Account, action: str, text: str,
     spoiler_text: str = "", visibility: str = "public", category: str | None = None,
     scheduled_at: datetime | None = None, in_reply_to_id: int | None = None, shorten_links: bool = False,
+    media_ids: list[int] | None = None,
 ) -> OfficeDraft:
     """``shorten_links``: long links in the text become the site's short links (madang.links)
     when the draft is written, so the approver sees what will go out; they are tied to the post
-    when it is published, and the analytics count their clicks per post."""
+    when it is published, and the analytics count their clicks per post. ``media_ids``: the
+    organisation's uploads for a post published now (drafts keep text only: decision 0018)."""
     if action not in ACTIONS:
         raise Invalid("저장, 승인 요청, 게시 가운데 하나를 골라 주세요", field="action")
+    if media_ids and (action != "publish" or scheduled_at is not None):
+        raise Invalid("사진은 지금 바로 게시하는 글에만 붙일 수 있습니다. 초안과 예약 글은 글만 저장됩니다",
+                      field="photo")
     if scheduled_at is not None:
         check_scheduled_at(scheduled_at, utcnow())
     if shorten_links:
@@ -40,5 +45,5 @@ async def compose_as_organisation(
     if action == "submit":
         await submit_draft(session, draft_id=draft.id, staff=staff)
     elif action == "publish":
-        await publish_draft(session, site=site, draft_id=draft.id, staff=staff)
+        await publish_draft(session, site=site, draft_id=draft.id, staff=staff, media_ids=media_ids)
     return draft

@@ -155,7 +155,8 @@ async def approve_draft(session: AsyncSession, *, site: Site, draft_id: int, sta
     return await _go_out(session, site=site, draft=draft, actor=staff)
 
 
-async def publish_draft(session: AsyncSession, *, site: Site, draft_id: int, staff: Account) -> OfficeDraft:
+async def publish_draft(session: AsyncSession, *, site: Site, draft_id: int, staff: Account,
+                        media_ids: list[int] | None = None) -> OfficeDraft:
     """Without approval: the author publishes (now, or at the draft's time); an approver may
     publish a colleague's draft too."""
     draft = await get_draft(session, draft_id=draft_id, staff=staff)
@@ -165,10 +166,11 @@ async def publish_draft(session: AsyncSession, *, site: Site, draft_id: int, sta
     if draft.author_id != staff.id and not has_right(member, "approve"):
         raise Forbidden("다른 사람의 초안은 승인 담당만 게시할 수 있습니다")
     _require_state(draft, ("draft", "returned", "submitted"), "이미 나갔거나 취소된 초안입니다")
-    return await _go_out(session, site=site, draft=draft, actor=staff)
+    return await _go_out(session, site=site, draft=draft, actor=staff, media_ids=media_ids)
 
 
-async def _go_out(session: AsyncSession, *, site: Site, draft: OfficeDraft, actor: Account) -> OfficeDraft:
+async def _go_out(session: AsyncSession, *, site: Site, draft: OfficeDraft, actor: Account,
+                  media_ids: list[int] | None = None) -> OfficeDraft:
     organisation = await _organisation(session, draft)
     draft.text, draft.spoiler_text = await said_in_public(  # what goes out is masked, now or at its time
         session, organisation=organisation, visibility=draft.visibility, text=draft.text,
@@ -181,7 +183,8 @@ async def _go_out(session: AsyncSession, *, site: Site, draft: OfficeDraft, acto
     else:
         status = await create_status(
             session, site=site, author=organisation, text=draft.text, spoiler_text=draft.spoiler_text,
-            visibility=draft.visibility, language=draft.language, in_reply_to_id=draft.in_reply_to_id)
+            visibility=draft.visibility, language=draft.language, in_reply_to_id=draft.in_reply_to_id,
+            media_ids=media_ids)
         await mark_published(session, draft=draft, status=status, actor=actor)
     await session.flush()
     return draft

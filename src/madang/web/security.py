@@ -21,6 +21,16 @@ HEADERS = [
 FRAMEABLE = re.compile(r"^/@[^/]+/(?:\d+/)?embed$")
 EMBED_HEADERS = [(b"content-security-policy", CSP.replace("frame-ancestors 'none'", "frame-ancestors *").encode())]
 EMBED_HEADERS += [h for h in HEADERS if h[0] not in (b"content-security-policy", b"x-frame-options")]
+# The 민원 form's "내 위치" button asks the browser where the citizen is; no other page may.
+LOCATING = frozenset({"/desk/new"})
+LOCATING_HEADERS = [h for h in HEADERS if h[0] != b"permissions-policy"]
+LOCATING_HEADERS += [(b"permissions-policy", b"camera=(), microphone=(), geolocation=(self)")]
+
+
+def _headers_for(path: str) -> list[tuple[bytes, bytes]]:
+    if FRAMEABLE.match(path):
+        return EMBED_HEADERS
+    return LOCATING_HEADERS if path in LOCATING else HEADERS
 
 
 class HtmlSecurityHeaders:
@@ -39,7 +49,7 @@ class HtmlSecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = message.get("headers", [])
                 if any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers):
-                    message["headers"] = list(headers) + (EMBED_HEADERS if FRAMEABLE.match(scope["path"]) else HEADERS)
+                    message["headers"] = list(headers) + _headers_for(scope["path"])
             await send(message)
 
         await self.app(scope, receive, sending)

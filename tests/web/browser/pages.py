@@ -54,6 +54,8 @@ PAGES = [
     PageType("desk: new request, guest", "/desk/new"),
     PageType("desk: new request, signed in", "/desk/new", signed_in=True),
     PageType("desk: my requests", "/desk/my", signed_in=True),
+    PageType("desk: new request, a category's fields", "/desk/new?org={city}&category=streetlight"),
+    PageType("desk: a citizen's desk", "/desk", signed_in=True),
     PageType("report a post", "/reports/new?status_id={thread}", signed_in=True),
     PageType("office console (staff)", "/office", signed_in="staff"),
     PageType("office: live monitor (staff)", "/office/monitor", signed_in="staff"),

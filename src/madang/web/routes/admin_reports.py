@@ -7,23 +7,41 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from starlette.requests import Request
 from starlette.responses import Response
 
 from madang import moderation
 from madang.core.errors import Conflict, Invalid, NotFound
 from madang.models import Account
+from madang.models.moderation import Report
 from madang.web.csrf import checked_form, text_field
+from madang.web.i18n import gettext_
 from madang.web.messages import describe
 from madang.web.routes.admin_common import admin_viewer
 from madang.web.routes.common import ctx, page_of, path_id, redirect
+from madang.web.routes.reports import CATEGORY_LABELS
 from madang.web.templating import render
 from madang.web.viewer import Viewer
 from madang.web.views.statuses import status_cards
 
 router = APIRouter()
 Act = Callable[[AsyncSession, Account, str], Awaitable[Any]]
+
+
+async def report_numbers(session: AsyncSession, ids: list[int]) -> dict[int, int]:
+    """A report's ordinal on this server (1, 2, 3…): "신고 #3" reads better than a snowflake id."""
+    if not ids:
+        return {}
+    older = aliased(Report)
+    ordinal = select(func.count(older.id)).where(older.id <= Report.id).correlate(Report).scalar_subquery()
+    return {i: n for i, n in await session.execute(select(Report.id, ordinal).where(Report.id.in_(ids)))}
+
+
+def category_label(category: str) -> str:
+    return gettext_(CATEGORY_LABELS.get(category, CATEGORY_LABELS["other"]))
 
 
 @router.get("/admin")
@@ -39,15 +57,17 @@ async def reports_page(request: Request) -> Response:
     page = page_of(request)
     async with ctx(request).db.read() as session:
         rows = await moderation.list_reports(session, actor=viewer.account, resolved=resolved, page=page)
+        numbers = await report_numbers(session, [r.report.id for r in rows])
     next_max = rows[-1].report.id if len(rows) == page.limit else None
     return render(request, "web/admin_reports.html", section="reports", rows=rows, resolved=resolved,
-                  next_max=next_max)
+                  next_max=next_max, numbers=numbers, category_label=category_label)
 
 
 async def _report_page(request: Request, viewer: Viewer, report_id: int, *, errors: dict[str, str] | None = None,
                        values: dict[str, str] | None = None, status: int = 200) -> Response:
     async with ctx(request).db.read() as session:
         detail = await moderation.get_report_detail(session, actor=viewer.account, report_id=report_id)
+        number = (await report_numbers(session, [report_id])).get(report_id, 0)
         posts = []
         for post in detail.posts:
             [card] = await status_cards(session, [post.status], viewer.account.id)
@@ -55,7 +75,7 @@ async def _report_page(request: Request, viewer: Viewer, report_id: int, *, erro
                           "ancestors": await status_cards(session, post.ancestors, viewer.account.id),
                           "descendants": await status_cards(session, post.descendants, viewer.account.id)})
     return render(request, "web/admin_report.html", status=status, section="reports", detail=detail, posts=posts,
-                  errors=errors or {}, values=values or {})
+                  errors=errors or {}, values=values or {}, number=number, category_label=category_label)
 
 
 @router.get("/admin/reports/{report_id}")

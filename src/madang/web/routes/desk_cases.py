@@ -16,6 +16,7 @@ from madang.core.clock import utcnow
 from madang.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from madang.desk.canned import get_canned, list_canned
 from madang.desk.answers import answer_case
+from madang.desk.case_details import case_details
 from madang.desk.cases import find_case_by_number
 from madang.desk.history import list_case_events
 from madang.desk.organisations import HANDLE, TRIAGE, get_department_by_id, list_departments
@@ -35,6 +36,7 @@ from madang.web.routes.desk_common import (
     CHANNEL_LABELS, EVENT_LABELS, SEOUL, desk_path, due_state, due_text, due_when, kind_label, say, staff_desk,
     status_label,
 )
+from madang.web.routes.settings import media_store
 from madang.web.templating import render
 
 router = APIRouter()
@@ -85,6 +87,7 @@ async def _page(
         route = answer_route(case, source)
         canned = await list_canned(session, organisation=desk.organisation, staff=request.state.viewer.account,
                                    department_id=case.department_id, category=case.category)
+        details = await case_details(session, case, url=media_store(request).url)
 
     def name(account_id: int | None) -> str:
         account = accounts.get(account_id) if account_id else None
@@ -100,7 +103,7 @@ async def _page(
     view = {
         "number": case.number, "status": case.status, "status_label": status_label(case.status),
         "kind_label": kind_label(case.kind), "channel_label": gettext_(CHANNEL_LABELS.get(case.channel, case.channel)),
-        "category": case.category, "department": dept(case.department_id), "assignee": name(case.assignee_id),
+        "category": case.category, "details": details, "department": dept(case.department_id), "assignee": name(case.assignee_id),
         "citizen": name(case.citizen_id), "received_at": case.received_at, "due_when": due_when(case.due_at),
         "due_text": due_text(case.due_at, now, case.status), "due_state": due_state(case.due_at, now, case.status),
         "description": case.description if revealed is not None else public_description(case),

@@ -14,7 +14,7 @@ from madang.desk.cases import get_case_for_citizen
 from madang.desk.guest_links import case_for_guest, guest_path
 from madang.desk.interim import send_interim_notice
 from madang.desk.privacy import public_description
-from madang.desk.queries import citizen_cases
+from madang.desk.queries import citizen_cases, memberships
 from madang.desk.transitions import OPEN
 from madang.models import Account
 from madang.models.desk import Case
@@ -53,8 +53,6 @@ async def my_cases(request: Request) -> Response:
     page = page_number(request)
     async with ctx(request).db.read() as session:
         rows, more = await citizen_cases(session, citizen=viewer.account, offset=(page - 1) * PAGE, limit=PAGE)
-        from madang.desk.queries import memberships
-
         staff = bool(await memberships(session, account=viewer.account))
     return render(request, "web/desk_my.html", cases=[citizen_view(c, o) for c, o in rows], page=page,
                   more=more, staff=staff)

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from madang.core.errors import Invalid
 from madang.desk import stats
+from madang.desk.services import service_names
 from madang.web.i18n import N_, gettext_
 from madang.web.messages import describe
 from madang.web.problems import WebProblem
@@ -75,11 +76,13 @@ async def dashboard_page(request: Request) -> Response:
     async with ctx(request).db.read() as session:
         board = await stats.dashboard(session, staff=viewer.account, start=start, end=end,
                                       organisation=_org_param(request))
+        category_names = await service_names(session, organisation_id=board.organisation.id)
     biggest = max([n for _, _, n in board.counts.by_status] + [1])
     if len(board.desks) > 1:  # the overdue list's links open cases at this desk (templating.in_desk)
         request.state.desk_org = board.organisation.username
     return render(request, "web/desk_dashboard.html", status=422 if errors else 200, board=board,
-                  values=values, errors=errors, hours=hours, biggest=biggest, org=_org_param(request))
+                  values=values, errors=errors, hours=hours, biggest=biggest, org=_org_param(request),
+                  category_names=category_names)
 
 
 @router.get("/desk/dashboard.csv")

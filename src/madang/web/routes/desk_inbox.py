@@ -12,7 +12,7 @@ from madang.core.clock import utcnow
 from madang.core.errors import Conflict, Forbidden, Invalid, NotFound
 from madang.desk.inbox import mark_not_a_case, triage_to_case
 from madang.desk.organisations import TRIAGE, get_department_by_id, list_departments
-from madang.desk.queries import TABS, Membership, case_tab, names_for, tab_counts, untriaged_page
+from madang.desk.queries import TABS, Membership, case_tab, memberships, names_for, tab_counts, untriaged_page
 from madang.desk.web_intake import TEXT_LIMIT, log_call_or_visit
 from madang.models.desk import KINDS
 from madang.web.csrf import checked_form, text_field
@@ -22,6 +22,7 @@ from madang.web.routes.common import ctx, path_id, redirect, signed_in, site_of
 from madang.web.routes.desk_common import (
     desk_path, due_state, due_text, due_when, first_words, kind_choices, page_number, say, staff_desk, status_label,
 )
+from madang.web.routes.desk_citizen import my_cases
 from madang.web.templating import render
 
 router = APIRouter()
@@ -65,6 +66,11 @@ async def _inbox(request: Request, desk: Membership, *, tab: str, status: int = 
 @router.get("/desk")
 async def inbox(request: Request) -> Response:
     viewer = await signed_in(request)
+    async with ctx(request).db.read() as session:
+        is_staff = bool(await memberships(session, account=viewer.account))
+    if not is_staff:
+        # A citizen who opens the desk gets their own cases and the way to write a new one.
+        return await my_cases(request)
     desk = await staff_desk(request, viewer)
     tab = request.query_params.get("tab") or ("untriaged" if desk.member.role in TRIAGE else "department")
     if tab not in TABS:

@@ -7,6 +7,7 @@ script, so the page's CSP holds), each followed by the same numbers as a table."
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -78,6 +79,57 @@ class Bar:
     height: float
 
 
+@dataclass
+class Axes:
+    """Tick marks for a chart: y as (pixels from the top, label), x as (percent of the width,
+    label, text-anchor). Drawn in SVGs of their own beside the plot, which stretches to the page's
+    width, so the labels keep their size and shape at 360 px as on a desktop."""
+    y: list[tuple[float, str]]
+    x: list[tuple[float, str, str]]
+
+
+def _nice_step(span: float, count: int = 4) -> float:
+    raw = span / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+
+
+def y_ticks(low: float, high: float, *, height: int = CHART_HEIGHT, flat_middle: bool = False) -> list[tuple[float, str]]:
+    """Round-numbered ticks from ``low`` to ``high``, placed as ``bars`` and ``line`` place values."""
+    if high == low:
+        return [(height / 2 if flat_middle else height, f"{low:,.0f}")]
+    step = _nice_step(high - low)
+    first = math.ceil(low / step) * step
+    ticks = []
+    value = first
+    while value <= high + step * 1e-9:
+        ticks.append((round(height - (value - low) / (high - low) * height, 2),
+                      f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"))
+        value += step
+    return ticks
+
+
+def x_ticks(labels: list[str], *, centred: bool, count: int = 5) -> list[tuple[float, str, str]]:
+    """Up to ``count`` evenly spread labels; the first and last anchored so they stay inside."""
+    n = len(labels)
+    if n == 0:
+        return []
+    picks = sorted({round(i * (n - 1) / (count - 1)) for i in range(count)}) if n > 1 else [0]
+    out = []
+    for i in picks:
+        if centred:
+            percent = (i + 0.4) / n * 100  # the middle of a bar (bars leave a fifth as a gap)
+        else:
+            percent = i / max(n - 1, 1) * 100
+        anchor = "start" if percent < 8 else "end" if percent > 92 else "middle"
+        out.append((round(percent, 2), labels[i], anchor))
+    return out
+
+
+def _day_label(day: date) -> str:
+    return f"{day.month}/{day.day}"
+
+
 def bars(values: list[int], *, width: int = CHART_WIDTH, height: int = CHART_HEIGHT) -> list[Bar]:
     """One bar a value, scaled to the largest; a gap between bars when there is room for one."""
     if not values:
@@ -110,11 +162,21 @@ async def analytics_page(request: Request) -> Response:
         board = await organisation_board(session, staff=viewer.account, start=start, end=end,
                                          organisation=_org_param(request))
     summary = board.summary
+    followers = [d.followers for d in summary.days]
+    known = [v for v in followers if v is not None]
+    days = [_day_label(d.day) for d in summary.days]
+    interactions = [d.interactions for d in summary.days]
     return render(request, "web/office_analytics.html", status=422 if errors else 200, board=board,
                   summary=summary, values=values, errors=errors, org=_org_param(request),
-                  follower_line=line([d.followers for d in summary.days]),
-                  reaction_bars=bars([d.interactions for d in summary.days]),
-                  hour_bars=bars(summary.hours), chart_width=CHART_WIDTH, chart_height=CHART_HEIGHT)
+                  follower_line=line(followers),
+                  follower_axes=Axes(y_ticks(min(known), max(known), flat_middle=True) if known else [],
+                                     x_ticks(days, centred=False)),
+                  reaction_bars=bars(interactions),
+                  reaction_axes=Axes(y_ticks(0, max(interactions, default=0) or 1), x_ticks(days, centred=True)),
+                  hour_bars=bars(summary.hours),
+                  hour_axes=Axes(y_ticks(0, max(summary.hours, default=0) or 1),
+                                 x_ticks([gettext_("%(h)s시", h=h) for h in range(24)], centred=True)),
+                  chart_width=CHART_WIDTH, chart_height=CHART_HEIGHT)
 
 
 @router.get("/office/analytics.csv")
@@ -140,6 +202,9 @@ async def post_page(request: Request, status_id: str) -> Response:
     viewer = await signed_in(request)
     async with ctx(request).db.read() as session:
         author, history = await post_board(session, staff=viewer.account, status_id=path_id(status_id))
+    interactions = [c.interactions for _, c in history.days]
     return render(request, "web/office_analytics_post.html", author=author, history=history,
-                  reaction_bars=bars([c.interactions for _, c in history.days]),
+                  reaction_bars=bars(interactions),
+                  reaction_axes=Axes(y_ticks(0, max(interactions, default=0) or 1),
+                                     x_ticks([_day_label(d) for d, _ in history.days], centred=True)),
                   chart_width=CHART_WIDTH, chart_height=CHART_HEIGHT)

@@ -5,6 +5,7 @@ with the reason next to the field and what was typed."""
 
 from __future__ import annotations
 
+from contextlib import AsyncExitStack
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -17,6 +18,7 @@ from starlette.responses import Response
 
 from madang.core.clock import utcnow
 from madang.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from madang.media.uploads import create_media_attachment, stored_upload
 from madang.office import drafts as office_drafts
 from madang.office.approval import approval_required
 from madang.office.calendar import month_calendar, parse_local_time, parse_month
@@ -30,7 +32,9 @@ from madang.web.i18n import N_
 from madang.web.messages import describe
 from madang.web.problems import WebProblem
 from madang.web.routes.common import ctx, id_param, new_form_key, path_id, redirect, signed_in, site_of
+from madang.web.routes.settings import media_store
 from madang.web.templating import render
+from madang.web.uploads import upload_size, uploaded_file
 from madang.web.viewer import Viewer
 
 router = APIRouter()
@@ -118,14 +122,40 @@ async def compose(request: Request) -> Response:
     form = await checked_form(request)
     m = await office_of(request, viewer, text_field(form, "organisation", limit=40), "write")
     values = _fields(form)
+    values["photo_description"] = text_field(form, "photo_description", limit=2000)
     action = text_field(form, "action", limit=20)
+    photo = uploaded_file(form, "photo")
+    settings, store = ctx(request).settings, media_store(request)
     try:
         args = _post_args(request, values)
-        async with ctx(request).db.write() as session:
-            draft = await compose_as_organisation(session, site=site_of(request), organisation=m.organisation,
-                                                  staff=viewer.account, action=action, **args)
+        # The photo is processed and stored before the unit of work (no image work in SQLite's
+        # write lock); a refusal anywhere after that removes the files again (stored_upload).
+        async with AsyncExitStack() as stack:
+            stored = None
+            if photo is not None:
+                try:
+                    stored = await stack.enter_async_context(stored_upload(
+                        store, photo.file, size=upload_size(photo), max_bytes=settings.media_max_bytes,
+                        max_pixels=settings.media_max_pixels))
+                except Invalid as exc:
+                    raise Invalid(exc.message, field="photo") from None
+            async with ctx(request).db.write() as session:
+                media_ids = None
+                if stored is not None:
+                    media = await create_media_attachment(session, store=store, account_id=m.organisation.id,
+                                                          upload=stored,
+                                                          description=values["photo_description"] or None)
+                    media_ids = [media.id]
+                draft = await compose_as_organisation(session, site=site_of(request), organisation=m.organisation,
+                                                      staff=viewer.account, action=action, media_ids=media_ids,
+                                                      **args)
     except (Invalid, Conflict, NotFound, Forbidden) as exc:
-        field = _field_of(exc, ("text", "spoiler_text", "visibility", "category", "scheduled_at"))
+        field = _field_of(exc, ("text", "spoiler_text", "visibility", "category", "scheduled_at", "photo",
+                                "photo_description"))
+        if exc.field == "file":
+            field = "photo"
+        elif exc.field == "description":
+            field = "photo_description"
         return await _compose_page(request, viewer, m, values=values, errors={field: describe(exc)}, status=422)
     notice = {"save": "office_saved", "submit": "office_submitted"}.get(
         action, "office_scheduled" if draft.scheduled_at else "office_published")
