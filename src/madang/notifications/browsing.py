@@ -16,13 +16,18 @@ class Browse:
     types: tuple[str, ...] = ()  # none: every Mastodon type (madang's own stay off the API)
     exclude_types: tuple[str, ...] = ()
     from_account_id: int | None = None
+    every_kind: bool = False  # the web's own list: madang's types too (account health, drafts waiting)
 
 
 def browsable(account_id: int, browse: Browse) -> Select:
-    wanted = [t for t in (browse.types or NOTIFICATION_TYPES) if t in NOTIFICATION_TYPES]
-    wanted = [t for t in wanted if t not in browse.exclude_types]
-    stmt = select(Notification).where(Notification.account_id == account_id,
-                                      Notification.type.in_(wanted or ["-"]))
+    stmt = select(Notification).where(Notification.account_id == account_id)
+    if browse.every_kind and not browse.types:
+        if browse.exclude_types:
+            stmt = stmt.where(Notification.type.not_in(browse.exclude_types))
+    else:
+        wanted = [t for t in (browse.types or NOTIFICATION_TYPES) if t in NOTIFICATION_TYPES]
+        wanted = [t for t in wanted if t not in browse.exclude_types]
+        stmt = stmt.where(Notification.type.in_(wanted or ["-"]))
     if browse.from_account_id is not None:
         stmt = stmt.where(Notification.from_account_id == browse.from_account_id)
     # Notifications about deleted posts are not shown.

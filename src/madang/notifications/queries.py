@@ -13,9 +13,10 @@ from madang.notifications.browsing import Browse, browsable
 
 async def list_notifications(
     session: AsyncSession, *, account_id: int, page: Page, types: list[str] | None = None,
-    exclude_types: list[str] | None = None, from_account_id: int | None = None,
+    exclude_types: list[str] | None = None, from_account_id: int | None = None, every_kind: bool = False,
 ) -> list[Notification]:
-    browse = Browse(tuple(types or ()), tuple(exclude_types or ()), from_account_id)
+    """Mastodon's types only, unless ``every_kind`` (the web page, which also shows madang's own)."""
+    browse = Browse(tuple(types or ()), tuple(exclude_types or ()), from_account_id, every_kind)
     return await fetch_page(session, browsable(account_id, browse), Notification.id, page)
 
 

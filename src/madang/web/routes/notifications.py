@@ -35,7 +35,7 @@ async def notifications_page(request: Request) -> Response:
     page = page_of(request)
     account_id = viewer.account.id
     async with ctx(request).db.read() as session:
-        rows = await list_notifications(session, account_id=account_id, page=page)
+        rows = await list_notifications(session, account_id=account_id, page=page, every_kind=True)
         marker = await read_marker(session, account_id)
         items = await notification_items(session, rows, account_id)
         waiting = await count_follow_requests(session, account=viewer.account)
