@@ -115,3 +115,11 @@ def test_the_monitor_still_acts_on_what_it_shows(world: World, posts: dict[str, 
     opened = ok(triager.post(f"/office/monitor/items/{sid}/case", {"kind": "question_procedure"}))
     assert opened.headers["location"].startswith("/desk/cases/")
     assert _count(world, Case, Case.source_status_id == int(sid)) == 1
+
+
+@pytest.mark.parametrize("before", ["9999999999999999999", "99999999999999999999", "²", "①②"])
+def test_a_number_past_64_bits_or_not_ascii_is_a_400_on_staff_pages(world: World, before: str) -> None:
+    """Staff pages parsed ids with str.isdigit(): 19 digits past 2**63 overflowed the database
+    driver and '²' passed isdigit() but not int(); each was a 500 (issue 13, 500s on bad input)."""
+    triager = person(world.base, "desk_triager")
+    assert triager.get("/office/monitor", params={"before": before}).status_code == 400

@@ -26,6 +26,7 @@ from madang.models.desk import Case, CaseEvent, Department
 from madang.models.open311 import Service, ServiceRequest
 from madang.statuses.create import Site
 from madang.text.normalizing import normalize
+from madang.core.ids import parse_id_text
 
 CLOSED = ("answered", "closed", "merged")
 MAX_ROWS = 1000
@@ -165,7 +166,7 @@ async def _views(session: AsyncSession, rows: Sequence[Any]) -> list[RequestView
 
 def _request_id(value: str) -> int | None:
     value = value.strip()
-    return int(value) if value.isdigit() and len(value) < 20 else None
+    return parse_id_text(value)
 
 
 async def get_request(session: AsyncSession, service_request_id: str) -> RequestView:

@@ -23,6 +23,7 @@ from madang.models import Account
 from madang.models.desk import KINDS, Case, Department
 from madang.models.open311 import Service
 from madang.statuses.create import Site
+from madang.core.ids import parse_id_text
 
 TEXT_LIMIT = 2000
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -51,10 +52,11 @@ def check_form(*, kind: str, description: str, guest: bool, email: str, name: st
 async def _department(session: AsyncSession, organisation: Account, value: str) -> Department | None:
     if not value:
         return None
-    if not value.isdigit() or len(value) > 19:
+    department_id = parse_id_text(value)
+    if department_id is None:
         raise Invalid("부서를 목록에서 골라 주세요", field="department")
     try:
-        department = await get_department_by_id(session, organisation_id=organisation.id, department_id=int(value))
+        department = await get_department_by_id(session, organisation_id=organisation.id, department_id=department_id)
     except NotFound:
         raise Invalid("부서를 목록에서 골라 주세요", field="department") from None
     if not department.active:

@@ -200,7 +200,7 @@ async def _body(request: Request, limit: int) -> bytes:
     """The body, refused with 413 once it passes ``limit`` (checked before and while reading,
     so an oversized body is never held in memory whole)."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge("Request body is too large")
     chunks, size = [], 0
     async for chunk in request.stream():

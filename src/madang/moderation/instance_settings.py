@@ -160,7 +160,7 @@ def _text(value: str, field: str, limit: int, *, required: bool = False) -> str:
 def _max_characters(value: str) -> int:
     low, high = MAX_CHARACTERS_RANGE
     text = (value or "").strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12 or not low <= int(text) <= high:
         raise Invalid(f"Character limit must be a whole number from {low} to {high}", field="max_characters")
     return int(text)
 

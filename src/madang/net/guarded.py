@@ -243,7 +243,7 @@ class GuardedClient:
 async def read_body(response: httpx.Response, limit: int) -> bytes:
     """The body, refused once it passes ``limit`` bytes (declared or as it arrives, decompressed)."""
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise TooLarge(f"the answer is larger than {limit} bytes")
     chunks, size = [], 0
     async for chunk in response.aiter_bytes():

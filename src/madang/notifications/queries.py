@@ -42,7 +42,7 @@ async def count_unread(session: AsyncSession, *, account_id: int, cap: int | Non
     marker = await session.scalar(select(Marker.last_read_id).where(
         Marker.account_id == account_id, Marker.timeline == "notifications"))
     stmt = select(func.count()).select_from(Notification).where(Notification.account_id == account_id)
-    if marker and marker.isdigit():
+    if marker and marker.isascii() and marker.isdigit() and len(marker) < 20:
         stmt = stmt.where(Notification.id > int(marker))
     if cap is not None:
         ids = stmt.with_only_columns(Notification.id).limit(cap).subquery()

@@ -10,6 +10,7 @@ from madang.core.clock import utcnow
 from madang.core.ids import new_id
 from madang.db.dialect import insert_ignore
 from madang.models import Marker
+from madang.core.ids import parse_id_text
 
 TIMELINE = "notifications"
 
@@ -17,7 +18,7 @@ TIMELINE = "notifications"
 async def read_marker(session: AsyncSession, account_id: int) -> int | None:
     value = await session.scalar(select(Marker.last_read_id).where(
         Marker.account_id == account_id, Marker.timeline == TIMELINE))
-    return int(value) if value and value.isdigit() else None
+    return parse_id_text(value) if value else None
 
 
 async def mark_notifications_read(session: AsyncSession, *, account_id: int, up_to_id: int) -> bool:

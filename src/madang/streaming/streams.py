@@ -66,7 +66,7 @@ async def check_target(session: AsyncSession, stream: Stream, viewer_id: int) ->
     if stream.name != "list":
         return
     list_id = stream.list_id or ""
-    if not (list_id.isdigit() and int(list_id) < 2**63) or await find_list(
+    if not (list_id.isascii() and list_id.isdigit() and int(list_id) < 2**63) or await find_list(
             session, owner_id=viewer_id, list_id=int(list_id)) is None:
         raise NotFound("List not found")
 

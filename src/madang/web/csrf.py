@@ -44,7 +44,7 @@ def set_csrf_cookie(request: Request, response: Response) -> None:
 async def checked_form(request: Request) -> FormData:
     """The posted form, once its CSRF token matches the cookie; 403 otherwise."""
     length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_FORM_BYTES:
+    if length and length.isascii() and length.isdigit() and int(length) > MAX_FORM_BYTES:
         raise WebProblem(413, N_("보낸 내용이 너무 큽니다."))
     try:
         form = await request.form(max_files=8, max_fields=200)

@@ -52,7 +52,7 @@ async def _read_upload_form(request: Request, limit: int) -> None:
     the upload limit is refused at once (413) instead of being spooled whole; the parsed
     form is left where ``read_params`` looks for it."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge("Request body is too large")
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype != "multipart/form-data":

@@ -32,7 +32,7 @@ def read_poll(form) -> tuple[dict, PollSpec | None]:  # type: ignore[no-untyped-
     option is written). The rules (2–4 options, length, duplicates) are the domain's."""
     options = [text_field(form, f"poll_option_{i}", limit=500) for i in range(MAX_OPTIONS)]
     raw = text_field(form, "poll_expires_in") or "86400"
-    expires_in = int(raw) if raw.isdigit() and len(raw) < 9 else 0
+    expires_in = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 9 else 0
     shown = {"options": options, "expires_in": expires_in, "multiple": bool(form.get("poll_multiple")), "error": None}
     written = tuple(o for o in options if o.strip())
     if not written:

@@ -38,6 +38,7 @@ from madang.web.routes.desk_common import (
 )
 from madang.web.routes.settings import media_store
 from madang.web.templating import render
+from madang.core.ids import parse_id_text
 
 router = APIRouter()
 ACTIONS = ("assign", "start", "ask_citizen", "citizen_replied", "transfer", "merge", "extend", "answer", "close")
@@ -187,9 +188,10 @@ def _when(value: str) -> datetime:
 
 
 def _id(value: str, field: str, what: str) -> int:
-    if not value.isdigit() or len(value) > 19:
+    number = parse_id_text(value)
+    if number is None:
         raise Invalid(f"{what}을(를) 목록에서 골라 주세요", field=field)
-    return int(value)
+    return number
 
 
 async def _act(request: Request, session: Any, desk: Membership, staff: Account, case: Case, action: str,

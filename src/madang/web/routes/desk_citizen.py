@@ -115,7 +115,7 @@ async def rate_my_case(request: Request, case_id: str) -> Response:
 
 
 def _rating(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 5:
+    if not (value.isascii() and value.isdigit()) or len(value) > 1 or not 1 <= int(value) <= 5:
         raise Invalid("만족도를 1점부터 5점 중에서 골라 주세요", field="rating")
     return int(value)
 

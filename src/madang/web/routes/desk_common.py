@@ -116,7 +116,7 @@ def desk_path(request: Request, url: str) -> str:
 
 def page_number(request: Request) -> int:
     value = request.query_params.get("page") or "1"
-    if not value.isdigit() or len(value) > 6 or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or len(value) > 6 or int(value) < 1:
         raise WebProblem(400, N_("페이지 주소가 올바르지 않습니다."))
     return int(value)
 

@@ -24,6 +24,7 @@ from madang.web.routes.desk_common import (
 )
 from madang.web.routes.desk_citizen import my_cases
 from madang.web.templating import render
+from madang.core.ids import parse_id_text
 
 router = APIRouter()
 PAGE = 20
@@ -92,7 +93,7 @@ async def triage(request: Request, item_id: str) -> Response:
                 raise Invalid("민원 종류를 골라 주세요", field="kind")
             chosen = None
             if department:
-                if not department.isdigit() or len(department) > 19:
+                if parse_id_text(department) is None:
                     raise Invalid("부서를 목록에서 골라 주세요", field="department")
                 chosen = await get_department_by_id(session, organisation_id=desk.organisation.id,
                                                     department_id=int(department))

@@ -27,6 +27,7 @@ from madang.web.messages import describe
 from madang.web.routes.common import ctx, redirect, signed_in
 from madang.web.templating import render
 from madang.web.viewer import Viewer
+from madang.core.ids import parse_id_text
 
 router = APIRouter()
 BASE = "/desk/settings/services"
@@ -64,7 +65,7 @@ def _rows_of(service: Service) -> list[dict[str, Any]]:
 def _read_rows(form: FormData) -> list[dict[str, Any]]:
     count = text_field(form, "attr_rows", limit=3)
     rows = []
-    for i in range(min(int(count) if count.isdigit() else 0, ROWS_LIMIT)):
+    for i in range(min(int(count) if count.isascii() and count.isdigit() and len(count) < 6 else 0, ROWS_LIMIT)):
         row = {name: text_field(form, f"a{i}-{name}", limit=limit) for name, limit in ROW_FIELDS.items()}
         row["required"] = bool(form.get(f"a{i}-required"))
         row["remove"] = bool(form.get(f"a{i}-remove"))
@@ -88,7 +89,7 @@ def _error_key(field: str | None, numbers: list[int], names: set[str]) -> str:
     """``attributes.2.values`` (the third saved row) -> ``a4-values`` (its fieldset on the form)."""
     if field and field.startswith("attributes."):
         _, index, part = (field.split(".") + ["", ""])[:3]
-        if index.isdigit() and int(index) < len(numbers):
+        if index.isascii() and index.isdigit() and len(index) < 6 and int(index) < len(numbers):
             return f"a{numbers[int(index)]}-{part}"
     if field in names or field == "attributes":
         return field
@@ -164,7 +165,7 @@ async def _save(request: Request, code: str | None) -> Response:
     try:
         async with ctx(request).db.write() as session:
             org = await office.admin_desk(session, staff=viewer.account, organisation=org_name)
-            if department and (not department.isdigit() or len(department) > 19):
+            if department and parse_id_text(department) is None:
                 raise Invalid("부서를 목록에서 골라 주세요", field="department")
             fields: dict[str, Any] = {
                 "name": values["name"], "description": values["description"], "keywords": values["keywords"],

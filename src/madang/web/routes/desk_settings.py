@@ -24,6 +24,7 @@ from madang.web.messages import describe
 from madang.web.routes.common import ctx, path_id, redirect, signed_in
 from madang.web.templating import render
 from madang.web.viewer import Viewer
+from madang.core.ids import parse_id_text
 
 router = APIRouter()
 SECTIONS = ("departments", "staff", "canned", "closures", "contacts")
@@ -37,9 +38,10 @@ def _url(section: str, org: str | None) -> str:
 def _optional_id(value: str, field: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or len(value) > 19:
+    number = parse_id_text(value)
+    if number is None:
         raise Invalid("목록에서 골라 주세요", field=field)
-    return int(value)
+    return number
 
 
 def _day(value: str) -> date:

@@ -60,7 +60,7 @@ def _limit(request: Request) -> int:
     value = request.query_params.get("limit")
     if value is None or value == "":
         return WIDGET_DEFAULT
-    if not value.isdigit() or len(value) > 4:
+    if not (value.isascii() and value.isdigit()) or len(value) > 4:
         raise WebProblem(400, N_("표시할 글 수는 1에서 40 사이의 숫자여야 합니다."))
     return max(1, min(int(value), WIDGET_MAX))
 

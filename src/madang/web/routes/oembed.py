@@ -30,7 +30,7 @@ def _size(request: Request, name: str) -> int | None | JSONResponse:
     value = request.query_params.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit() or len(value) > 5 or int(value) == 0:
+    if not (value.isascii() and value.isdigit()) or len(value) > 5 or int(value) == 0:
         return _error(400, f"{name} must be a positive number")
     return int(value)
 

@@ -27,6 +27,7 @@ from madang.web.problems import WebProblem
 from madang.web.routes.common import ctx, path_id, redirect, signed_in, site_of
 from madang.web.routes.desk_common import desk_path, kind_choices, say, staff_desk
 from madang.web.templating import render
+from madang.core.ids import parse_id_text
 
 router = APIRouter()
 HUB_KEY = "web.monitor.hub"
@@ -82,7 +83,7 @@ async def _page(request: Request, *, status: int = 200, errors: dict[str, str] |
     viewer = await signed_in(request)
     desk = await staff_desk(request, viewer)
     before = request.query_params.get("before")
-    if before is not None and (not before.isdigit() or len(before) > 20):
+    if before is not None and parse_id_text(before) is None:
         raise WebProblem(400, N_("페이지 주소가 올바르지 않습니다."))
     async with ctx(request).db.read() as session:
         rules = await load_rules(session, desk.organisation.id)

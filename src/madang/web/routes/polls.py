@@ -22,7 +22,7 @@ async def vote(request: Request, poll_id: str) -> Response:
     form = await checked_form(request)
     pid = path_id(poll_id)
     raw = form.getlist("choices")
-    if any(not isinstance(c, str) or not c.isdigit() or len(c) > 3 for c in raw):
+    if any(not isinstance(c, str) or not (c.isascii() and c.isdigit()) or len(c) > 3 for c in raw):
         raise Invalid("The chosen vote option does not exist")
     async with ctx(request).db.write() as session:
         poll = await get_visible_poll(session, pid, viewer.account.id)

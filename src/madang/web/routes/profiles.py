@@ -194,7 +194,7 @@ async def mute(request: Request, username: str) -> Response:
     viewer = await signed_in(request)
     form = await checked_form(request)
     duration = text_field(form, "duration", limit=20)
-    if not duration.isdigit() or int(duration) not in MUTE_DURATIONS:
+    if not (duration.isascii() and duration.isdigit()) or len(duration) > 9 or int(duration) not in MUTE_DURATIONS:
         duration = "0"
     return await _act(request, viewer, username, "mute", notifications=form.get("notifications") == "1",
                       duration=int(duration))
