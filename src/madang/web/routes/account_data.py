@@ -17,7 +17,7 @@ from madang.statuses.export import write_export
 from madang.web.csrf import checked_form, text_field
 from madang.web.messages import describe
 from madang.web.routes.common import ctx, redirect, signed_in
-from madang.web.routes.settings import media_store
+from madang.web.uploads import media_store
 from madang.web.templating import render
 from madang.web.viewer import clear_session_cookie, forget_viewer
 

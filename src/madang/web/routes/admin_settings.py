@@ -19,7 +19,7 @@ from madang.web.csrf import checked_form, text_field
 from madang.web.messages import describe
 from madang.web.routes.admin_common import admin_viewer, live
 from madang.web.routes.common import ctx, redirect
-from madang.web.routes.settings import media_store
+from madang.web.uploads import media_store
 from madang.web.templating import render
 
 router = APIRouter()

@@ -11,13 +11,14 @@ from starlette.responses import Response
 from madang.core.ids import parse_id_text
 from madang.auth.web_sessions import web_application
 from madang.core.errors import Forbidden, Invalid, NotFound
-from madang.media import LocalMediaStore, MediaStore, stored_upload
+from madang.media import stored_upload
 from madang.models import Account
 from madang.statuses.create import create_status
 from madang.statuses.polls import MAX_OPTIONS, PollSpec
 from madang.statuses.with_uploads import Photo, create_status_with_uploads
 from madang.web.csrf import checked_form, text_field
 from madang.web.messages import describe
+from madang.web.uploads import media_store
 from madang.web.routes.common import ctx, new_form_key, redirect, safe_next, signed_in, site_of
 from madang.web.templating import render
 from madang.web.views.photos import PhotoField, attached, check_photos, read_photos
@@ -110,14 +111,6 @@ class _PhotoRefused(Exception):
 
 class _AlreadyPosted(Exception):
     """The same form sent twice: the first post stands, this request's files go."""
-
-
-def media_store(request: Request) -> MediaStore:
-    # The same store (and the same cache key) the API's uploads use.
-    extras = ctx(request).extras
-    if "media_store" not in extras:
-        extras["media_store"] = LocalMediaStore(ctx(request).settings.media_path)
-    return extras["media_store"]
 
 
 async def _post_with_photos(request: Request, author: Account, photos: list[PhotoField], post: dict) -> None:

@@ -36,7 +36,7 @@ from madang.web.routes.desk_common import (
     CHANNEL_LABELS, EVENT_LABELS, SEOUL, desk_path, due_state, due_text, due_when, kind_label, say, staff_desk,
     status_label,
 )
-from madang.web.routes.settings import media_store
+from madang.web.uploads import media_store
 from madang.web.templating import render
 from madang.core.ids import parse_id_text
 

@@ -23,16 +23,14 @@ from madang.desk.organisations import list_departments
 from madang.desk.queries import desk_organisations
 from madang.desk.services import list_services
 from madang.desk.web_intake import TEXT_LIMIT, submit_web_form
-from madang.media.uploads import stored_upload
 from madang.models import Account
 from madang.models.open311 import Service
 from madang.web.csrf import checked_form, text_field
 from madang.web.i18n import gettext_
 from madang.web.routes.common import ctx, redirect, site_of
-from madang.web.routes.compose import media_store
 from madang.web.routes.desk_common import kind_choices, say
 from madang.web.templating import render
-from madang.web.uploads import upload_size, uploaded_file
+from madang.web.uploads import store_form_photo, uploaded_file
 from madang.web.viewer import load_viewer
 
 router = APIRouter()
@@ -128,18 +126,11 @@ async def submit_case(request: Request) -> Response:
     else:
         keys = (f"desk-account:{viewer.account.id}",)
     photo = uploaded_file(form, "photo")
-    settings, store = ctx(request).settings, media_store(request)
+    settings = ctx(request).settings
     try:
         _throttle(request, viewer is not None).check(*keys)
         async with AsyncExitStack() as stack:
-            stored = None
-            if photo is not None:
-                try:
-                    stored = await stack.enter_async_context(stored_upload(
-                        store, photo.file, size=upload_size(photo), max_bytes=settings.media_max_bytes,
-                        max_pixels=settings.media_max_pixels))
-                except Invalid as exc:
-                    raise Invalid(exc.message, field="photo") from None
+            stored = await store_form_photo(stack, request, photo)
             async with ctx(request).db.write() as session:
                 case = await submit_web_form(
                     session, site=site_of(request), secret_key=settings.secret_key,

@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from madang.core.clock import utcnow
 from madang.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from madang.media.uploads import create_media_attachment, stored_upload
+from madang.media.uploads import create_media_attachment
 from madang.office import drafts as office_drafts
 from madang.office.approval import approval_required
 from madang.office.calendar import month_calendar, parse_local_time, parse_month
@@ -32,9 +32,9 @@ from madang.web.i18n import N_
 from madang.web.messages import describe
 from madang.web.problems import WebProblem
 from madang.web.routes.common import ctx, id_param, new_form_key, path_id, redirect, signed_in, site_of
-from madang.web.routes.settings import media_store
+from madang.web.uploads import media_store
 from madang.web.templating import render
-from madang.web.uploads import upload_size, uploaded_file
+from madang.web.uploads import store_form_photo, uploaded_file
 from madang.web.viewer import Viewer
 
 router = APIRouter()
@@ -125,20 +125,11 @@ async def compose(request: Request) -> Response:
     values["photo_description"] = text_field(form, "photo_description", limit=2000)
     action = text_field(form, "action", limit=20)
     photo = uploaded_file(form, "photo")
-    settings, store = ctx(request).settings, media_store(request)
+    store = media_store(request)
     try:
         args = _post_args(request, values)
-        # The photo is processed and stored before the unit of work (no image work in SQLite's
-        # write lock); a refusal anywhere after that removes the files again (stored_upload).
         async with AsyncExitStack() as stack:
-            stored = None
-            if photo is not None:
-                try:
-                    stored = await stack.enter_async_context(stored_upload(
-                        store, photo.file, size=upload_size(photo), max_bytes=settings.media_max_bytes,
-                        max_pixels=settings.media_max_pixels))
-                except Invalid as exc:
-                    raise Invalid(exc.message, field="photo") from None
+            stored = await store_form_photo(stack, request, photo)
             async with ctx(request).db.write() as session:
                 media_ids = None
                 if stored is not None:

@@ -26,7 +26,7 @@ from madang.web.csrf import checked_form, text_field
 from madang.web.i18n import N_, gettext_
 from madang.web.messages import describe
 from madang.web.routes.common import ctx, signed_in
-from madang.web.routes.settings import media_store
+from madang.web.uploads import media_store
 from madang.web.templating import render
 from madang.web.viewer import Viewer
 

@@ -16,8 +16,7 @@ from madang.auth.web_sessions import end_web_session_by_id, list_web_sessions
 from madang.core.errors import Invalid, NotFound, RateLimited
 from madang.media.profile_edits import REMOVE, ProfileForm, edit_profile
 from madang.media.profile_images import stored_profile_image
-from madang.media.storage import LocalMediaStore, MediaStore
-from madang.web.uploads import upload_size, uploaded_file
+from madang.web.uploads import media_store, upload_size, uploaded_file
 from madang.web import i18n
 from madang.web.csrf import checked_form, text_field
 from madang.web.i18n import N_
@@ -31,14 +30,6 @@ router = APIRouter()
 FLAGS = ("locked", "bot", "discoverable", "indexable")
 VISIBILITY_LABELS = {"public": N_("공개"), "unlisted": N_("조용히 공개"), "private": N_("팔로워만"),
                      "direct": N_("멘션한 사람만")}
-
-
-def media_store(request: Request) -> MediaStore:
-    """The same store the API's uploads use (one per process, kept on the context)."""
-    extras = ctx(request).extras
-    if "media_store" not in extras:
-        extras["media_store"] = LocalMediaStore(ctx(request).settings.media_path)
-    return extras["media_store"]
 
 
 @router.get("/settings")
