@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         push.attach(db, settings)  # push jobs read the VAPID subject, base URL and token key from here
         mail.attach(db, settings)  # mail jobs read the SMTP server and sender from here
         app.state.ctx = AppContext(settings=settings, db=db,
-                                   login_throttle=LoginThrottle(settings.login_attempts_per_5min), events=bus)
+                                   login_throttle=LoginThrottle(settings.login_attempts_per_5min, sign_ups=settings.sign_ups_per_5min), events=bus)
         worker_task = None
         if settings.embedded_worker:
             await _start_periodic_jobs(db, settings)

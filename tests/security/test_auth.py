@@ -134,3 +134,30 @@ def test_sign_up_with_a_registered_address_answers_as_a_new_one(mail_site: tuple
     assert scrub(fresh, "sec_new@example.kr") == scrub(taken, "sec_owner@example.kr")
     inbox.wait_for(3)
     assert any(m["To"] == "sec_owner@example.kr" and "가입하려는 시도" in m["Subject"] for m in inbox.messages)
+
+
+# --- 5. sign-ups from one address are bounded (web and API together) ------------------------
+
+def test_one_address_signs_up_a_bounded_number_of_times_on_the_web_and_the_api(
+        sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Where a sign-up signs in at once, a taken address cannot be hidden (decision 0027), so one
+    address may only try a few sign-ups in five minutes; another address is not held back."""
+    tmp = tmp_path_factory.mktemp("security-auth-sign-ups")
+    with running_server(_fresh_sqlite(sqlite_template, tmp, "sign-ups"), media_path=tmp / "m",
+                        sign_ups_per_5min=3) as base:
+        prober = "198.51.100.7"
+        for n in range(3):
+            assert at(base, prober).sign_up(f"prober{n}").status_code == 303
+        refused = at(base, prober).sign_up("prober3")
+        assert refused.status_code == 429 and "가입 시도가 너무 많습니다" in refused.text
+        app = third_party_app(base)
+        token = httpx.post(f"{base}/oauth/token", data={
+            "grant_type": "client_credentials", "client_id": app[0], "client_secret": app[1],
+            "scope": "write"}).json()["access_token"]
+        api = httpx.post(f"{base}/api/v1/accounts", headers={
+            "Authorization": f"Bearer {token}", "X-Forwarded-For": prober}, data={
+            "username": "prober4", "email": "prober4@example.kr", "password": PASSWORD, "agreement": "true"})
+        assert api.status_code == 429 and "error" in api.json()
+        for name in ("prober3", "prober4"):  # nothing was written for the refused ones
+            assert httpx.get(f"{base}/api/v1/accounts/lookup", params={"acct": name}).status_code == 404
+        assert at(base, "198.51.100.8").sign_up("neighbour").status_code == 303

@@ -61,10 +61,11 @@ class LoginThrottle(SlidingWindow):
     ``sign_in`` (growing delays, sized from the same setting) and ``sign_up_notices`` (one
     "someone tried to sign up with your address" mail an address per five minutes)."""
 
-    def __init__(self, attempts: int) -> None:
+    def __init__(self, attempts: int, *, sign_ups: int = 25) -> None:
         super().__init__(attempts)
         self.sign_in = SignInThrottle(per_login=max(3, attempts // 2), per_address=attempts * 5)
         self.sign_up_notices = SlidingWindow(1)
+        self.sign_up_attempts = SlidingWindow(sign_ups)  # per client address, web and API together
 
 
 def _clock_seconds() -> float:

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     push_timeout_seconds: float = Field(5.0, gt=0, le=30)
     push_allow_loopback: bool = False
     rate_limit_per_5min: int = 300
+    # Sign-up attempts from one address in five minutes (web and API together), as Mastodon
+    # throttles them: where a sign-up signs in at once a taken e-mail address cannot be hidden,
+    # so this bounds how fast one address can probe (issue 13).
+    sign_ups_per_5min: int = 25
     # `madang serve` writes one Combined Log Format line per request to standard output
     # (madang.access_log; query secrets filtered).
     access_log: bool = True

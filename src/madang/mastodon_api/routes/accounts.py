@@ -37,6 +37,8 @@ async def register(request: Request) -> Response:
     if not c.settings.registrations_open:
         return error(403, "Registrations are closed on this server")
     params = await read_params(request)
+    if not c.login_throttle.sign_up_attempts.allow(request.client.host if request.client else "-"):
+        return error(429, "Too many sign-up attempts from this address; try again in a few minutes")
     if not params.bool("agreement", False):
         raise Invalid("You must agree to the server rules", field="agreement")
     confirm = confirmation_required(smtp_url=c.settings.smtp_url, enabled=c.settings.email_confirmation)

@@ -28,6 +28,7 @@ from madang.web.viewer import (LANG_COOKIE, clear_session_cookie, forget_viewer,
 router = APIRouter()
 LOGIN_FAILED = N_("이메일(또는 사용자 이름)이나 비밀번호가 올바르지 않습니다.")
 SIGN_UP_REFUSED = N_("이 이메일 주소로는 가입할 수 없습니다. 이미 계정이 있다면 로그인하거나 비밀번호 찾기를 이용해 주세요.")
+SIGN_UPS_THROTTLED = N_("이 주소에서 가입 시도가 너무 많습니다. 몇 분 뒤에 다시 시도해 주세요.")
 LOGIN_THROTTLED = N_("로그인 시도가 너무 많습니다. %(n)s초 뒤에 다시 시도해 주세요.")
 
 
@@ -126,6 +127,10 @@ async def sign_up(request: Request) -> Response:
     form = await checked_form(request)
     values = {name: text_field(form, name, limit=1000) for name in ("username", "email", "display_name")}
     values["reason"] = text_field(form, "reason", limit=2000)
+    if not c.login_throttle.sign_up_attempts.allow(client_address(request)):
+        return render(request, "web/sign_up.html", status=429, values=values,
+                      errors={"form": i18n.gettext_(SIGN_UPS_THROTTLED)},
+                      approval_required=c.settings.approval_required)
     password = text_field(form, "password", limit=1000)
     errors: dict[str, str] = {}
     if password != text_field(form, "password_confirmation", limit=1000):
