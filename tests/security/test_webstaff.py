@@ -145,8 +145,8 @@ def test_a_refused_office_photo_leaves_no_rows_or_files(site: Site) -> None:
     before = files_in(site.media)
     admin = site.person("desk_admin")
     page = admin.get("/office/publish")
-    if page.status_code == 200:  # a draft keeps text only: the photo is refused, not dropped
-        refused = admin.post("/office/publish", {"organisation": "anyanglove", "action": "save", "text": "초안"},
+    if page.status_code == 200:  # the photo is stored first; the text is then refused: all of it goes
+        refused = admin.post("/office/publish", {"organisation": "anyanglove", "action": "save", "text": "긴 글" * 200},
                              files={"photo": ("a.jpg", phone_jpeg(), "image/jpeg")})
         assert refused.status_code == 422
     else:

@@ -1,6 +1,6 @@
 """The office composer: a live character counter (the citizen composer's script and rules) and a
-photo on a post published at once, through the media pipeline (re-encoded without GPS); drafts
-and scheduled posts stay text only (decision 0018), and say so instead of dropping the photo."""
+photo through the media pipeline (re-encoded without GPS), on a post published at once and on a
+draft, which keeps it until it goes out: the approver sees it first, and it is on the post."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from madang.models import Status
 from madang.models.media import MediaAttachment
-from madang.models.office import OfficeDraft
+from madang.models.office import OfficeDraft, OfficeDraftMedia
 from tests.media.images import exif_and_gps, phone_jpeg
 from tests.support.server import running_server
 from tests.web.test_desk_pages import ok, person, query
-from tests.web.test_office_publish import office_of
+from tests.web.test_office_publish import draft_id_of, office_of
 
 
 def files_under(root: Path) -> list[Path]:
@@ -37,11 +37,6 @@ def test_the_composer_counts_and_publishes_a_photo_without_gps(sqlite_url: str, 
         fields = {"organisation": "anyanglove", "category": "events", "visibility": "public",
                   "text": "벚꽃 축제 현장입니다", "photo_description": "안양천 벚꽃길"}
         photo = {"photo": ("festival.jpg", phone_jpeg(), "image/jpeg")}
-        # A draft or a scheduled post keeps text only: refused with the reason, nothing written.
-        for action, extra in (("save", {}), ("publish", {"scheduled_at": "2030-04-05T10:00"})):
-            page = ok(dongwook.post("/office/publish", {**fields, "action": action, **extra},
-                                    files=photo), 422).text
-            assert 'id="f-photo-error"' in page and "바로 게시하는 글에만" in page, action
         # Not an image: refused next to the photo field.
         page = ok(dongwook.post("/office/publish", {**fields, "action": "publish"},
                                 files={"photo": ("x.jpg", b"GIF89a no", "image/jpeg")}), 422).text
@@ -62,3 +57,26 @@ def test_the_composer_counts_and_publishes_a_photo_without_gps(sqlite_url: str, 
         assert gps == {} and "MadangCam" not in str(exif) and "comment" not in info
         public = httpx.get(f"{base}/@anyanglove/{status_id}").text
         assert file_key.split("/")[-1].split(".")[0] in public and "안양천 벚꽃길" in public
+
+
+def test_a_draft_keeps_its_photo_for_the_approver_and_the_post_carries_it(sqlite_url: str, tmp_path: Path) -> None:
+    """With approval on (as in the demo city) every post is a draft first: the photo was refused
+    there, so the office could not post a photo at all (issue 13)."""
+    office_of(sqlite_url, approval=True)
+    with running_server(sqlite_url, media_path=tmp_path / "media") as base:
+        dongwook, seojin = person(base, "dongwook_seo"), person(base, "seojin_park")
+        sent = ok(dongwook.post("/office/publish", {
+            "organisation": "anyanglove", "action": "submit", "category": "events", "visibility": "public",
+            "text": "벚꽃 축제 현장입니다", "photo_description": "안양천 벚꽃길"},
+            files={"photo": ("festival.jpg", phone_jpeg(), "image/jpeg")}))
+        draft = draft_id_of(sent)
+        [(media_id, file_key)] = query(sqlite_url, select(MediaAttachment.id, MediaAttachment.file_key))
+        assert query(sqlite_url, select(OfficeDraftMedia.draft_id))[0][0] == draft
+        page = ok(seojin.get(f"/office/publish/drafts/{draft}"), 200).text
+        assert 'alt="안양천 벚꽃길"' in page and file_key.split("/")[-1].split(".")[0] in page
+        ok(seojin.post(f"/office/publish/drafts/{draft}/approve"))
+        [(status_id,)] = query(sqlite_url, select(Status.id))
+        assert query(sqlite_url, select(MediaAttachment.status_id).where(MediaAttachment.id == media_id)) == [(status_id,)]
+        assert query(sqlite_url, select(func.count()).select_from(OfficeDraftMedia))[0][0] == 0
+        public = httpx.get(f"{base}/@anyanglove/{status_id}").text
+        assert "안양천 벚꽃길" in public

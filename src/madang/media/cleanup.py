@@ -21,6 +21,7 @@ from madang.media.queries import delete_files
 from madang.media.storage import MediaStore, open_store
 from madang.media.uploads import CLEANUP_JOB, UNATTACHED_TTL
 from madang.models.media import MediaAttachment
+from madang.models.office import OfficeDraftMedia
 from madang.models.scheduled import ScheduledStatusMedia
 
 SWEEP_BATCH = 200  # short write transactions: SQLite has one writer for everything
@@ -30,8 +31,9 @@ async def remove_unattached_media(session: AsyncSession, *, store: MediaStore, n
                                   batch: int = SWEEP_BATCH) -> int:
     """Delete up to ``batch`` unattached uploads older than a day; returns how many."""
     cutoff = (now or utcnow()) - UNATTACHED_TTL
-    # Uploads reserved by a scheduled post wait for it, however far ahead it is.
-    reserved = select(ScheduledStatusMedia.media_attachment_id)
+    # Uploads reserved by a scheduled post or kept by an office draft wait for it, however long.
+    reserved = select(ScheduledStatusMedia.media_attachment_id).union_all(
+        select(OfficeDraftMedia.media_attachment_id))
     abandoned = (MediaAttachment.status_id.is_(None), MediaAttachment.created_at <= cutoff,
                  MediaAttachment.id.not_in(reserved))
     oldest = select(MediaAttachment.id).where(*abandoned).order_by(MediaAttachment.created_at).limit(batch)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from madang.models.base import Base, SnowflakePK
@@ -53,6 +53,18 @@ class OfficeDraft(SnowflakePK, Base):
                                                   default=None)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class OfficeDraftMedia(Base):
+    """A photo a draft keeps until it goes out (an approver sees it first): while the draft
+    waits, the upload is neither swept as abandoned nor taken by another draft or schedule."""
+
+    __tablename__ = "office_draft_media"
+
+    media_attachment_id: Mapped[int] = mapped_column(
+        ForeignKey("media_attachments.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("office_drafts.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
 
 
 class OfficeDraftEvent(SnowflakePK, Base):

@@ -12,6 +12,7 @@ from madang.core.errors import Invalid
 from madang.links import shorten_links_in_text
 from madang.models import Account
 from madang.models.office import OfficeDraft
+from madang.office.draft_media import keep_draft_media
 from madang.office.drafts import create_draft, publish_draft, submit_draft
 from madang.scheduling.rules import check_scheduled_at
 from madang.statuses.create import Site
@@ -28,12 +29,10 @@ async def compose_as_organisation(
     """``shorten_links``: long links in the text become the site's short links (madang.links)
     when the draft is written, so the approver sees what will go out; they are tied to the post
     when it is published, and the analytics count their clicks per post. ``media_ids``: the
-    organisation's uploads for a post published now (drafts keep text only: decision 0018)."""
+    organisation's uploads: the draft keeps them until it goes out (now, after approval, or at its
+    time), so an approver sees them first."""
     if action not in ACTIONS:
         raise Invalid("저장, 승인 요청, 게시 가운데 하나를 골라 주세요", field="action")
-    if media_ids and (action != "publish" or scheduled_at is not None):
-        raise Invalid("사진은 지금 바로 게시하는 글에만 붙일 수 있습니다. 초안과 예약 글은 글만 저장됩니다",
-                      field="photo")
     if scheduled_at is not None:
         check_scheduled_at(scheduled_at, utcnow())
     if shorten_links:
@@ -42,8 +41,9 @@ async def compose_as_organisation(
     draft = await create_draft(session, site=site, organisation=organisation, staff=staff, text=text,
                                spoiler_text=spoiler_text, visibility=visibility, category=category,
                                in_reply_to_id=in_reply_to_id, scheduled_at=scheduled_at)
+    await keep_draft_media(session, draft=draft, media_ids=media_ids)
     if action == "submit":
         await submit_draft(session, draft_id=draft.id, staff=staff)
     elif action == "publish":
-        await publish_draft(session, site=site, draft_id=draft.id, staff=staff, media_ids=media_ids)
+        await publish_draft(session, site=site, draft_id=draft.id, staff=staff)
     return draft

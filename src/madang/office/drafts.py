@@ -15,6 +15,7 @@ from madang.models import Account
 from madang.models.office import OfficeDraft
 from madang.office.approval import approval_required, notify_approvers
 from madang.office.draft_events import draft_event, mark_published
+from madang.office.draft_media import release_draft_media
 from madang.office.categories import check_category
 from madang.office.posting import MAX_TEXT, said_in_public
 from madang.office.roles import has_right, require_office
@@ -176,8 +177,10 @@ async def _go_out(session: AsyncSession, *, site: Site, draft: OfficeDraft, acto
         session, organisation=organisation, visibility=draft.visibility, text=draft.text,
         spoiler_text=draft.spoiler_text)
     before = draft.state
+    media_ids = media_ids or await release_draft_media(session, draft.id)  # the photos go with it
     if draft.scheduled_at is not None:
-        row = await schedule_draft_status(session, site=site, organisation=organisation, draft=draft)
+        row = await schedule_draft_status(session, site=site, organisation=organisation, draft=draft,
+                                          media_ids=media_ids)
         draft.state, draft.scheduled_status_id, draft.updated_at = "scheduled", row.id, utcnow()
         session.add(draft_event(draft, actor, "scheduled", before))
     else:
@@ -197,6 +200,7 @@ async def cancel_draft(session: AsyncSession, *, draft_id: int, staff: Account, 
     _require_state(draft, OPEN, "이미 나갔거나 취소된 초안입니다")
     if draft.state == "scheduled":
         await unschedule(session, draft=draft)
+    await release_draft_media(session, draft.id)  # the day-old sweep removes them
     before, draft.state, draft.scheduled_status_id, draft.updated_at = draft.state, "cancelled", None, utcnow()
     session.add(draft_event(draft, staff, "cancelled", before, note=(note or "").strip()[:1000]))
     await session.flush()

@@ -22,12 +22,13 @@ HOOK = "office.draft_published"
 
 async def schedule_draft_status(
     session: AsyncSession, *, site: Site, organisation: Account, draft: OfficeDraft,
+    media_ids: list[int] | None = None,
 ) -> ScheduledStatus:
     assert draft.scheduled_at is not None
     row = await schedule_status(
         session, site=site, author=organisation, scheduled_at=draft.scheduled_at, text=draft.text,
         spoiler_text=draft.spoiler_text, visibility=draft.visibility, language=draft.language,
-        in_reply_to_id=draft.in_reply_to_id)
+        in_reply_to_id=draft.in_reply_to_id, media_ids=media_ids)
     # A new dict, so the JSON column sees the change.
     row.params = {**row.params, "after_publish": HOOK, "office_draft_id": str(draft.id)}
     await session.flush()

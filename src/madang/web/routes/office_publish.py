@@ -35,6 +35,7 @@ from madang.web.routes.common import ctx, id_param, new_form_key, path_id, redir
 from madang.web.uploads import media_store
 from madang.web.templating import render
 from madang.web.uploads import store_form_photo, uploaded_file
+from madang.office.draft_media import draft_media
 from madang.web.viewer import Viewer
 
 router = APIRouter()
@@ -179,6 +180,9 @@ async def _draft_page(request: Request, viewer: Viewer, draft_id: int, *, values
                                       right="view")
         approval = await approval_required(session, draft.organisation_id)
         events = await draft_history(session, draft=draft)
+        store = media_store(request)
+        photos = [{"url": store.url(m.file_key), "small": store.url(m.small_key) if m.small_key else None,
+                   "description": m.description} for m in await draft_media(session, draft.id)]
         people = await accounts_by_id(session, {draft.author_id, draft.approved_by_id or 0, draft.organisation_id})
     m = OfficeMembership(people[draft.organisation_id], member)
     if values is None:
@@ -188,7 +192,7 @@ async def _draft_page(request: Request, viewer: Viewer, draft_id: int, *, values
                   author=people[draft.author_id], approver=people.get(draft.approved_by_id or 0),
                   actions=draft_actions(draft, member, approval=approval), approval=approval, values=values,
                   errors=errors or {}, states=STATE_LABELS, event_labels=EVENT_LABELS, categories=CATEGORY_LABELS,
-                  section="drafts", org_query=_org_query(m))
+                  section="drafts", org_query=_org_query(m), photos=photos)
 
 
 @router.get("/office/publish/drafts/{draft_id}")
