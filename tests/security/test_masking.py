@@ -6,7 +6,6 @@ HTTP requests against one real server (SQLite) per module."""
 from __future__ import annotations
 
 import asyncio
-import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -20,12 +19,11 @@ from sqlalchemy import func, select
 from madang.db import Database
 from madang.models import Account
 from madang.models.desk import Case, PersonalDataView
-from tests.accounts.factories import PASSWORD
 from tests.desk.city import City
 from tests.factories import make_account, make_status
 from tests.open311.city import make_open311_city
 from tests.support.server import running_server
-from tests.web.client import WebClient
+from tests.web.test_desk_pages import case_number, ok, person
 
 CHAIN = "-".join(["900101-1234567"] * 266)  # 3,989 characters: each number glued to the last
 PHONE = "010-1234-5678"
@@ -75,23 +73,6 @@ def site(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     city, key, mention_id = asyncio.run(setup())
     with running_server(url, media_path=tmp / "m") as base:
         yield Site(base, url, city, key, mention_id)
-
-
-def person(base: str, username: str) -> WebClient:
-    web = WebClient(base)
-    assert web.sign_in(username, PASSWORD).status_code == 303
-    return web
-
-
-def ok(response: httpx.Response, status: int = 303) -> httpx.Response:
-    assert response.status_code == status, response.text[:2000]
-    return response
-
-
-def case_number(page: str) -> str:
-    found = re.search(r"\b(20\d\d-\d{6})\b", page)
-    assert found, page[:2000]
-    return found.group(1)
 
 
 # --- 1. masking is linear; public reads read the stored masked text --------------------------

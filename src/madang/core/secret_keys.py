@@ -13,7 +13,7 @@ MIN_LENGTH = 16
 
 
 class SecretKeyError(ValueError):
-    pass
+    """No usable key: the published default, too short, or a key file that cannot be read."""
 
 
 def check_secret_key(key: str) -> str:

@@ -48,15 +48,15 @@ class Refused(OutboundError):
 
 
 class TooLarge(OutboundError):
-    pass
+    """The answer is longer than the call allows (declared or read so far)."""
 
 
 class TooManyRedirects(OutboundError):
-    pass
+    """More redirects than the call allows, each hop checked."""
 
 
 class Timeout(OutboundError):
-    pass
+    """The whole exchange (resolving, connecting, every hop, the body) took too long."""
 
 
 class Unreachable(OutboundError):
