@@ -70,6 +70,18 @@ class Settings(BaseSettings):
     # addresses; this comma-separated list of host names and networks (CIDR) is let through as
     # well: tests and local development only, e.g. "127.0.0.1/32,::1".
     outbound_allow: str = ""
+    # Federation over ActivityPub (decision 0035). Off: no actor documents, inboxes or deliveries.
+    federation: bool = True
+    # Host names, addresses or networks (CIDR) that federation may reach although they are not
+    # public (the lab and tests only, e.g. "127.0.0.0/8"); remote servers are reached over https.
+    federation_allowed_hosts: str = ""
+    # Secure mode, as Mastodon's AUTHORIZED_FETCH: every ActivityPub GET must be signed.
+    authorized_fetch: bool = False
+    # Remote media: "cache" (fetched by a job and served from here) or "link" (the origin's URL).
+    remote_media: str = Field("cache", pattern="^(cache|link)$")
+    # `madang serve` serves TLS itself when both name a PEM file (the lab; a city may use a proxy).
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
     # Account health (madang.analytics.health): days without a post before an organisation's or
     # verified account is flagged, and words its profile should no longer carry (comma-separated).
     health_silent_days: int = Field(14, ge=1, le=3650)

@@ -59,3 +59,5 @@ from madang.models.short_links import ShortLink, ShortLinkDay  # noqa: E402
 __all__ += ["ShortLink", "ShortLinkDay"]
 # Issue 7 [office]: one models module per part; each is filled in by its part.
 from madang.models import office, monitor, moderation_admin, records, analytics, blog  # noqa: E402, F401
+from madang.models.federation import ActorKey, DomainBlock, FederatedDomain, RemoteTombstone  # noqa: E402
+__all__ += ["ActorKey", "DomainBlock", "FederatedDomain", "RemoteTombstone"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, text, true
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from madang.models.base import Base, SnowflakePK
@@ -28,6 +28,11 @@ class AccountNames:
 
 class Account(AccountNames, SnowflakePK, Base):
     __tablename__ = "accounts"
+    __table_args__ = (
+        # Remote actors are found by id (signatures, activities) and stored once.
+        Index("ix_accounts_uri", "uri", unique=True),
+        Index("ix_accounts_domain", "domain"),
+    )
 
     username: Mapped[str] = mapped_column(String(30))
     # None for local accounts; federation adds remote rows, not a new model.
@@ -58,6 +63,18 @@ class Account(AccountNames, SnowflakePK, Base):
     followers_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     following_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     last_status_at: Mapped[date | None] = mapped_column(Date, default=None)
+    # A remote actor's ActivityPub endpoints and key (None for local accounts; decision 0035).
+    actor_type: Mapped[str | None] = mapped_column(String(20), default=None)
+    inbox_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    shared_inbox_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    outbox_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    followers_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    featured_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    public_key_id: Mapped[str | None] = mapped_column(String(500), default=None)
+    public_key_pem: Mapped[str | None] = mapped_column(Text, default=None)
+    avatar_remote_url: Mapped[str | None] = mapped_column(String(1000), default=None)
+    header_remote_url: Mapped[str | None] = mapped_column(String(1000), default=None)
+    fetched_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class User(SnowflakePK, Base):

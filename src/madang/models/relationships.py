@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, UniqueConstraint, text
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from madang.models.base import Base, SnowflakePK
@@ -30,6 +30,8 @@ class Follow(_Pair, Base):
 
     show_reblogs: Mapped[bool] = mapped_column(Boolean, default=True)
     notify: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The Follow activity's id when one side is remote (an Accept or Undo names it).
+    uri: Mapped[str | None] = mapped_column(String(500), default=None)
 
 
 class FollowRequest(_Pair, Base):
@@ -38,6 +40,7 @@ class FollowRequest(_Pair, Base):
 
     show_reblogs: Mapped[bool] = mapped_column(Boolean, default=True)
     notify: Mapped[bool] = mapped_column(Boolean, default=False)
+    uri: Mapped[str | None] = mapped_column(String(500), default=None)
 
 
 class Block(_Pair, Base):

@@ -22,6 +22,8 @@ class Status(SnowflakePK, Base):
         Index("ix_statuses_local_public", "visibility", "local", "id"),
         # The public timeline of local and remote posts together, newest first, without a sort.
         Index("ix_statuses_visibility_id", "visibility", "id"),
+        # A remote post is found by its ActivityPub id, and stored once (redeliveries).
+        Index("ix_statuses_uri", "uri", unique=True),
     )
 
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
@@ -49,6 +51,8 @@ class Status(SnowflakePK, Base):
     replies_count: Mapped[int] = mapped_column(Integer, default=0, server_default=sql_text("0"))
     reblogs_count: Mapped[int] = mapped_column(Integer, default=0, server_default=sql_text("0"))
     favourites_count: Mapped[int] = mapped_column(Integer, default=0, server_default=sql_text("0"))
+    # A remote reply whose parent is not (yet) here: the parent's ActivityPub id.
+    in_reply_to_uri: Mapped[str | None] = mapped_column(String(500), default=None)
 
 
 class StatusEdit(SnowflakePK, Base):
@@ -105,6 +109,9 @@ class _AccountStatusMark(SnowflakePK):
 class Favourite(_AccountStatusMark, Base):
     __tablename__ = "favourites"
     __table_args__ = (UniqueConstraint("account_id", "status_id"),)
+
+    # The Like activity's id, for a remote account's favourite (its Undo names it).
+    uri: Mapped[str | None] = mapped_column(String(500), default=None)
 
 
 class Bookmark(_AccountStatusMark, Base):
