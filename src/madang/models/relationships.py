@@ -26,12 +26,17 @@ class Follow(_Pair, Base):
         # post would scan its 100,000 followers to find none.
         Index("ix_follows_bells", "target_account_id", sqlite_where=text("notify = 1"),
               postgresql_where=text("notify")),
+        # Whether a local post must go out over federation at all: one probe of this index.
+        Index("ix_follows_remote", "target_account_id", sqlite_where=text("remote = 1"),
+              postgresql_where=text("remote")),
     )
 
     show_reblogs: Mapped[bool] = mapped_column(Boolean, default=True)
     notify: Mapped[bool] = mapped_column(Boolean, default=False)
     # The Follow activity's id when one side is remote (an Accept or Undo names it).
     uri: Mapped[str | None] = mapped_column(String(500), default=None)
+    # The follower is a remote account (its server gets the followee's posts).
+    remote: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class FollowRequest(_Pair, Base):

@@ -40,6 +40,10 @@ def upgrade() -> None:
     for table in ('follows', 'follow_requests', 'favourites'):
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column('uri', sa.String(500), nullable=True))
+    with op.batch_alter_table('follows') as batch:
+        batch.add_column(sa.Column('remote', sa.Boolean(), server_default=sa.text('false'), nullable=False))
+    op.create_index('ix_follows_remote', 'follows', ['target_account_id'], unique=False,
+                    sqlite_where=sa.text('remote = 1'), postgresql_where=sa.text('remote'))
 
     op.create_table(
         'actor_keys',
@@ -92,6 +96,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ('domain_blocks', 'remote_tombstones', 'federated_domains', 'actor_keys'):
         op.drop_table(table)
+    op.drop_index('ix_follows_remote', table_name='follows')
+    with op.batch_alter_table('follows') as batch:
+        batch.drop_column('remote')
     for table in ('favourites', 'follow_requests', 'follows'):
         with op.batch_alter_table(table) as batch:
             batch.drop_column('uri')
