@@ -25,6 +25,8 @@ from madang.jobs import Worker
 from madang.mastodon_api import app as mastodon_api
 from madang.mastodon_api.problems import ApiProblem
 from madang import open311
+from madang import activitypub
+from madang.federation import config as federation_config
 from madang.runtime import AppContext
 from madang.server_errors import ServerErrors
 from madang.web import install as web
@@ -38,7 +40,10 @@ JOB_MODULES += ("madang.mail.sending", "madang.media.file_removal")
 JOB_MODULES += ("madang.desk.intake", "madang.desk.interim")
 JOB_MODULES += ("madang.blog.polling",)  # the city blog: feeds polled, new entries posted
 JOB_MODULES += ("madang.analytics.rollup", "madang.analytics.health_job")  # daily counts, account health
-JOB_MODULES += ("madang.office.scheduled",)  # the follow-up of an office draft's scheduled publication
+JOB_MODULES += ("madang.office.scheduled",)
+# Federation (decision 0035): inbox processing, local changes going out, delivery, actor keys.
+JOB_MODULES += ("madang.federation.receive", "madang.federation.outgoing", "madang.federation.delivery",
+                "madang.federation.keys")  # the follow-up of an office draft's scheduled publication
 
 
 def register_jobs() -> None:
@@ -75,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         events.attach(db, bus)  # use cases publish after commit through their session
         push.attach(db, settings)  # push jobs read the VAPID subject, base URL and token key from here
         mail.attach(db, settings)  # mail jobs read the SMTP server and sender from here
+        federation_config.attach(db, settings)  # federation's jobs and inbox read the base URL, policies
         app.state.ctx = AppContext(settings=settings, db=db,
                                    login_throttle=LoginThrottle(settings.login_attempts_per_5min, sign_ups=settings.sign_ups_per_5min), events=bus)
         worker_task = None
@@ -104,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(static_files.router)
     web.install(app)
     open311.install(app)
+    activitypub.install(app)
 
     async def on_domain_error(request: Request, exc: DomainError) -> Response:
         if mastodon_api.is_api_path(request.url.path):

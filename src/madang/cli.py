@@ -105,6 +105,9 @@ def worker() -> None:
         events.attach(db, bus)
         push.attach(db, settings)  # push jobs sign and seal with the instance's settings
         mail.attach(db, settings)  # mail jobs send through the configured SMTP server
+        from madang.federation import config as federation_config
+
+        federation_config.attach(db, settings)  # federation jobs: base URL, outbound policy
         from madang.app import _start_periodic_jobs
 
         await _start_periodic_jobs(db, settings)

@@ -12,6 +12,7 @@ from madang.accounts.pagination import list_linked_accounts
 from madang.accounts.rows import feed_entries_posted_by, find_pair, insert_pair, pair_of
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid
+from madang.jobs import enqueue
 from madang.models import Account, Block, FollowRequest, HomeFeedEntry
 
 
@@ -45,13 +46,17 @@ async def block_account(session: AsyncSession, *, account: Account, target: Acco
         )
         .execution_options(synchronize_session=False)
     )
+    if target.domain is not None and account.domain is None:
+        await enqueue(session, "federation.blocked", {"account_id": account.id, "target_id": target.id})
     await session.flush()
     return block
 
 
 async def unblock_account(session: AsyncSession, *, account: Account, target: Account) -> None:
     """Idempotent. Follows ended by the block do not come back."""
-    await session.execute(delete(Block).where(pair_of(Block, account.id, target.id)))
+    result = await session.execute(delete(Block).where(pair_of(Block, account.id, target.id)))
+    if result.rowcount and target.domain is not None and account.domain is None:
+        await enqueue(session, "federation.blocked", {"account_id": account.id, "target_id": target.id, "undo": True})
     await session.flush()
 
 

@@ -11,6 +11,7 @@ from madang.accounts.follows import announce_follow, create_follow
 from madang.accounts.pagination import list_linked_accounts
 from madang.accounts.rows import find_pair, pair_of
 from madang.core.errors import NotFound
+from madang.jobs import enqueue
 from madang.models import Account, Follow, FollowRequest
 
 
@@ -31,6 +32,10 @@ async def authorize_follow_request(session: AsyncSession, *, account: Account, r
     if created:
         # The target already saw the request; the follower's timeline still fills in.
         await announce_follow(session, follow, notify_target=False)
+    if requester.domain is not None:  # the requester's server hears the answer
+        follow.uri, follow.remote = request.uri, True
+        await enqueue(session, "federation.follow_answered",
+                      {"account_id": account.id, "requester_id": requester.id, "uri": request.uri, "accepted": True})
     # create_follow removes the request when it makes the follow; not when the follow
     # already existed, so remove it here too.
     await session.execute(delete(FollowRequest).where(pair_of(FollowRequest, requester.id, account.id)))
@@ -40,7 +45,10 @@ async def authorize_follow_request(session: AsyncSession, *, account: Account, r
 
 async def reject_follow_request(session: AsyncSession, *, account: Account, requester: Account) -> None:
     """NotFound when there is no such request, as Mastodon answers."""
-    await _get_request(session, account, requester)
+    request = await _get_request(session, account, requester)
+    if requester.domain is not None:
+        await enqueue(session, "federation.follow_answered",
+                      {"account_id": account.id, "requester_id": requester.id, "uri": request.uri, "accepted": False})
     await session.execute(delete(FollowRequest).where(pair_of(FollowRequest, requester.id, account.id)))
     await session.flush()
 

@@ -90,7 +90,8 @@ async def follow_account(
 
     follow = await find_pair(session, Follow, account.id, target.id)
     created = False
-    if follow is None and not target.locked:
+    # A remote account is only followed once its server accepts: until then, a request.
+    if follow is None and not target.locked and target.domain is None:
         follow, created = await create_follow(
             session, follower=account, target=target,
             show_reblogs=reblogs is not False, notify=bool(notify),
@@ -111,7 +112,9 @@ async def follow_account(
         request, created = await insert_pair(session, row)
     _options(request, reblogs, notify)
     await session.flush()
-    if created:
+    if created and target.domain is not None:
+        await enqueue(session, "federation.follow", {"follow_request_id": request.id})
+    elif created:
         await enqueue(session, "notifications.follow_requested", {"follow_request_id": request.id})
     return FollowResult(following=False, requested=True, follow=None, request=request, created=created)
 
@@ -130,6 +133,12 @@ async def unfollow_account(session: AsyncSession, *, account: Account, target: A
     the account's home feed."""
     if account.id == target.id:
         return  # never clear one's own posts from one's own feed
+    if target.domain is not None and account.domain is None:
+        row = await find_pair(session, Follow, account.id, target.id) or \
+            await find_pair(session, FollowRequest, account.id, target.id)
+        if row is not None:
+            await enqueue(session, "federation.unfollow",
+                          {"account_id": account.id, "target_id": target.id, "uri": row.uri})
     await remove_follow(session, follower=account, target=target)
     await session.execute(delete(FollowRequest).where(pair_of(FollowRequest, account.id, target.id)))
     # What the target posted or boosted leaves the feed; one's own boosts of the target's

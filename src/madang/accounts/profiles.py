@@ -9,7 +9,9 @@ from urllib.parse import quote
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.rules import check_note, normalise_display_name, normalise_fields
+from madang.accounts.remote_followers import has_remote_followers
 from madang.core.clock import utcnow
+from madang.jobs import enqueue
 from madang.models import Account
 from madang.text import HashtagToken, ParsedText, parse, render_html
 from madang.text.rendering import render_inline_html
@@ -91,6 +93,8 @@ async def update_profile(
         account.updated_at = utcnow()
         session.add(account)
         await session.flush()
+        if account.domain is None and await has_remote_followers(session, account.id):
+            await enqueue(session, "federation.profile_updated", {"account_id": account.id})
     return account
 
 

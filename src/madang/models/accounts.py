@@ -34,11 +34,12 @@ class Account(AccountNames, SnowflakePK, Base):
         Index("ix_accounts_domain", "domain"),
     )
 
-    username: Mapped[str] = mapped_column(String(30))
+    # Local usernames are at most 30 characters (accounts.registration); remote ones up to 100.
+    username: Mapped[str] = mapped_column(String(100))
     # None for local accounts; federation adds remote rows, not a new model.
     domain: Mapped[str | None] = mapped_column(String(255), default=None)
     # lower("username") or lower("username@domain"): unique case-insensitively.
-    acct_key: Mapped[str] = mapped_column(String(300), unique=True)
+    acct_key: Mapped[str] = mapped_column(String(400), unique=True)
     display_name: Mapped[str] = mapped_column(String(100), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     note_html: Mapped[str] = mapped_column(Text, default="")

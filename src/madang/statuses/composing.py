@@ -60,9 +60,23 @@ def _is_local(token: MentionToken, local_domain: str) -> bool:
     return token.domain is None or token.domain == local_domain.lower()
 
 
+def mention_key(token: MentionToken, local_domain: str) -> str:
+    """``user`` for a local mention, ``user@host`` (lower case) for a remote one."""
+    if _is_local(token, local_domain):
+        return token.username.lower()
+    return f"{token.username}@{token.domain}".lower()
+
+
 async def resolve_mentions(session: AsyncSession, parsed: ParsedText, local_domain: str) -> dict[str, Account]:
+    """Mentioned accounts by mention_key: local ones, and remote ones already known here
+    (the surface resolves unknown ``@user@host`` over federation before the write unit)."""
     names = {t.username.lower() for t in parsed.mentions if _is_local(t, local_domain)}
-    return await find_local_accounts_by_usernames(session, names) if names else {}
+    found = await find_local_accounts_by_usernames(session, names) if names else {}
+    remote = {mention_key(t, local_domain) for t in parsed.mentions if not _is_local(t, local_domain)}
+    if remote:
+        rows = await session.scalars(select(Account).where(Account.acct_key.in_(remote), Account.domain.is_not(None)))
+        found.update({account.acct_key: account for account in rows})
+    return found
 
 
 @dataclass(frozen=True)
@@ -143,8 +157,8 @@ async def compose(
     accounts = await resolve_mentions(session, parsed, local_domain)
 
     def mention_url(token: MentionToken) -> str | None:
-        account = accounts.get(token.username.lower()) if _is_local(token, local_domain) else None
-        return account.url if account is not None else None
+        account = accounts.get(mention_key(token, local_domain))
+        return (account.url or account.uri) if account is not None else None
 
     def tag_url(token: HashtagToken) -> str:
         return f"{base_url}/tags/{quote(token.name)}"

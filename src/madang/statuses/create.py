@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
 from madang.core.settings import Settings
+from madang.accounts.remote_followers import has_remote_followers
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid
 from madang.core.ids import new_id
@@ -39,11 +40,14 @@ class Site:
     default_language: str = "ko"
     # The zone whose calendar dates `last_status_at` (a date, not a time) is written in.
     time_zone: str = "Asia/Seoul"
+    # Posts with a remote audience go out over ActivityPub (a job by name, decision 0035).
+    federation: bool = True
 
     @classmethod
     def of(cls, settings: Settings) -> Site:
         return cls(base_url=settings.base_url, domain=settings.public_host, max_characters=settings.max_characters,
-                   default_language=settings.default_language, time_zone=settings.time_zone)
+                   default_language=settings.default_language, time_zone=settings.time_zone,
+                   federation=settings.federation)
 
 
 def check_visibility(visibility: str | None, default: str) -> str:
@@ -140,8 +144,18 @@ async def create_status(
     if any(a.organisation and a.id != author.id for a in composed.mentioned):
         # A question to an organisation: its desk (a layer above) takes it in, by job name.
         await enqueue(session, "desk.intake", {"status_id": status.id})
+    if site.federation and await goes_out(session, status, composed.mentioned, parent):
+        await enqueue(session, "federation.status_created", {"status_id": status.id})
     await session.flush()
     return status
+
+
+async def goes_out(session: AsyncSession, status: Status, mentioned: list[Account], parent: Status | None) -> bool:
+    """Whether a post has anyone on another server to reach: a mentioned or replied-to remote
+    account, or (not for direct posts) a remote follower."""
+    if any(a.domain is not None for a in mentioned) or (parent is not None and not parent.local):
+        return True
+    return status.visibility != "direct" and await has_remote_followers(session, status.account_id)
 
 
 # Read in the transaction, not from the caller's Account: a token's account may be cached

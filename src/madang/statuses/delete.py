@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.accounts.remote_followers import has_remote_followers
 from madang.core.clock import utcnow
+from madang.jobs import enqueue
 from madang.core.errors import Forbidden, NotFound
 from madang.events import DELETED, publish, status_event
 from madang.models import Account, Notification, Status, StatusPin
@@ -30,8 +32,24 @@ async def delete_status(session: AsyncSession, *, actor: Account, status: Status
     # A pin of a deleted post would hold one of the few pin places for ever.
     await session.execute(delete(StatusPin).where(StatusPin.status_id == status.id))
     await session.flush()
+    if status.local and (await has_remote_followers(session, status.account_id)
+                         or await _reaches_remote(session, status)):
+        await enqueue(session, "federation.status_deleted", {"status_id": status.id})
     publish(session, status_event(DELETED, status))
     return status
+
+
+async def _reaches_remote(session: AsyncSession, status: Status) -> bool:
+    """Mentioned or replied-to accounts on other servers saw the post too."""
+    from madang.models import Account, Mention
+
+    mentioned = await session.scalar(select(Mention.id).join(Account, Account.id == Mention.account_id)
+                                     .where(Mention.status_id == status.id, Account.domain.is_not(None)).limit(1))
+    if mentioned is not None:
+        return True
+    if status.in_reply_to_account_id is None:
+        return False
+    return await session.scalar(select(Account.domain).where(Account.id == status.in_reply_to_account_id)) is not None
 
 
 async def _remove_boosts(session: AsyncSession, status: Status) -> list[int]:

@@ -62,6 +62,7 @@ def boost_recipients(boost: Status, original: Status) -> Select:
     return select(follower, literal(boost.id), literal(original.account_id)).where(
         Follow.target_account_id == boost.account_id,
         Follow.show_reblogs.is_(True),
+        Follow.remote.is_(False),  # remote followers have feeds on their own servers
         follower != original.account_id,
         _not_blocking(follower, original.account_id),
         ~_already_has(follower, original.id),
@@ -77,7 +78,8 @@ def direct_recipients(status: Status) -> Select:
 
 def follower_recipients(status: Status) -> Select:
     follower = Follow.account_id
-    conditions = [Follow.target_account_id == status.account_id, _not_blocking(follower, status.account_id)]
+    conditions = [Follow.target_account_id == status.account_id, Follow.remote.is_(False),
+                  _not_blocking(follower, status.account_id)]
     if status.in_reply_to_account_id not in (None, status.account_id):
         # A reply reaches only those who follow both sides of the conversation (or the
         # one replied to, if they follow the replier), as on Mastodon.
@@ -138,7 +140,7 @@ def _to_followers(dialect: str) -> Any:
     """Every follower of the author (a post that is not a reply to someone else)."""
     author, follower = bindparam("author_id", type_=BigInteger), Follow.account_id
     query = select(follower, bindparam("status_id", type_=BigInteger), author).where(
-        Follow.target_account_id == author, _not_blocking(follower, author))
+        Follow.target_account_id == author, Follow.remote.is_(False), _not_blocking(follower, author))
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(HomeFeedEntry.__table__).from_select(ENTRY_COLUMNS, query).on_conflict_do_nothing()
 

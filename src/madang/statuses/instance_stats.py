@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,3 +18,10 @@ async def instance_stats(session: AsyncSession) -> tuple[int, int]:
     statuses = await session.scalar(select(func.coalesce(func.sum(Account.statuses_count), 0))
                                     .where(Account.domain.is_(None))) or 0
     return int(users), int(statuses)
+
+
+async def active_users(session: AsyncSession, *, days: int, today: date) -> int:
+    """Local accounts that posted within ``days`` (NodeInfo's activeMonth/activeHalfyear)."""
+    since = today - timedelta(days=days)
+    return int(await session.scalar(select(func.count()).select_from(Account)
+                                    .where(Account.domain.is_(None), Account.last_status_at >= since)) or 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.accounts.remote_followers import has_remote_followers
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid, NotFound
 from madang.core.ids import new_id
@@ -59,6 +60,9 @@ async def reblog_status(
     await adjust_statuses_count(session, account.id, 1, last_status=now, time_zone=site.time_zone)
     await enqueue(session, "timelines.fan_out", {"status_id": boost.id})
     await enqueue(session, "notifications.reblogged", {"status_id": boost.id})
+    if site.federation and account.domain is None and (
+            not original.local or await has_remote_followers(session, account.id)):
+        await enqueue(session, "federation.status_created", {"status_id": boost.id})
     await session.flush()
     # The response shows the original inside the boost: its count must be the new one.
     await session.refresh(original)
@@ -110,6 +114,9 @@ async def favourite_status(session: AsyncSession, *, account: Account, status: S
         await session.execute(update(Status).where(Status.id == original.id)
                               .values(favourites_count=Status.favourites_count + 1))
         await enqueue(session, "notifications.favourited", {"favourite_id": fav.id})
+        if not original.local and account.domain is None:  # the author's server hears of it
+            await enqueue(session, "federation.favourited",
+                          {"account_id": account.id, "status_id": original.id, "favourite_id": fav.id})
         await session.flush()
         await session.refresh(original)
     return original
@@ -122,6 +129,9 @@ async def unfavourite_status(session: AsyncSession, *, account: Account, status:
     )
     if fav_id is not None:
         await session.execute(delete(Favourite).where(Favourite.id == fav_id))
+        if not original.local and account.domain is None:
+            await enqueue(session, "federation.favourited",
+                          {"account_id": account.id, "status_id": original.id, "favourite_id": fav_id, "undo": True})
         await session.execute(delete(Notification).where(Notification.activity_id == fav_id))
         await session.execute(update(Status).where(Status.id == original.id, Status.favourites_count > 0)
                               .values(favourites_count=Status.favourites_count - 1))

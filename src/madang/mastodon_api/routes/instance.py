@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -160,35 +161,72 @@ async def extended_description(request: Request) -> Response:
 
 @router.get("/.well-known/nodeinfo")
 async def nodeinfo_links(request: Request) -> Response:
-    return JSON({"links": [{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.0",
-                            "href": f"{base_url(request)}/nodeinfo/2.0"}]})
+    url = base_url(request)
+    return JSON({"links": [
+        {"rel": "http://nodeinfo.diaspora.software/ns/schema/2.0", "href": f"{url}/nodeinfo/2.0"},
+        {"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": f"{url}/nodeinfo/2.1"},
+        # FEP-2677: where the server's own (instance) actor is.
+        {"rel": "https://www.w3.org/ns/activitystreams#Application", "href": f"{url}/actor"},
+    ]})
+
+
+async def _nodeinfo(request: Request, version: str) -> Response:
+    from madang.statuses.instance_stats import active_users
+
+    s = ctx(request).settings
+    today = datetime.now(timezone.utc).date()
+    async with ctx(request).db.read() as session:
+        users, statuses = await instance_stats(session)
+        month = await active_users(session, days=30, today=today)
+        half_year = await active_users(session, days=180, today=today)
+    software: dict[str, str] = {"name": "madang", "version": __version__}
+    if version == "2.1":
+        software["repository"] = "https://github.com/madang-city/madang"
+        software["homepage"] = s.base_url
+    return JSON({
+        "version": version,
+        "software": software,
+        "protocols": ["activitypub"] if s.federation else [],
+        "services": {"inbound": [], "outbound": []},
+        "usage": {"users": {"total": users, "activeMonth": month, "activeHalfyear": half_year},
+                  "localPosts": statuses},
+        "openRegistrations": s.registrations_open,
+        "metadata": {"nodeName": s.instance_title, "upstream": {"name": "mastodon"}},
+    }, headers={"Content-Type": f"application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/{version}#\""})
 
 
 @router.get("/nodeinfo/2.0")
 async def nodeinfo(request: Request) -> Response:
-    users, statuses = await _stats(request)
-    s = ctx(request).settings
-    return JSON({
-        "version": "2.0",
-        "software": {"name": "madang", "version": __version__},
-        "protocols": ["activitypub"],
-        "services": {"inbound": [], "outbound": []},
-        "usage": {"users": {"total": users, "activeMonth": users, "activeHalfyear": users},
-                  "localPosts": statuses},
-        "openRegistrations": s.registrations_open,
-        "metadata": {"nodeName": s.instance_title, "upstream": {"name": "mastodon"}},
-    })
+    return await _nodeinfo(request, "2.0")
+
+
+@router.get("/nodeinfo/2.1")
+async def nodeinfo_21(request: Request) -> Response:
+    return await _nodeinfo(request, "2.1")
 
 
 @router.get("/.well-known/webfinger")
 async def webfinger(request: Request) -> Response:
-    resource = request.query_params.get("resource", "")
+    resource = request.query_params.get("resource", "").strip()
     s = ctx(request).settings
+    jrd = {"Content-Type": "application/jrd+json; charset=utf-8", "Access-Control-Allow-Origin": "*"}
+    if resource in (f"{s.base_url}/", s.base_url, f"{s.base_url}/actor", f"acct:{s.public_host}@{s.public_host}"):
+        # The instance actor: FEP-d556 (the server's own URL) and Mastodon's acct:host@host.
+        return JSON({
+            "subject": f"acct:{s.public_host}@{s.public_host}",
+            "aliases": [f"{s.base_url}/actor"],
+            "links": [
+                {"rel": "self", "type": "application/activity+json", "href": f"{s.base_url}/actor"},
+                {"rel": "https://www.w3.org/ns/activitystreams#Service", "type": "application/activity+json",
+                 "href": f"{s.base_url}/actor"},
+            ],
+        }, headers=jrd)
     acct = resource[5:] if resource.startswith("acct:") else resource
     if acct.startswith(f"{s.base_url}/@"):
         acct = acct[len(f"{s.base_url}/@"):]
     elif acct.startswith(f"{s.base_url}/users/"):
         acct = acct[len(f"{s.base_url}/users/"):]
+    acct = acct.lstrip("@")
     username, _, domain = acct.partition("@")
     if not username or (domain and domain.lower() != s.public_host.lower()):
         return error(404, "Record not found")
@@ -196,15 +234,23 @@ async def webfinger(request: Request) -> Response:
         account = await find_account_by_acct(session, username, local_domain=s.public_host)
     if account is None or not account.is_local:
         return error(404, "Record not found")
+    if account.suspended_at is not None:
+        return error(410, "Gone")
+    links = [
+        {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html",
+         "href": f"{s.base_url}/@{account.username}"},
+    ]
+    if s.federation:
+        links += [
+            {"rel": "self", "type": "application/activity+json", "href": f"{s.base_url}/users/{account.username}"},
+        ]
+    if account.avatar_path:
+        links.append({"rel": "http://webfinger.net/rel/avatar", "href": f"{s.base_url}/media/{account.avatar_path}"})
     return JSON({
         "subject": f"acct:{account.username}@{s.public_host}",
         "aliases": [f"{s.base_url}/@{account.username}", f"{s.base_url}/users/{account.username}"],
-        "links": [
-            {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html",
-             "href": f"{s.base_url}/@{account.username}"},
-            {"rel": "self", "type": "application/activity+json", "href": f"{s.base_url}/users/{account.username}"},
-        ],
-    }, headers={"Content-Type": "application/jrd+json; charset=utf-8"})
+        "links": links,
+    }, headers=jrd)
 
 
 @router.get("/.well-known/host-meta")

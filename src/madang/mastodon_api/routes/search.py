@@ -17,7 +17,8 @@ from madang.mastodon_api.problems import BadRequest
 from madang.mastodon_api.responses import JSON
 from madang.mastodon_api.routes.common import base_url, ctx, render_statuses
 from madang.mastodon_api.serializers.accounts import account_json
-from madang.models import Tag
+from madang.federation.lookup import resolve_remote
+from madang.models import Account, Status, Tag
 from madang.text import normalize
 
 router = APIRouter()
@@ -63,12 +64,22 @@ async def search_v2(request: Request) -> Response:
     wanted = _wanted(params)
     url = base_url(request)
     body: dict[str, list[Any]] = {"accounts": [], "statuses": [], "hashtags": []}
+    if me is not None and offset == 0 and _truthy(params, "resolve"):
+        # Network first (WebFinger, a signed fetch), then the short units of the lookup itself.
+        found = await resolve_remote(ctx(request).db, ctx(request).settings, q)
+        if isinstance(found, Account) and "accounts" in wanted:
+            body["accounts"].append(account_json(found, url))
+        elif isinstance(found, Status) and "statuses" in wanted:
+            async with ctx(request).db.read() as session:
+                body["statuses"] = await render_statuses(session, request, [found], me.id)
+            return JSON(body)
     async with ctx(request).db.read() as session:
         # Mastodon's rules: `#…` looks for tags, not people; `@` never names a tag.
         if "accounts" in wanted and not q.startswith(("#", "＃")) and not ("@" in q and " " in q):
-            found = await search.search_accounts(session, query=q, viewer_id=me.id if me else None, limit=limit,
-                                                 offset=offset, following=following and me is not None)
-            body["accounts"] = [account_json(a, url) for a in found]
+            matches = await search.search_accounts(session, query=q, viewer_id=me.id if me else None, limit=limit,
+                                                   offset=offset, following=following and me is not None)
+            seen = {a["id"] for a in body["accounts"]}
+            body["accounts"] += [account_json(a, url) for a in matches if str(a.id) not in seen][:limit - len(seen)]
         if "hashtags" in wanted and "@" not in q:
             tags = await search.search_tags(session, query=q, limit=limit, offset=offset)
             mine = await followed_tag_ids(session, account_id=me.id if me else None, tag_ids=[t.id for t in tags])

@@ -21,6 +21,7 @@ from madang.mastodon_api.serializers.accounts import account_json
 from madang.mastodon_api.serializers.statuses import status_edit_json
 from madang.models import Status
 from madang.statuses import interactions
+from madang.federation.mentions import resolve_mentioned
 from madang.statuses.composing import prepare_text
 from madang.statuses.create import create_status
 from madang.statuses.delete import delete_status
@@ -90,6 +91,9 @@ async def create(request: Request) -> Response:
     # Checked, parsed and cut into search terms before the write unit, which waits for none of it.
     here = site(request)
     prepared = prepare_text(text, spoiler_text, max_characters=here.max_characters)
+    # Remote accounts mentioned as @user@host are looked up on their servers first (short
+    # timeouts; one that cannot be found stays text), never inside the write unit.
+    await resolve_mentioned(ctx(request).db, ctx(request).settings, prepared.parsed.mentions)
 
     async def post(session: AsyncSession) -> Status:
         # The author is the token's account as cached for a few seconds (its username and

@@ -30,6 +30,9 @@ _ACCOUNT_COLUMNS = (
 
 def upgrade() -> None:
     with op.batch_alter_table('accounts') as batch:
+        # Remote usernames (Misskey's are opaque ids) run longer than local ones.
+        batch.alter_column('username', type_=sa.String(100), existing_type=sa.String(30), existing_nullable=False)
+        batch.alter_column('acct_key', type_=sa.String(400), existing_type=sa.String(300), existing_nullable=False)
         for name, type_ in _ACCOUNT_COLUMNS:
             batch.add_column(sa.Column(name, type_, nullable=True))
     op.create_index('ix_accounts_uri', 'accounts', ['uri'], unique=True)
@@ -110,3 +113,5 @@ def downgrade() -> None:
     with op.batch_alter_table('accounts') as batch:
         for name, _type in reversed(_ACCOUNT_COLUMNS):
             batch.drop_column(name)
+        batch.alter_column('acct_key', type_=sa.String(300), existing_type=sa.String(400), existing_nullable=False)
+        batch.alter_column('username', type_=sa.String(30), existing_type=sa.String(100), existing_nullable=False)

@@ -1,0 +1,171 @@
+"""Actors, posts and collections as ActivityStreams (content negotiation), and the inboxes."""
+
+from __future__ import annotations
+
+import orjson
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+
+from madang.federation.config import FederationConfig, config_of
+from madang.federation.documents import (
+    Served,
+    featured,
+    featured_tags,
+    find_local_account,
+    follow_collection,
+    local_actor,
+    local_note,
+    outbox,
+)
+from madang.federation.inbox import MAX_BODY, accept_activity
+from madang.federation.keys import find_actor_key, get_or_create_actor_key
+from madang.federation.render import instance_actor_document
+from madang.runtime import ctx_of
+
+router = APIRouter()
+AS2 = "application/activity+json"
+
+
+def wants_as2(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "application/activity+json" in accept or "application/ld+json" in accept
+
+
+def _config(request: Request) -> FederationConfig:
+    return config_of(ctx_of(request).db)
+
+
+def _answer(served: Served, *, private: bool = False) -> Response:
+    if served.document is None:
+        status = 410 if served.gone else 404
+        body = {"error": "Gone" if served.gone else "Record not found"}
+        return Response(orjson.dumps(body), status_code=status, media_type=AS2)
+    headers = {"Vary": "Accept"}
+    if private:
+        headers["Cache-Control"] = "private"
+    return Response(orjson.dumps(served.document), media_type=AS2, headers=headers)
+
+
+def _off(request: Request) -> Response | None:
+    if not ctx_of(request).settings.federation:
+        return Response(orjson.dumps({"error": "Record not found"}), status_code=404, media_type=AS2)
+    return None
+
+
+@router.get("/actor")
+async def instance_actor(request: Request) -> Response:
+    """The instance actor, served unsigned even in secure mode (it breaks the key-fetch loop)."""
+    if (off := _off(request)) is not None:
+        return off
+    config, db = _config(request), ctx_of(request).db
+    async with db.read() as session:
+        key = await find_actor_key(session, None)
+    if key is None:
+        async with db.write() as session:
+            key = await get_or_create_actor_key(session, None)
+    return _answer(Served(instance_actor_document(base_url=config.base_url, host=config.host,
+                                                  public_key_pem=key.public_pem)))
+
+
+@router.get("/users/{username}")
+async def actor(request: Request, username: str) -> Response:
+    if not wants_as2(request):
+        return RedirectResponse(f"/@{username}", status_code=302)
+    if (off := _off(request)) is not None:
+        return off
+    config, db = _config(request), ctx_of(request).db
+    async with db.read() as session:
+        served = await local_actor(session, config, username)
+        account = await find_local_account(session, username) if served.document is None else None
+    if served.document is None and account is not None:
+        # Keys are made by a job; an actor asked for before it ran gets one now.
+        async with db.write() as session:
+            await get_or_create_actor_key(session, account.id)
+        async with db.read() as session:
+            served = await local_actor(session, config, username)
+    return _answer(served)
+
+
+@router.get("/users/{username}/statuses/{status_id}")
+async def note(request: Request, username: str, status_id: int) -> Response:
+    if not wants_as2(request):
+        return RedirectResponse(f"/@{username}/{status_id}", status_code=302)
+    if (off := _off(request)) is not None:
+        return off
+    async with ctx_of(request).db.read() as session:
+        return _answer(await local_note(session, _config(request), username, status_id))
+
+
+@router.get("/users/{username}/statuses/{status_id}/activity")
+async def note_activity(request: Request, username: str, status_id: int) -> Response:
+    from madang.federation.render import create
+
+    async with ctx_of(request).db.read() as session:
+        served = await local_note(session, _config(request), username, status_id)
+    if served.document is not None:
+        served = Served(create(served.document, served.document.get("attributedTo", "")))
+    return _answer(served)
+
+
+@router.get("/users/{username}/followers")
+async def followers(request: Request, username: str, page: int | None = None) -> Response:
+    async with ctx_of(request).db.read() as session:
+        return _answer(await follow_collection(session, _config(request), username, followers=True, page=page))
+
+
+@router.get("/users/{username}/following")
+async def following(request: Request, username: str, page: int | None = None) -> Response:
+    async with ctx_of(request).db.read() as session:
+        return _answer(await follow_collection(session, _config(request), username, followers=False, page=page))
+
+
+@router.get("/users/{username}/outbox")
+async def outbox_route(request: Request, username: str, page: str | None = None, max_id: int | None = None) -> Response:
+    async with ctx_of(request).db.read() as session:
+        return _answer(await outbox(session, _config(request), username, max_id=max_id, page=page is not None))
+
+
+@router.get("/users/{username}/collections/featured")
+async def featured_route(request: Request, username: str) -> Response:
+    async with ctx_of(request).db.read() as session:
+        return _answer(await featured(session, _config(request), username))
+
+
+@router.get("/users/{username}/collections/tags")
+async def featured_tags_route(request: Request, username: str) -> Response:
+    async with ctx_of(request).db.read() as session:
+        return _answer(await featured_tags(session, _config(request), username))
+
+
+async def _inbox(request: Request) -> Response:
+    if (off := _off(request)) is not None:
+        return off
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return Response(orjson.dumps({"error": "The activity is too large"}), status_code=413, media_type=AS2)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return Response(orjson.dumps({"error": "The activity is too large"}), status_code=413, media_type=AS2)
+    answer = await accept_activity(
+        ctx_of(request).db, _config(request), method=request.method,
+        path=request.scope.get("raw_path", request.url.path.encode()).decode("latin-1").split("?", 1)[0],
+        query=request.scope.get("query_string", b"").decode("latin-1"), headers=request.headers, body=body)
+    return Response(orjson.dumps({"error": answer.message} if answer.status >= 400 else {}),
+                    status_code=answer.status, media_type=AS2)
+
+
+@router.post("/inbox")
+async def shared_inbox(request: Request) -> Response:
+    return await _inbox(request)
+
+
+@router.post("/users/{username}/inbox")
+async def personal_inbox(request: Request, username: str) -> Response:
+    return await _inbox(request)
+
+
+@router.post("/actor/inbox")
+async def instance_inbox(request: Request) -> Response:
+    return await _inbox(request)

@@ -1,0 +1,60 @@
+"""What federation's use cases and jobs need of the settings, attached once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from madang.core.settings import Settings
+
+CONFIG_KEY = "madang.federation.config"
+
+
+class FederationNotConfigured(RuntimeError):
+    """A federation job ran in a process where ``attach`` was not called."""
+
+
+@dataclass(frozen=True)
+class FederationConfig:
+    enabled: bool
+    base_url: str  # https://madang.example, no trailing slash
+    host: str  # madang.example (the WebFinger domain)
+    authorized_fetch: bool
+    remote_media: str  # "cache" | "link"
+    # Extra hosts/networks outbound federation may reach (MADANG_OUTBOUND_ALLOW + _FEDERATION_ALLOWED_HOSTS).
+    allowed_hosts: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FederationConfig:
+        allowed = ",".join(p for p in (settings.outbound_allow, settings.federation_allowed_hosts) if p)
+        return cls(enabled=settings.federation, base_url=settings.base_url.rstrip("/"), host=settings.public_host,
+                   authorized_fetch=settings.authorized_fetch, remote_media=settings.remote_media,
+                   allowed_hosts=allowed)
+
+    @property
+    def instance_actor_uri(self) -> str:
+        return f"{self.base_url}/actor"
+
+    @property
+    def shared_inbox(self) -> str:
+        return f"{self.base_url}/inbox"
+
+    def is_local(self, uri: str | None) -> bool:
+        return bool(uri) and (uri == self.base_url or uri.startswith(self.base_url + "/"))  # type: ignore[union-attr]
+
+
+def attach(db: Any, settings: Settings) -> None:
+    """Make federation's jobs and use cases runnable on units of ``db`` (once per process)."""
+    db.session_info[CONFIG_KEY] = FederationConfig.from_settings(settings)
+
+
+def config_of(holder: Any) -> FederationConfig:
+    """The config from a session's info or a Database's session_info."""
+    info = getattr(holder, "session_info", None)
+    if info is None:
+        info = holder.info
+    config = info.get(CONFIG_KEY)
+    if config is None:
+        raise FederationNotConfigured("federation is not configured in this process: call "
+                                      "madang.federation.config.attach(db, settings) where the app or worker starts")
+    return config

@@ -1,0 +1,85 @@
+"""The inbox's synchronous part (reference §6.1): size, JSON, signature, key owner = actor, then
+the raw activity is written as a ``federation.receive`` job and answered 202. Nothing else is
+stored here; processing (and any fetching it needs) happens in the job."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from madang.federation import fetching
+from madang.federation.config import FederationConfig
+from madang.federation.parse import first_id, host_of, same_origin
+from madang.federation.resolve import NotResolved, account_for_key
+from madang.federation.signatures import SignatureError, check_digest, parse_signature, verify_signature
+from madang.jobs import enqueue
+
+log = logging.getLogger(__name__)
+MAX_BODY = 1024 * 1024
+RECEIVE_JOB = "federation.receive"
+
+
+@dataclass(frozen=True)
+class InboxAnswer:
+    status: int
+    message: str
+
+
+async def _blocked(db: Any, host: str) -> bool:
+    from madang.federation.domain_policy import is_suspended
+
+    async with db.read() as session:
+        return await is_suspended(session, host)
+
+
+async def accept_activity(db: Any, config: FederationConfig, *, method: str, path: str, query: str,
+                          headers: Mapping[str, str], body: bytes) -> InboxAnswer:
+    if not config.enabled:
+        return InboxAnswer(404, "Federation is off on this server")
+    if len(body) > MAX_BODY:
+        return InboxAnswer(413, "The activity is too large")
+    try:
+        activity = json.loads(body)
+    except ValueError:
+        return InboxAnswer(400, "The body is not JSON")
+    if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
+        return InboxAnswer(400, "An activity is a JSON object with a type")
+    actor_uri = first_id(activity.get("actor"))
+    if not actor_uri:
+        return InboxAnswer(400, "The activity names no actor")
+    try:
+        parsed = parse_signature(method, path, query, headers)
+        check_digest(parsed, headers, body)
+    except SignatureError as exc:
+        return InboxAnswer(exc.status, str(exc))
+    if await _blocked(db, host_of(parsed.key_id)) or await _blocked(db, host_of(actor_uri)):
+        return InboxAnswer(403, "This server does not accept activities from your domain")
+    if activity.get("type") == "Delete" and first_id(activity.get("object")) == actor_uri:
+        # An account deleted on its server: its key may be gone too (Mastodon answers at once).
+        async with db.read() as session:
+            from madang.federation.remote_accounts import find_account_by_uri
+
+            if await find_account_by_uri(session, actor_uri) is None:
+                return InboxAnswer(202, "Accepted")
+    try:
+        signer = await account_for_key(db, config, parsed.key_id)
+        if not signer.public_key_pem or not verify_signature(parsed, signer.public_key_pem):
+            # The key may have been rotated: fetch the actor again, once.
+            signer = await account_for_key(db, config, parsed.key_id, refresh=True)
+            if not signer.public_key_pem or not verify_signature(parsed, signer.public_key_pem):
+                return InboxAnswer(401, "The signature does not verify")
+    except (NotResolved, fetching.FetchError) as exc:
+        log.info("inbox: key %s not usable: %s", parsed.key_id, exc)
+        return InboxAnswer(401, "The signing key could not be verified")
+    if signer.uri != actor_uri:
+        # No LD signatures or proofs here: a relay's forward is not taken (reference §6.2).
+        return InboxAnswer(401, "The signer is not the activity's actor")
+    activity_id = activity.get("id")
+    if isinstance(activity_id, str) and not same_origin(activity_id, actor_uri):
+        return InboxAnswer(400, "The activity's id is not on its actor's server")
+    async with db.write() as session:
+        await enqueue(session, RECEIVE_JOB, {"activity": activity, "signer_id": signer.id})
+    return InboxAnswer(202, "Accepted")

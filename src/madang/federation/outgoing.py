@@ -1,0 +1,227 @@
+"""Local changes going out: job handlers (enqueued by name by the domain packages below, in the
+change's own transaction) render the activity from committed rows and write delivery jobs."""
+
+from __future__ import annotations
+
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from madang.core.ids import new_id
+from madang.federation import render
+from madang.federation.addressing import addressing
+from madang.federation.config import FederationConfig, config_of
+from madang.federation.delivery import enqueue_delivery
+from madang.federation.documents import actor_of, status_parts
+from madang.federation.keys import get_or_create_actor_key
+from madang.jobs import handler
+from madang.models import Account, Follow, FollowRequest, Mention, Status
+
+
+def _uri(account: Account, config: FederationConfig) -> str:
+    return account.uri or f"{config.base_url}/users/{account.username}"
+
+
+def _inbox(account: Account) -> str | None:
+    return account.shared_inbox_url or account.inbox_url
+
+
+async def _send(session: AsyncSession, config: FederationConfig, activity: dict, sender: Account,
+                inboxes: list[str | None]) -> None:
+    wanted = [i for i in inboxes if i]
+    if not wanted or not config.enabled:
+        return
+    await get_or_create_actor_key(session, sender.id)
+    await enqueue_delivery(session, activity=activity, account_id=sender.id, inboxes=wanted,
+                           local_prefix=config.base_url)
+
+
+async def follower_inboxes(session: AsyncSession, account_id: int) -> list[str]:
+    rows = await session.execute(
+        select(Account.shared_inbox_url, Account.inbox_url).join(Follow, Follow.account_id == Account.id)
+        .where(Follow.target_account_id == account_id, Follow.remote.is_(True), Account.domain.is_not(None)))
+    return sorted({shared or inbox for shared, inbox in rows if shared or inbox})
+
+
+async def _mentioned(session: AsyncSession, status_id: int) -> list[Account]:
+    return list(await session.scalars(select(Account).join(Mention, Mention.account_id == Account.id)
+                                      .where(Mention.status_id == status_id, Account.domain.is_not(None))))
+
+
+async def audience(session: AsyncSession, status: Status) -> list[str]:
+    """Where a post goes: remote followers (not for direct posts), remote mentioned accounts,
+    and the remote author it replies to."""
+    inboxes = [] if status.visibility == "direct" else await follower_inboxes(session, status.account_id)
+    inboxes += [a.inbox_url for a in await _mentioned(session, status.id) if a.inbox_url]
+    if status.in_reply_to_account_id is not None:
+        parent_author = await session.get(Account, status.in_reply_to_account_id)
+        if parent_author is not None and parent_author.domain is not None and status.visibility != "direct":
+            inboxes.append(parent_author.inbox_url or "")
+    return [i for i in inboxes if i]
+
+
+async def send_accept_follow(session: AsyncSession, config: FederationConfig, *, target: Account,
+                             follower: Account, follow: dict) -> None:
+    activity = render.accept(_follow_doc(follow), _uri(target, config),
+                             activity_id=f"{_uri(target, config)}#accepts/follows/{new_id()}")
+    await _send(session, config, activity, target, [follower.inbox_url])
+
+
+async def send_reject_follow(session: AsyncSession, config: FederationConfig, *, target: Account,
+                             follower: Account, follow: dict) -> None:
+    activity = render.reject(_follow_doc(follow), _uri(target, config),
+                             activity_id=f"{_uri(target, config)}#rejects/follows/{new_id()}")
+    await _send(session, config, activity, target, [follower.inbox_url])
+
+
+def _follow_doc(follow: dict) -> dict:
+    return {k: follow[k] for k in ("id", "type", "actor", "object") if k in follow}
+
+
+@handler("federation.status_created")
+async def status_created(session: AsyncSession, payload: dict) -> None:
+    config = config_of(session)
+    status = await session.get(Status, int(payload["status_id"]))
+    if status is None or status.deleted_at is not None or not status.local:
+        return
+    author = await session.get(Account, status.account_id)
+    if author is None:
+        return
+    if status.reblog_of_id is not None:
+        original = await session.get(Status, status.reblog_of_id)
+        if original is None:
+            return
+        followers = f"{_uri(author, config)}/followers"
+        to, cc = addressing(status.visibility, followers_uri=followers, mention_uris=[])
+        original_author = await session.get(Account, original.account_id)
+        cc = [*cc, *([original_author.uri] if original_author and original_author.uri else [])]
+        activity = render.announce(status.uri or "", _uri(author, config), original.uri or "", to=to, cc=cc,
+                                   published_iso=status.created_at.isoformat().replace("+00:00", "Z"))
+        inboxes = await follower_inboxes(session, author.id)
+        if original_author is not None and original_author.domain is not None:
+            inboxes.append(original_author.inbox_url or "")
+        await _send(session, config, activity, author, inboxes)
+        return
+    note = await status_parts(session, status, author, config)
+    await _send(session, config, render.create(note, _uri(author, config)), author, await audience(session, status))
+
+
+@handler("federation.status_updated")
+async def status_updated(session: AsyncSession, payload: dict) -> None:
+    config = config_of(session)
+    status = await session.get(Status, int(payload["status_id"]))
+    if status is None or status.deleted_at is not None or not status.local or status.edited_at is None:
+        return
+    author = await session.get(Account, status.account_id)
+    note = await status_parts(session, status, author, config)  # type: ignore[arg-type]
+    activity = render.update(note, _uri(author, config), updated_iso=status.edited_at.isoformat().replace("+00:00", "Z"))  # type: ignore[arg-type]
+    await _send(session, config, activity, author, await audience(session, status))  # type: ignore[arg-type]
+
+
+@handler("federation.status_deleted")
+async def status_deleted(session: AsyncSession, payload: dict) -> None:
+    config = config_of(session)
+    status = await session.get(Status, int(payload["status_id"]))
+    if status is None or not status.local:
+        return
+    author = await session.get(Account, status.account_id)
+    if author is None:
+        return
+    actor = _uri(author, config)
+    if status.reblog_of_id is not None:
+        original = await session.get(Status, status.reblog_of_id)
+        announce = render.announce(status.uri or "", actor, (original.uri if original else "") or "",
+                                   to=[], cc=[], published_iso=status.created_at.isoformat().replace("+00:00", "Z"))
+        activity = render.undo(announce, actor, activity_id=f"{status.uri}#undo")
+    else:
+        to, cc = addressing(status.visibility, followers_uri=f"{actor}/followers",
+                            mention_uris=[a.uri for a in await _mentioned(session, status.id) if a.uri])
+        activity = render.delete(status.uri or "", actor, to=to, cc=cc)
+    await _send(session, config, activity, author, await audience(session, status))
+
+
+@handler("federation.follow")
+async def follow(session: AsyncSession, payload: dict) -> None:
+    """A local account asks to follow a remote one: the request's id is the Follow's id."""
+    config = config_of(session)
+    request = await session.get(FollowRequest, int(payload["follow_request_id"]))
+    if request is None:
+        return
+    follower = await session.get(Account, request.account_id)
+    target = await session.get(Account, request.target_account_id)
+    if follower is None or target is None or target.domain is None:
+        return
+    request.uri = request.uri or f"{config.base_url}/follows/{request.id}"
+    activity = render.follow(request.uri, _uri(follower, config), target.uri or "")
+    await _send(session, config, activity, follower, [target.inbox_url])
+
+
+@handler("federation.unfollow")
+async def unfollow(session: AsyncSession, payload: dict) -> None:
+    config = config_of(session)
+    follower = await session.get(Account, int(payload["account_id"]))
+    target = await session.get(Account, int(payload["target_id"]))
+    if follower is None or target is None or target.domain is None:
+        return
+    follow_uri = payload.get("uri") or f"{config.base_url}/follows/{new_id()}"
+    follow_doc = render.follow(follow_uri, _uri(follower, config), target.uri or "")
+    activity = render.undo(follow_doc, _uri(follower, config), activity_id=f"{follow_uri}/undo")
+    await _send(session, config, activity, follower, [target.inbox_url])
+
+
+@handler("federation.follow_answered")
+async def follow_answered(session: AsyncSession, payload: dict) -> None:
+    """A local locked account accepted or rejected a remote account's request."""
+    config = config_of(session)
+    target = await session.get(Account, int(payload["account_id"]))
+    requester = await session.get(Account, int(payload["requester_id"]))
+    if target is None or requester is None or requester.domain is None:
+        return
+    follow_doc = render.follow(payload.get("uri") or f"{requester.uri}#follows/{new_id()}", requester.uri or "",
+                               _uri(target, config))
+    if payload.get("accepted"):
+        await send_accept_follow(session, config, target=target, follower=requester, follow=follow_doc)
+    else:
+        await send_reject_follow(session, config, target=target, follower=requester, follow=follow_doc)
+
+
+@handler("federation.favourited")
+async def favourited(session: AsyncSession, payload: dict) -> None:
+    config = config_of(session)
+    account = await session.get(Account, int(payload["account_id"]))
+    status = await session.get(Status, int(payload["status_id"]))
+    if account is None or status is None or status.local:
+        return
+    author = await session.get(Account, status.account_id)
+    like_id = f"{_uri(account, config)}#likes/{payload.get('favourite_id') or new_id()}"
+    activity = render.like(like_id, _uri(account, config), status.uri or "")
+    if payload.get("undo"):
+        activity = render.undo(activity, _uri(account, config), activity_id=f"{like_id}/undo")
+    await _send(session, config, activity, account, [author.inbox_url if author else None])
+
+
+@handler("federation.profile_updated")
+async def profile_updated(session: AsyncSession, payload: dict) -> None:
+    config = config_of(session)
+    account = await session.get(Account, int(payload["account_id"]))
+    if account is None or account.domain is not None:
+        return
+    key = await get_or_create_actor_key(session, account.id)
+    document = actor_of(account, config, key.public_pem)
+    await _send(session, config, render.update_actor(document), account, await follower_inboxes(session, account.id))
+
+
+@handler("federation.blocked")
+async def blocked(session: AsyncSession, payload: dict) -> None:
+    config = config_of(session)
+    account = await session.get(Account, int(payload["account_id"]))
+    target = await session.get(Account, int(payload["target_id"]))
+    if account is None or target is None or target.domain is None:
+        return
+    block_id = f"{_uri(account, config)}#blocks/{payload['target_id']}"
+    activity = render.block(block_id, _uri(account, config), target.uri or "")
+    if payload.get("undo"):
+        activity = render.undo(activity, _uri(account, config), activity_id=f"{block_id}/undo")
+    await _send(session, config, activity, account, [target.inbox_url])
+
+

@@ -1,0 +1,347 @@
+"""Processing an accepted activity (the ``federation.receive`` job): origin checks, then the same
+domain use cases the other surfaces call. Idempotent by activity and object id: a redelivery
+changes nothing. Unit-free: fetching an author or a parent happens with no unit open."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from madang.accounts.follows import create_follow, remove_follow
+from madang.core.clock import utcnow
+from madang.core.ids import new_id
+from madang.federation import fetching, outgoing
+from madang.federation.config import FederationConfig, config_of
+from madang.federation.parse import ParseError, RemoteNote, as_list, first_id, parse_note, same_origin
+from madang.federation.remote_posts import MAX_ANCESTORS, NOTE_TYPES, local_account, post_of, status_for
+from madang.federation.resolve import NotResolved, account_for_uri, fetch_object
+from madang.federation.uris import local_status_id
+from madang.jobs import enqueue, handler
+from madang.models import Account, Favourite, Follow, FollowRequest, RemoteTombstone, Status
+from madang.statuses.create import Site
+from madang.statuses.remote import (
+    delete_remote_status,
+    find_status_by_uri,
+    store_remote_status,
+    update_remote_status,
+)
+
+log = logging.getLogger(__name__)
+
+
+
+class Dropped(Exception):
+    """The activity is not taken (origin, relevance, shape); logged, never retried."""
+
+
+@handler("federation.receive", unit=False)
+async def receive(db: Any, payload: dict) -> None:
+    config = config_of(db)
+    activity = payload["activity"]
+    async with db.read() as session:
+        signer = await session.get(Account, int(payload["signer_id"]))
+    if signer is None:
+        return
+    try:
+        await dispatch(db, config, activity, signer)
+    except Dropped as exc:
+        log.info("activity %s from %s dropped: %s", activity.get("id"), signer.uri, exc)
+
+
+async def dispatch(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
+    kind = activity.get("type")
+    handlers = {"Follow": _follow, "Accept": _accept, "Reject": _reject, "Undo": _undo, "Create": _create,
+                "Update": _update, "Delete": _delete, "Like": _like, "Announce": _announce, "Block": _block}
+    if actor.suspended_at is not None and kind not in ("Delete", "Undo", "Reject", "Update"):
+        raise Dropped("the actor is suspended here")
+    fn = handlers.get(kind)  # type: ignore[arg-type]
+    if fn is not None:  # anything else was answered 202 and is ignored, as Mastodon does
+        await fn(db, config, activity, actor)
+
+
+# ---------------------------------------------------------------- follows
+
+async def _follow(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
+    from madang.accounts.policies import blocked_either_way
+
+    follow_id = activity.get("id")
+    async with db.write() as session:
+        target = await local_account(session, config, first_id(activity.get("object")))
+        if target is None:
+            raise Dropped("Follow of an unknown or non-local account")
+        if target.suspended_at is not None or await blocked_either_way(session, actor.id, target.id):
+            await outgoing.send_reject_follow(session, config, target=target, follower=actor, follow=activity)
+            return
+        existing = await session.scalar(select(Follow).where(Follow.account_id == actor.id,
+                                                             Follow.target_account_id == target.id))
+        if existing is not None:
+            existing.uri = follow_id  # a repeat Follow is accepted again (Mastodon)
+            await outgoing.send_accept_follow(session, config, target=target, follower=actor, follow=activity)
+            return
+        if target.locked:
+            request = await session.scalar(select(FollowRequest).where(FollowRequest.account_id == actor.id,
+                                                                       FollowRequest.target_account_id == target.id))
+            if request is None:
+                request = FollowRequest(id=new_id(), account_id=actor.id, target_account_id=target.id,
+                                        created_at=utcnow(), uri=follow_id)
+                session.add(request)
+                await session.flush()
+                await enqueue(session, "notifications.follow_requested", {"follow_request_id": request.id})
+            else:
+                request.uri = follow_id
+            return
+        follow, created = await create_follow(session, follower=actor, target=target, show_reblogs=True, notify=False)
+        follow.uri, follow.remote = follow_id, True
+        await session.flush()
+        if created:
+            await enqueue(session, "notifications.followed", {"follow_id": follow.id})
+        await outgoing.send_accept_follow(session, config, target=target, follower=actor, follow=activity)
+
+
+async def _find_outgoing_follow(session: Any, config: FederationConfig, activity: dict,
+                                actor: Account) -> tuple[Account | None, FollowRequest | Follow | None]:
+    """The local account whose Follow of ``actor`` this Accept/Reject answers (by the Follow's
+    id, or by the embedded Follow's actor, as Mastodon matches)."""
+    obj = activity.get("object")
+    follow_id = first_id(obj)
+    row = None
+    if follow_id:
+        row = await session.scalar(select(FollowRequest).where(FollowRequest.uri == follow_id,
+                                                               FollowRequest.target_account_id == actor.id))
+        if row is None:
+            row = await session.scalar(select(Follow).where(Follow.uri == follow_id,
+                                                            Follow.target_account_id == actor.id))
+    if row is None and isinstance(obj, dict):
+        follower = await local_account(session, config, first_id(obj.get("actor")))
+        if follower is not None:
+            row = await session.scalar(select(FollowRequest).where(FollowRequest.account_id == follower.id,
+                                                                   FollowRequest.target_account_id == actor.id))
+    if row is None:
+        return None, None
+    return await session.get(Account, row.account_id), row
+
+
+async def _accept(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
+    async with db.write() as session:
+        follower, row = await _find_outgoing_follow(session, config, activity, actor)
+        if not isinstance(row, FollowRequest) or follower is None:
+            return
+        follow, created = await create_follow(session, follower=follower, target=actor,
+                                              show_reblogs=row.show_reblogs, notify=row.notify)
+        follow.uri = row.uri
+        await session.flush()
+        if created:
+            await enqueue(session, "timelines.merge_account", {"account_id": follower.id, "target_id": actor.id})
+
+
+async def _reject(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
+    async with db.write() as session:
+        follower, row = await _find_outgoing_follow(session, config, activity, actor)
+        if follower is None:
+            return
+        await session.execute(delete(FollowRequest).where(FollowRequest.account_id == follower.id,
+                                                          FollowRequest.target_account_id == actor.id))
+        await remove_follow(session, follower=follower, target=actor)
+
+
+async def _undo(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
+    obj = activity.get("object")
+    kind = obj.get("type") if isinstance(obj, dict) else None
+    undone_id = first_id(obj)
+    async with db.write() as session:
+        if kind == "Follow" or (kind is None and undone_id):
+            target = await local_account(session, config, first_id(obj.get("object")) if isinstance(obj, dict) else None)
+            if target is None and undone_id:
+                row = await session.scalar(select(Follow).where(Follow.uri == undone_id, Follow.account_id == actor.id))
+                target = await session.get(Account, row.target_account_id) if row else None
+            if target is not None:
+                await remove_follow(session, follower=actor, target=target)
+                await session.execute(delete(FollowRequest).where(FollowRequest.account_id == actor.id,
+                                                                  FollowRequest.target_account_id == target.id))
+        if kind in ("Like", None) and undone_id:
+            fav = await session.scalar(select(Favourite).where(Favourite.uri == undone_id,
+                                                               Favourite.account_id == actor.id))
+            if fav is None and isinstance(obj, dict):
+                status_id = local_status_id(config.base_url, first_id(obj.get("object")) or "")
+                if status_id:
+                    fav = await session.scalar(select(Favourite).where(Favourite.account_id == actor.id,
+                                                                       Favourite.status_id == status_id))
+            if fav is not None:
+                from madang.statuses.interactions import unfavourite_status
+
+                status = await session.get(Status, fav.status_id)
+                if status is not None:
+                    await unfavourite_status(session, account=actor, status=status)
+        if kind in ("Announce", None) and undone_id:
+            boost = await find_status_by_uri(session, undone_id)
+            if boost is not None and boost.account_id == actor.id and boost.reblog_of_id is not None:
+                from madang.statuses.interactions import unreblog_status
+
+                original = await session.get(Status, boost.reblog_of_id)
+                if original is not None:
+                    await unreblog_status(session, account=actor, status=original)
+        if kind == "Block":
+            target = await local_account(session, config, first_id(obj.get("object")))
+            if target is not None:
+                from madang.accounts.blocks import unblock_account
+
+                await unblock_account(session, account=actor, target=target)
+
+
+# ---------------------------------------------------------------- posts
+
+async def _note_of(db: Any, config: FederationConfig, obj: Any, actor: Account) -> dict:
+    """The object of a Create/Update: embedded when it comes from the actor's own server,
+    else fetched from its origin (never trusted embedded, reference §6.3)."""
+    uri = first_id(obj)
+    if not uri:
+        raise Dropped("no object id")
+    if not same_origin(uri, actor.uri or ""):
+        raise Dropped("the object is not on the actor's server")
+    if isinstance(obj, dict) and obj.get("type"):
+        return obj
+    try:
+        return await fetch_object(db, config, uri)
+    except (NotResolved, fetching.FetchError) as exc:
+        raise Dropped(str(exc)) from None
+
+
+async def _relevant(db: Any, config: FederationConfig, note: RemoteNote, actor: Account) -> bool:
+    """Mastodon's rule: kept if a local account follows the author, is addressed or mentioned,
+    or is replied to; anything else is not stored (spam stays out)."""
+    async with db.read() as session:
+        if await session.scalar(select(Follow.id).join(Account, Account.id == Follow.account_id)
+                                .where(Follow.target_account_id == actor.id, Account.domain.is_(None)).limit(1)):
+            return True
+    addressed = [*note.to, *note.cc, *(h for h, _ in note.mentions)]
+    if any(config.is_local(uri) for uri in addressed):
+        return True
+    return bool(note.in_reply_to and config.is_local(note.in_reply_to))
+
+
+async def _create(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
+    obj = activity.get("object")
+    document = await _note_of(db, config, obj, actor)
+    if document.get("type") not in NOTE_TYPES:
+        return
+    if first_id(document.get("attributedTo")) != actor.uri:
+        raise Dropped("attributedTo is not the actor")
+    async with db.read() as session:
+        if await session.scalar(select(RemoteTombstone.id).where(RemoteTombstone.uri == document["id"])):
+            raise Dropped("deleted before it arrived")
+        if await find_status_by_uri(session, document["id"]) is not None:
+            return
+    try:
+        note = parse_note(document, author_followers_uri=actor.followers_url)
+    except ParseError as exc:
+        raise Dropped(str(exc)) from None
+    if not await _relevant(db, config, note, actor):
+        raise Dropped("nobody here follows, is addressed or is replied to")
+    post = await post_of(db, config, note)
+    async with db.write() as session:
+        await store_remote_status(session, author=actor, post=post)
+
+
+async def _update(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
+    obj = activity.get("object")
+    if isinstance(obj, dict) and obj.get("type") in ("Person", "Service", "Organization", "Group", "Application"):
+        if first_id(obj) != actor.uri:
+            raise Dropped("an actor updates only itself")
+        await account_for_uri(db, config, actor.uri or "", refresh=True)
+        return
+    document = await _note_of(db, config, obj, actor)
+    if document.get("type") not in NOTE_TYPES or first_id(document.get("attributedTo")) != actor.uri:
+        return
+    try:
+        note = parse_note(document, author_followers_uri=actor.followers_url)
+    except ParseError as exc:
+        raise Dropped(str(exc)) from None
+    post = await post_of(db, config, note)
+    async with db.write() as session:
+        status = await find_status_by_uri(session, note.uri)
+        if status is not None and status.account_id == actor.id:
+            await update_remote_status(session, status=status, post=post)
+
+
+async def _delete(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
+    uri = first_id(activity.get("object"))
+    if not uri or not same_origin(uri, actor.uri or ""):
+        raise Dropped("a Delete of something on another server")
+    async with db.write() as session:
+        if uri == actor.uri:
+            from madang.federation.remote_accounts import remove_remote_account
+
+            await remove_remote_account(session, actor)
+            return
+        status = await find_status_by_uri(session, uri)
+        if status is not None:
+            if status.account_id != actor.id:
+                raise Dropped("only the author deletes a post")
+            await delete_remote_status(session, status=status)
+        if await session.scalar(select(RemoteTombstone.id).where(RemoteTombstone.uri == uri)) is None:
+            session.add(RemoteTombstone(id=new_id(), uri=uri, account_uri=actor.uri, created_at=utcnow()))
+
+
+# ---------------------------------------------------------------- interactions
+
+async def _like(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
+    status_id = local_status_id(config.base_url, first_id(activity.get("object")) or "")
+    if status_id is None:
+        return  # only likes of local posts matter here
+    from madang.statuses.interactions import favourite_status
+
+    async with db.write() as session:
+        status = await session.get(Status, status_id)
+        if status is None or status.deleted_at is not None or status.visibility == "direct":
+            return
+        exists = await session.scalar(select(Favourite).where(Favourite.account_id == actor.id,
+                                                              Favourite.status_id == status.id))
+        if exists is not None:
+            return
+        await favourite_status(session, account=actor, status=status)
+        fav = await session.scalar(select(Favourite).where(Favourite.account_id == actor.id,
+                                                           Favourite.status_id == status.id))
+        if fav is not None:
+            fav.uri = activity.get("id")
+
+
+async def _announce(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
+    boost_uri = activity.get("id")
+    object_uri = first_id(activity.get("object"))
+    if not isinstance(boost_uri, str) or not object_uri:
+        raise Dropped("an Announce needs an id and an object")
+    original = await status_for(db, config, object_uri, depth=MAX_ANCESTORS)  # known or local only
+    if original is None:
+        if not any(config.is_local(u) for u in as_list(activity.get("to")) + as_list(activity.get("cc"))) and \
+                not await _has_local_follower(db, actor):
+            raise Dropped("nobody here follows the booster")
+        original = await status_for(db, config, object_uri, depth=0)
+    if original is None or original.visibility not in ("public", "unlisted") or original.deleted_at is not None:
+        return
+    from madang.statuses.interactions import reblog_status
+
+    async with db.write() as session:
+        if await find_status_by_uri(session, boost_uri) is not None:
+            return
+        original = await session.get(Status, original.id)
+        boost = await reblog_status(session, site=Site(base_url=config.base_url, domain=config.host),
+                                    account=actor, status=original, visibility="public")
+        boost.uri, boost.url, boost.local = boost_uri, boost_uri, False
+
+
+async def _has_local_follower(db: Any, actor: Account) -> bool:
+    async with db.read() as session:
+        return bool(await session.scalar(select(Follow.id).join(Account, Account.id == Follow.account_id)
+                                         .where(Follow.target_account_id == actor.id, Account.domain.is_(None))
+                                         .limit(1)))
+
+
+async def _block(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
+    from madang.accounts.blocks import block_account
+
+    async with db.write() as session:
+        target = await local_account(session, config, first_id(activity.get("object")))
+        if target is not None:
+            await block_account(session, account=actor, target=target)

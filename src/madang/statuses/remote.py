@@ -1,0 +1,135 @@
+"""Posts that come from other servers (ActivityPub): stored as statuses like local ones, so
+timelines, search, notifications and the desk need no second path (DESIGN: remote content is
+rows, not a new model). Idempotent by ActivityPub id: a redelivered post changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from madang.core.clock import utcnow
+from madang.core.ids import new_id
+from madang.events import CREATED, DELETED, EDITED, publish, status_event
+from madang.jobs import enqueue
+from madang.models import Account, HomeFeedEntry, Mention, Notification, Status, StatusEdit, StatusTag
+from madang.statuses.composing import upsert_tags
+from madang.statuses.counters import count_post
+from madang.statuses.delivery import deliver_post
+from madang.statuses.search_index import index_status, reindex_status, status_terms, unindex_status
+from madang.text.tags import is_valid_tag, normalize_tag
+from madang.text.tokens import HashtagToken
+
+
+@dataclass
+class RemotePost:
+    """A remote post as federation parsed it (sanitised HTML, plain text for search)."""
+
+    uri: str
+    url: str | None
+    content: str
+    text: str
+    spoiler_text: str = ""
+    sensitive: bool = False
+    language: str | None = None
+    visibility: str = "public"
+    created_at: datetime | None = None
+    edited_at: datetime | None = None
+    in_reply_to: Status | None = None
+    in_reply_to_uri: str | None = None
+    mentioned: list[Account] = field(default_factory=list)
+    hashtags: list[str] = field(default_factory=list)
+
+
+async def find_status_by_uri(session: AsyncSession, uri: str) -> Status | None:
+    return await session.scalar(select(Status).where(Status.uri == uri))
+
+
+def _tokens(names: list[str]) -> tuple[HashtagToken, ...]:
+    tokens = []
+    for name in names[:50]:
+        name = name.lstrip("#＃")
+        if is_valid_tag(name):
+            tokens.append(HashtagToken(name=name, key=normalize_tag(name), start=0, end=0))
+    return tuple(tokens)
+
+
+async def store_remote_status(session: AsyncSession, *, author: Account, post: RemotePost) -> tuple[Status, bool]:
+    """The status of a remote post, made if new (second element: made now). Its author's local
+    followers get it in their home feeds, mentioned local accounts a notification, and a post
+    that asks a local organisation something goes to its desk, as a local post would."""
+    existing = await find_status_by_uri(session, post.uri)
+    if existing is not None:
+        return existing, False
+    now = utcnow()
+    created = min(post.created_at or now, now)
+    parent = post.in_reply_to
+    status = Status(
+        id=new_id(), account_id=author.id, uri=post.uri, url=post.url or post.uri, local=False, text=post.text,
+        content=post.content, spoiler_text=post.spoiler_text, sensitive=post.sensitive or bool(post.spoiler_text),
+        language=post.language, visibility=post.visibility,
+        in_reply_to_id=parent.id if parent else None,
+        in_reply_to_account_id=parent.account_id if parent else None,
+        in_reply_to_uri=None if parent else post.in_reply_to_uri,
+        created_at=created, edited_at=post.edited_at, replies_count=0, reblogs_count=0, favourites_count=0)
+    session.add(status)
+    await session.flush()
+    session.add(StatusEdit(status_id=status.id, account_id=author.id, text=status.text, content=status.content,
+                           spoiler_text=status.spoiler_text, sensitive=status.sensitive, language=status.language,
+                           created_at=created))
+    mentioned = {a.id: a for a in post.mentioned}
+    for account in mentioned.values():
+        session.add(Mention(status_id=status.id, account_id=account.id))
+    tags = await upsert_tags(session, _tokens(post.hashtags))
+    for tag in tags:
+        session.add(StatusTag(status_id=status.id, tag_id=tag.id))
+    await session.flush()
+    await index_status(session, status)
+    await count_post(session, status, delta=1)
+    await deliver_post(session, status, tag_ids=[t.id for t in tags])
+    local_mentioned = [a for a in mentioned.values() if a.domain is None]
+    if local_mentioned:
+        await enqueue(session, "notifications.status_posted", {"status_id": status.id})
+    if status.visibility == "direct":
+        await enqueue(session, "conversations.add_status", {"status_id": status.id})
+    if any(a.organisation for a in local_mentioned):
+        await enqueue(session, "desk.intake", {"status_id": status.id})
+    publish(session, status_event(CREATED, status))
+    return status, True
+
+
+async def update_remote_status(session: AsyncSession, *, status: Status, post: RemotePost) -> bool:
+    """An edit from the author's server: a new revision when ``updated`` is newer than what we hold."""
+    if post.edited_at is None or (status.edited_at is not None and post.edited_at <= status.edited_at):
+        return False
+    previous = status_terms(status)
+    status.content, status.text = post.content, post.text
+    status.spoiler_text, status.sensitive = post.spoiler_text, post.sensitive or bool(post.spoiler_text)
+    status.language, status.edited_at = post.language, min(post.edited_at, utcnow())
+    session.add(StatusEdit(status_id=status.id, account_id=status.account_id, text=status.text,
+                           content=status.content, spoiler_text=status.spoiler_text, sensitive=status.sensitive,
+                           language=status.language, created_at=status.edited_at))
+    await session.flush()
+    await reindex_status(session, status, previous)
+    await enqueue(session, "notifications.status_edited", {"status_id": status.id})
+    publish(session, status_event(EDITED, status))
+    return True
+
+
+async def delete_remote_status(session: AsyncSession, *, status: Status) -> None:
+    """The author's server deleted it: hidden everywhere, as a local deletion."""
+    if status.deleted_at is not None:
+        return
+    status.deleted_at = utcnow()
+    await unindex_status(session, status)
+    if status.reblog_of_id is None:
+        await count_post(session, status, delta=-1)
+        boosts = list(await session.scalars(select(Status.id).where(Status.reblog_of_id == status.id)))
+    else:
+        boosts = []
+    await session.execute(delete(HomeFeedEntry).where(HomeFeedEntry.status_id.in_([status.id, *boosts])))
+    await session.execute(delete(Notification).where(Notification.status_id == status.id))
+    await session.flush()
+    publish(session, status_event(DELETED, status))
