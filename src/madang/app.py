@@ -66,6 +66,11 @@ async def _start_periodic_jobs(db: Database, settings: Settings) -> None:
         from madang.analytics.schedule import schedule_analytics_jobs
 
         await schedule_analytics_jobs(session, settings=settings)
+        if settings.federation:
+            # Accounts made before federation (or while keys were off) get their key pairs.
+            from madang.jobs import enqueue
+
+            await enqueue(session, "federation.make_keys", {}, delay=30)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -22,6 +22,7 @@ from madang.core.clock import utcnow
 from madang.core.errors import Conflict, Invalid
 from madang.core.ids import new_id
 from madang.mail import send_mail
+from madang.jobs import enqueue
 from madang.models import Account, User
 from madang.models.moderation_admin import EmailDomainBlock
 
@@ -164,4 +165,7 @@ async def register_account(
         if await username_taken(session, username):
             raise Conflict(USERNAME_TAKEN, field="username") from exc
         raise EmailTaken(EMAIL_TAKEN, field="email") from exc
+    # The account's ActivityPub key pair is made by a job, never in the request: 30 s on, so a
+    # burst of sign-ups is served by one run (it keys every account that has none).
+    await enqueue(session, "federation.make_keys", {}, delay=30)
     return account, user
