@@ -20,6 +20,8 @@ def page_context(request: Request) -> dict[str, Any]:
         "languages": i18n.LANGUAGE_NAMES,
         "csrf_token": csrf_token(request),
         "site_title": settings.instance_title,
+        "site_url": settings.base_url,
+        "federation": settings.federation,
         "max_characters": settings.max_characters,
         "time_zone": settings.time_zone,
         "path": request.url.path,
