@@ -1,4 +1,5 @@
-"""Signed fetches as the instance actor (FEP-d556/2677): its key made once, kept per process."""
+"""Signed fetches as the instance actor (FEP-d556/2677): its key made once, kept per process.
+Every GET is signed (GoToSocial and authorized-fetch Mastodon answer unsigned ones with 401)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from typing import Any
 
 from madang.federation.config import FederationConfig
 from madang.federation.keys import get_or_create_actor_key
-from madang.federation.transport import Transport
+from madang.federation.transport import AS2_ACCEPT, Transport
 from madang.federation.uris import key_id as key_id_of
-from madang.net import OutboundError
+from madang.net import OutboundError, OutboundPolicy
 
 INSTANCE_KEY = "madang.federation.instance_key"
 
@@ -28,16 +29,11 @@ async def instance_key(db: Any) -> str:
     return cached
 
 
-async def get_json(db: Any, config: FederationConfig, url: str, *, accept: str | None = None,
-                   signed: bool = True) -> Any:
-    private_pem = await instance_key(db) if signed else None
+async def get_json(db: Any, config: FederationConfig, url: str, *, accept: str | None = None) -> dict:
+    private_pem = await instance_key(db)
     try:
-        async with Transport(config) as transport:
-            return await transport.get_json(url, key_id=key_id_of(config.instance_actor_uri) if signed else None,
-                                            private_pem=private_pem, accept=accept)
+        async with Transport(OutboundPolicy.parse(config.allowed_hosts)) as transport:
+            return await transport.get_json(url, key_id=key_id_of(config.instance_actor_uri),
+                                            private_pem=private_pem, accept=accept or AS2_ACCEPT)
     except OutboundError as exc:
         raise FetchError(f"{url}: {exc}") from None
-    except Exception as exc:  # the transport's own errors (gone, failed, not JSON)
-        if type(exc).__module__.startswith("madang.federation"):
-            raise FetchError(f"{url}: {exc}") from None
-        raise

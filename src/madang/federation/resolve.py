@@ -35,7 +35,7 @@ def parse_acct(text: str) -> tuple[str, str] | None:
 async def webfinger(db: Any, config: FederationConfig, username: str, host: str) -> str:
     """The actor id WebFinger names for ``username@host`` (its rel=self AS2 link)."""
     url = f"https://{host}/.well-known/webfinger?resource={quote(f'acct:{username}@{host}', safe='@:')}"
-    document = await fetching.get_json(db, config, url, accept="application/jrd+json, application/json", signed=False)
+    document = await fetching.get_json(db, config, url, accept="application/jrd+json, application/json")
     if not isinstance(document, dict) or "subject" not in document:
         raise NotResolved(f"{host}: WebFinger answer without a subject")
     for link in document.get("links") or []:
