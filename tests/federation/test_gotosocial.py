@@ -7,8 +7,10 @@ Skips with the reason where the lab cannot run or GoToSocial is absent (tests/su
 from __future__ import annotations
 
 import itertools
+import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -17,6 +19,7 @@ from madang.auth.tokens import issue_token
 from madang.db import Database
 from tests.accounts.factories import make_user
 from tests.federation.conftest import LabMadang
+from tests.support import lab as labs
 from tests.support.lab import GoToSocial, Lab
 
 pytestmark = pytest.mark.slow
@@ -36,6 +39,21 @@ def wait_for(check: Callable[[], T], *, timeout: float = 45.0, what: str = "") -
             return last
         time.sleep(0.5)
     raise AssertionError(f"timed out waiting for {what or check}: last {last!r}")
+
+
+@pytest.fixture(scope="module")
+def city(lab: Lab, gotosocial: GoToSocial, sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory,
+         ) -> Iterator[LabMadang]:
+    """One madang-a.test for the whole module: GoToSocial marks a host that stops answering as
+    bad for an hour, so the server must not go away between the journeys."""
+    folder = tmp_path_factory.mktemp("madang-a")
+    path = folder / "madang-a.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite+aiosqlite:///{path}"
+    domain = "madang-a.test"
+    with labs.running_lab_server(url, domain, labs.HOSTS[domain], lab=lab, access_log=folder / "access.log",
+                                 media_path=folder / "media") as base:
+        yield LabMadang(base, domain, url, "", folder / "access.log")
 
 
 def _session(lab: Lab):  # type: ignore[no-untyped-def]
@@ -83,20 +101,20 @@ def _resolve(client: Any, acct: str) -> dict:
 
 
 async def test_gotosocial_citizen_follows_a_madang_account_and_reads_replies_and_likes(
-        lab: Lab, gotosocial: GoToSocial, madang_a: LabMadang) -> None:
-    name, token = await madang_user(madang_a, display_name="안양시청 테스트")
-    city = madang_client(lab, madang_a, token)
+        lab: Lab, gotosocial: GoToSocial, city: LabMadang) -> None:
+    name, token = await madang_user(city, display_name="안양시청 테스트")
+    office = madang_client(lab, city, token)
     gts = gts_client(lab, gotosocial)
 
     # GoToSocial finds the account (WebFinger, a signed GET of the actor) and follows it.
-    remote = _resolve(gts, f"{name}@{madang_a.domain}")
+    remote = _resolve(gts, f"{name}@{city.domain}")
     assert remote["display_name"] == "안양시청 테스트"
     gts.account_follow(remote["id"])
     wait_for(lambda: gts.account_relationships(remote["id"])[0]["following"], what="the Accept")
-    wait_for(lambda: city.me()["followers_count"] == 1, what="madang to count the follower")
+    wait_for(lambda: office.me()["followers_count"] == 1, what="madang to count the follower")
 
     # A public post with a Hangul hashtag reaches the follower's home timeline, tagged.
-    post = city.status_post("평촌 도서관 휴관 안내 #안양 #도서관")
+    post = office.status_post("평촌 도서관 휴관 안내 #안양 #도서관")
     arrived = wait_for(lambda: next((s for s in gts.timeline_home() if s["uri"] == post["uri"]), None),
                        what="the post in GoToSocial's home timeline")
     assert "평촌 도서관 휴관 안내" in arrived["content"]
@@ -104,21 +122,21 @@ async def test_gotosocial_citizen_follows_a_madang_account_and_reads_replies_and
 
     # GoToSocial's citizen likes it and replies, mentioning the account: madang counts and threads.
     gts.status_favourite(arrived["id"])
-    wait_for(lambda: city.status(post["id"])["favourites_count"] == 1, what="the Like")
-    reply = gts.status_post(f"@{name}@{madang_a.domain} 언제 다시 여나요?", in_reply_to_id=arrived["id"])
-    notification = wait_for(lambda: next((n for n in city.notifications() if n["type"] == "mention"), None),
+    wait_for(lambda: office.status(post["id"])["favourites_count"] == 1, what="the Like")
+    reply = gts.status_post(f"@{name}@{city.domain} 언제 다시 여나요?", in_reply_to_id=arrived["id"])
+    notification = wait_for(lambda: next((n for n in office.notifications() if n["type"] == "mention"), None),
                             what="the mention notification")
     assert notification["account"]["acct"] == "citizen@gts.test"
     assert notification["status"]["in_reply_to_id"] == post["id"]
     assert "언제 다시 여나요" in notification["status"]["content"]
     assert notification["status"]["uri"] == reply["uri"]
-    context = city.status_context(post["id"])
+    context = office.status_context(post["id"])
     assert [s["uri"] for s in context["descendants"]] == [reply["uri"]]
 
     # An edit goes out as an Update, a deletion as a Delete.
-    city.status_update(post["id"], "평촌 도서관 휴관 안내 (수정) #안양")
+    office.status_update(post["id"], "평촌 도서관 휴관 안내 (수정) #안양")
     wait_for(lambda: "수정" in gts.status(arrived["id"])["content"], what="the edit at GoToSocial")
-    city.status_delete(post["id"])
+    office.status_delete(post["id"])
 
     def gone() -> bool:
         try:
@@ -130,9 +148,9 @@ async def test_gotosocial_citizen_follows_a_madang_account_and_reads_replies_and
 
 
 async def test_madang_citizen_follows_a_gotosocial_account_and_gets_its_posts(
-        lab: Lab, gotosocial: GoToSocial, madang_a: LabMadang) -> None:
-    _name, token = await madang_user(madang_a)
-    me = madang_client(lab, madang_a, token)
+        lab: Lab, gotosocial: GoToSocial, city: LabMadang) -> None:
+    _name, token = await madang_user(city)
+    me = madang_client(lab, city, token)
     gts = gts_client(lab, gotosocial, "cityhall")
 
     remote = _resolve(me, "cityhall@gts.test")
@@ -152,12 +170,12 @@ async def test_madang_citizen_follows_a_gotosocial_account_and_gets_its_posts(
 
 
 async def test_a_locked_madang_account_approves_a_gotosocial_follower(
-        lab: Lab, gotosocial: GoToSocial, madang_a: LabMadang) -> None:
-    name, token = await madang_user(madang_a, locked=True)
-    me = madang_client(lab, madang_a, token)
+        lab: Lab, gotosocial: GoToSocial, city: LabMadang) -> None:
+    name, token = await madang_user(city, locked=True)
+    me = madang_client(lab, city, token)
     gts = gts_client(lab, gotosocial, "u0001")
 
-    remote = _resolve(gts, f"{name}@{madang_a.domain}")
+    remote = _resolve(gts, f"{name}@{city.domain}")
     assert remote["locked"] is True
     gts.account_follow(remote["id"])
     request = wait_for(lambda: me.follow_requests(), what="the follow request at madang")
