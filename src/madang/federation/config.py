@@ -23,13 +23,18 @@ class FederationConfig:
     remote_media: str  # "cache" | "link"
     # Extra hosts/networks outbound federation may reach (MADANG_OUTBOUND_ALLOW + _FEDERATION_ALLOWED_HOSTS).
     allowed_hosts: str
+    # Where remote media is cached, and the limits an upload has.
+    media_path: str = "var/media"
+    media_max_bytes: int = 16 * 1024 * 1024
+    media_max_pixels: int = 33_177_600
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FederationConfig:
         allowed = ",".join(p for p in (settings.outbound_allow, settings.federation_allowed_hosts) if p)
         return cls(enabled=settings.federation, base_url=settings.base_url.rstrip("/"), host=settings.public_host,
                    authorized_fetch=settings.authorized_fetch, remote_media=settings.remote_media,
-                   allowed_hosts=allowed)
+                   allowed_hosts=allowed, media_path=str(settings.media_path),
+                   media_max_bytes=settings.media_max_bytes, media_max_pixels=settings.media_max_pixels)
 
     @property
     def instance_actor_uri(self) -> str:

@@ -15,7 +15,7 @@ from madang.core.ids import new_id
 from madang.federation import fetching, outgoing
 from madang.federation.config import FederationConfig, config_of
 from madang.federation.parse import ParseError, RemoteNote, as_list, first_id, parse_note, same_origin
-from madang.federation.remote_posts import MAX_ANCESTORS, NOTE_TYPES, local_account, post_of, status_for
+from madang.federation.remote_posts import MAX_ANCESTORS, NOTE_TYPES, local_account, post_of, status_for, store_post
 from madang.federation.resolve import NotResolved, account_for_uri, fetch_object
 from madang.federation.uris import local_status_id
 from madang.jobs import enqueue, handler
@@ -24,7 +24,6 @@ from madang.statuses.create import Site
 from madang.statuses.remote import (
     delete_remote_status,
     find_status_by_uri,
-    store_remote_status,
     update_remote_status,
 )
 
@@ -241,7 +240,7 @@ async def _create(db: Any, config: FederationConfig, activity: dict, actor: Acco
         raise Dropped("nobody here follows, is addressed or is replied to")
     post = await post_of(db, config, note)
     async with db.write() as session:
-        await store_remote_status(session, author=actor, post=post)
+        await store_post(session, config, actor, post)
 
 
 async def _update(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:

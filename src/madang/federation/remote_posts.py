@@ -14,7 +14,7 @@ from madang.federation.remote_accounts import find_account_by_uri
 from madang.federation.resolve import NotResolved, account_for_uri, fetch_object
 from madang.federation.uris import local_status_id, local_username
 from madang.models import Account, Status
-from madang.statuses.remote import RemotePost, find_status_by_uri, store_remote_status
+from madang.statuses.remote import RemoteMedia, RemotePoll, RemotePost, find_status_by_uri, store_remote_status
 
 log = logging.getLogger(__name__)
 NOTE_TYPES = ("Note", "Question", "Article", "Page", "Image", "Video", "Audio", "Event")
@@ -42,11 +42,18 @@ async def post_of(db: Any, config: FederationConfig, note: RemoteNote, *, depth:
                 account = await find_account_by_uri(session, href)
         if account is not None:
             mentioned.append(account)
+    media = [RemoteMedia(url=a.url, content_type=a.media_type or "application/octet-stream",
+                         description=a.description, blurhash=a.blurhash, focus=a.focus, width=a.width or 0,
+                         height=a.height or 0) for a in note.attachments if a.url.startswith("https://")]
+    poll = None
+    if note.poll is not None:
+        poll = RemotePoll(options=[(o.name, o.votes) for o in note.poll.options], multiple=note.poll.multiple,
+                          expires_at=note.poll.end_time, voters_count=note.poll.voters_count or 0)
     return RemotePost(uri=note.uri, url=note.url, content=note.content_html, text=note.text,
                       spoiler_text=note.summary or "", sensitive=note.sensitive, language=note.language,
                       visibility=note.visibility, created_at=note.published, edited_at=note.updated,
                       in_reply_to=parent, in_reply_to_uri=note.in_reply_to, mentioned=mentioned,
-                      hashtags=list(note.hashtags))
+                      hashtags=list(note.hashtags), media=media, poll=poll)
 
 
 async def status_for(db: Any, config: FederationConfig, uri: str, *, depth: int) -> Status | None:
@@ -70,10 +77,23 @@ async def status_for(db: Any, config: FederationConfig, uri: str, *, depth: int)
         log.info("parent %s not fetched: %s", uri, exc)
         return None
     async with db.write() as session:
-        status, _created = await store_remote_status(session, author=author, post=post)
-        return status
+        return await store_post(session, config, author, post)
 
 
+
+
+async def store_post(session: Any, config: FederationConfig, author: Account, post: RemotePost) -> Status:
+    """Store a remote post and, unless media is only linked, queue the caching of its photos."""
+    status, created = await store_remote_status(session, author=author, post=post)
+    if created and post.media and config.remote_media == "cache":
+        from madang.jobs import enqueue
+        from madang.models import MediaAttachment
+
+        ids = await session.scalars(select(MediaAttachment.id).where(MediaAttachment.status_id == status.id,
+                                                                     MediaAttachment.type == "image"))
+        for media_id in ids:
+            await enqueue(session, "federation.cache_media", {"media_id": media_id})
+    return status
 
 
 ACTOR_TYPES = ("Person", "Service", "Organization", "Group", "Application")

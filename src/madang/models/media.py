@@ -41,3 +41,6 @@ class MediaAttachment(SnowflakePK, Base):
     focus_x: Mapped[float] = mapped_column(Float, default=0.0)
     focus_y: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[datetime]
+    # A remote post's media: where it lives. file_key stays "" until a job caches it here
+    # (MADANG_REMOTE_MEDIA=cache), so readers' addresses never reach the remote server.
+    remote_url: Mapped[str | None] = mapped_column(String(1000), default=None)

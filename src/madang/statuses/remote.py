@@ -14,13 +14,45 @@ from madang.core.clock import utcnow
 from madang.core.ids import new_id
 from madang.events import CREATED, DELETED, EDITED, publish, status_event
 from madang.jobs import enqueue
-from madang.models import Account, HomeFeedEntry, Mention, Notification, Status, StatusEdit, StatusTag
+from madang.models import (
+    Account,
+    HomeFeedEntry,
+    MediaAttachment,
+    Mention,
+    Notification,
+    Poll,
+    PollOption,
+    Status,
+    StatusEdit,
+    StatusTag,
+)
 from madang.statuses.composing import upsert_tags
 from madang.statuses.counters import count_post
 from madang.statuses.delivery import deliver_post
 from madang.statuses.search_index import index_status, reindex_status, status_terms, unindex_status
 from madang.text.tags import is_valid_tag, normalize_tag
 from madang.text.tokens import HashtagToken
+
+
+@dataclass(frozen=True)
+class RemoteMedia:
+    """A remote attachment: linked until a job caches it (federation.cache_media)."""
+
+    url: str
+    content_type: str
+    description: str | None = None
+    blurhash: str | None = None
+    focus: tuple[float, float] | None = None
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True)
+class RemotePoll:
+    options: list[tuple[str, int]]  # title, votes
+    multiple: bool = False
+    expires_at: datetime | None = None
+    voters_count: int = 0
 
 
 @dataclass
@@ -41,6 +73,8 @@ class RemotePost:
     in_reply_to_uri: str | None = None
     mentioned: list[Account] = field(default_factory=list)
     hashtags: list[str] = field(default_factory=list)
+    media: list[RemoteMedia] = field(default_factory=list)
+    poll: RemotePoll | None = None
 
 
 async def find_status_by_uri(session: AsyncSession, uri: str) -> Status | None:
@@ -85,6 +119,10 @@ async def store_remote_status(session: AsyncSession, *, author: Account, post: R
     tags = await upsert_tags(session, _tokens(post.hashtags))
     for tag in tags:
         session.add(StatusTag(status_id=status.id, tag_id=tag.id))
+    for position, item in enumerate(post.media[:MAX_MEDIA]):
+        session.add(_media_row(author.id, status.id, position, item, created))
+    if post.poll is not None and post.poll.options:
+        await _add_poll(session, status, post.poll)
     await session.flush()
     await index_status(session, status)
     await count_post(session, status, delta=1)
@@ -98,6 +136,34 @@ async def store_remote_status(session: AsyncSession, *, author: Account, post: R
         await enqueue(session, "desk.intake", {"status_id": status.id})
     publish(session, status_event(CREATED, status))
     return status, True
+
+
+MAX_MEDIA = 8
+MEDIA_TYPES = {"image": "image", "video": "video", "audio": "audio"}
+
+
+def _media_row(account_id: int, status_id: int, position: int, item: RemoteMedia, created: datetime) -> MediaAttachment:
+    kind = MEDIA_TYPES.get(item.content_type.split("/", 1)[0], "unknown")
+    x, y = item.focus or (0.0, 0.0)
+    return MediaAttachment(
+        id=new_id(), account_id=account_id, status_id=status_id, position=position, type=kind,
+        content_type=item.content_type[:50], file_key="", file_size=0, width=item.width or 0,
+        height=item.height or 0, small_key="", small_content_type="", small_width=item.width or 0,
+        small_height=item.height or 0, blurhash=(item.blurhash or None) and item.blurhash[:100],
+        description=item.description, focus_x=max(-1.0, min(1.0, x)), focus_y=max(-1.0, min(1.0, y)),
+        created_at=created, remote_url=item.url[:1000])
+
+
+async def _add_poll(session: AsyncSession, status: Status, spec: RemotePoll) -> None:
+    """A remote poll as its server counts it (votes are counted there; Update brings new counts)."""
+    options = spec.options[:20]
+    poll = Poll(id=new_id(), status_id=status.id, account_id=status.account_id, multiple=spec.multiple,
+                hide_totals=False, expires_at=spec.expires_at or status.created_at,
+                votes_count=sum(v for _t, v in options), voters_count=spec.voters_count or 0, created_at=status.created_at)
+    session.add(poll)
+    await session.flush()
+    for position, (title, votes) in enumerate(options):
+        session.add(PollOption(poll_id=poll.id, position=position, title=title[:200], votes_count=max(0, votes)))
 
 
 async def update_remote_status(session: AsyncSession, *, status: Status, post: RemotePost) -> bool:

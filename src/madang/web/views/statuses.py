@@ -39,7 +39,8 @@ def safe_html(html: str) -> Markup:
 
 def _media(view: StatusView) -> list[dict[str, Any]]:
     return [{
-        "id": m.id, "url": URL_PREFIX + m.file_key, "preview_url": URL_PREFIX + m.small_key,
+        "id": m.id, "url": URL_PREFIX + m.file_key if m.file_key else (m.remote_url or ""),
+        "preview_url": URL_PREFIX + m.small_key if m.small_key else (m.remote_url or ""),
         "description": m.description or "", "width": m.small_width, "height": m.small_height,
     } for m in view.media]
 

@@ -40,6 +40,8 @@ def upgrade() -> None:
     with op.batch_alter_table('statuses') as batch:
         batch.add_column(sa.Column('in_reply_to_uri', sa.String(500), nullable=True))
     op.create_index('ix_statuses_uri', 'statuses', ['uri'], unique=True)
+    with op.batch_alter_table('media_attachments') as batch:
+        batch.add_column(sa.Column('remote_url', sa.String(1000), nullable=True))
     for table in ('follows', 'follow_requests', 'favourites'):
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column('uri', sa.String(500), nullable=True))
@@ -105,6 +107,8 @@ def downgrade() -> None:
     for table in ('favourites', 'follow_requests', 'follows'):
         with op.batch_alter_table(table) as batch:
             batch.drop_column('uri')
+    with op.batch_alter_table('media_attachments') as batch:
+        batch.drop_column('remote_url')
     op.drop_index('ix_statuses_uri', table_name='statuses')
     with op.batch_alter_table('statuses') as batch:
         batch.drop_column('in_reply_to_uri')
