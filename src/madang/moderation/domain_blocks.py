@@ -262,24 +262,24 @@ async def get_domain_block(session: AsyncSession, *, actor: Account, block_id: i
     return await _block(session, block_id)
 
 
-_UNSET: Any = object()
+UNCHANGED: Any = object()  # an update leaves this field as it is
 
 
 async def update_domain_block(
-    session: AsyncSession, *, actor: Account, block_id: int, severity: Any = _UNSET, reject_media: Any = _UNSET,
-    reject_reports: Any = _UNSET, public_comment: Any = _UNSET, private_comment: Any = _UNSET,
-    obfuscate: Any = _UNSET,
+    session: AsyncSession, *, actor: Account, block_id: int, severity: Any = UNCHANGED, reject_media: Any = UNCHANGED,
+    reject_reports: Any = UNCHANGED, public_comment: Any = UNCHANGED, private_comment: Any = UNCHANGED,
+    obfuscate: Any = UNCHANGED,
 ) -> DomainBlock:
     """Changes what is given (the domain itself stays: a new domain is a new block)."""
     await require_admin(session, actor)
     block = await _block(session, block_id)
-    level = block.severity if severity is _UNSET else _severity(severity)
-    public = block.public_comment if public_comment is _UNSET else _comment(public_comment, "public_comment")
-    private = block.private_comment if private_comment is _UNSET else _comment(private_comment, "private_comment")
+    level = block.severity if severity is UNCHANGED else _severity(severity)
+    public = block.public_comment if public_comment is UNCHANGED else _comment(public_comment, "public_comment")
+    private = block.private_comment if private_comment is UNCHANGED else _comment(private_comment, "private_comment")
     before = block.severity
     block.severity, block.public_comment, block.private_comment = level, public, private
     for name, value in (("reject_media", reject_media), ("reject_reports", reject_reports), ("obfuscate", obfuscate)):
-        if value is not _UNSET:
+        if value is not UNCHANGED:
             setattr(block, name, bool(value))
     await _apply(session, block, before=before)
     details = _details(block) | {"severity_before": before}
