@@ -71,7 +71,7 @@ async def _list_page(request: Request, viewer: Viewer, *, values: dict[str, Any]
         rows = await blocks.list_domain_blocks(session, actor=viewer.account)
         visibility = await blocks.public_list_visibility(session)
     return render(request, "web/admin_domain_blocks.html", status=status, section="domain-blocks", rows=rows,
-                  values=values or {"severity": "suspend"}, errors=errors or {}, visibility=visibility,
+                  values=values or {"severity": "silence"}, errors=errors or {}, visibility=visibility,
                   display_domain=blocks.display_domain, comment_max=blocks.COMMENT_MAX)
 
 
