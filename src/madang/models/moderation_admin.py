@@ -15,6 +15,7 @@ MODERATION_ACTIONS = (
     "dismiss_report", "resolve_report", "delete_status", "limit_account", "unlimit_account",
     "suspend_account", "unsuspend_account", "approve_registration", "reject_registration",
     "block_email_domain", "unblock_email_domain", "update_settings",
+    "block_domain", "update_domain_block", "unblock_domain",  # issue 14: remote servers
 )
 REGISTRATION_MODES = ("open", "closed", "approval")
 

@@ -9,7 +9,7 @@ from madang.moderation.actions import (
     unsuspend_account,
 )
 from madang.moderation.audit import list_actions
-from madang.moderation.domain_blocks import block_email_domain, list_email_domain_blocks, unblock_email_domain
+from madang.moderation.email_domain_blocks import block_email_domain, list_email_domain_blocks, unblock_email_domain
 from madang.moderation.permissions import is_admin, require_admin
 from madang.moderation.queue import get_report_detail, list_reports
 from madang.moderation.registrations import (

@@ -1,5 +1,5 @@
 """Endpoints Mastodon apps call as they open that madang has little to say to: familiar
-followers, translation languages, notification requests, the instance's domain blocks.
+followers, translation languages, notification requests.
 
 A 404 here breaks a client's screen (reference mastodon-api.md sections 2 and 5), so each answers
 what Mastodon answers on an instance in the same state."""
@@ -51,13 +51,6 @@ async def translation_languages(request: Request) -> Response:
     # No translation service (instance v2 says translation.enabled false): no language pairs.
     await optional_caller(request)
     return JSON({})
-
-
-@router.get("/api/v1/instance/domain_blocks")
-async def instance_domain_blocks(request: Request) -> Response:
-    # madang does not federate yet, so it blocks no domain.
-    await optional_caller(request)
-    return JSON([])
 
 
 @router.get("/api/v1/notifications/requests")

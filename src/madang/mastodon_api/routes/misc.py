@@ -85,7 +85,7 @@ async def post_markers(request: Request) -> Response:
 EMPTY_LISTS = (
     "/api/v1/custom_emojis", "/api/v1/announcements",
     "/api/v1/trends/links",
-    "/api/v1/endorsements", "/api/v1/domain_blocks",
+    "/api/v1/endorsements",
 )
 
 
