@@ -223,3 +223,26 @@ async def test_a_create_whose_object_lives_on_another_server_is_not_taken_as_emb
     assert await count(url, select(func.count()).select_from(Status).where(Status.local.is_(False))) == 0
     assert await count(url, select(func.count()).select_from(Notification)) == 0
     assert await count(url, select(func.count()).select_from(Favourite)) == 0
+
+
+async def test_nothing_is_taken_from_a_suspended_domain(server: tuple[str, str]) -> None:
+    from madang.models import DomainBlock
+
+    base, url = server
+    app = new_app(base)
+    local, _, _ = register(base, app)
+    local_uri = f"{base}/users/{local.me().username}"
+    carol = Remote("carol", *generate_key_pair())
+    await carol.store(url)
+    db = Database(url)
+    try:
+        async with db.write() as session:
+            session.add(DomainBlock(id=new_id(), domain="remote.example", severity="suspend", created_at=utcnow()))
+    finally:
+        await db.dispose()
+    follow = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{carol.uri}#follows/9",
+              "type": "Follow", "actor": carol.uri, "object": local_uri}
+    r = carol.post(base, follow)
+    assert r.status_code == 403 and "error" in r.json()
+    assert await count(url, select(func.count()).select_from(Job).where(Job.name == "federation.receive")) == 0
+    assert local.me().followers_count == 0

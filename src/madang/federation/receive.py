@@ -14,6 +14,7 @@ from madang.core.clock import utcnow
 from madang.core.ids import new_id
 from madang.federation import fetching, outgoing
 from madang.federation.config import FederationConfig, config_of
+from madang.federation.domain_policy import blocked_by_account
 from madang.federation.parse import ParseError, RemoteNote, as_list, first_id, parse_note, same_origin
 from madang.federation.remote_posts import MAX_ANCESTORS, NOTE_TYPES, local_account, post_of, status_for, store_post
 from madang.federation.resolve import NotResolved, account_for_uri, fetch_object
@@ -70,7 +71,8 @@ async def _follow(db: Any, config: FederationConfig, activity: dict, actor: Acco
         target = await local_account(session, config, first_id(activity.get("object")))
         if target is None:
             raise Dropped("Follow of an unknown or non-local account")
-        if target.suspended_at is not None or await blocked_either_way(session, actor.id, target.id):
+        if target.suspended_at is not None or await blocked_either_way(session, actor.id, target.id) \
+                or await blocked_by_account(session, target.id, actor.domain):
             await outgoing.send_reject_follow(session, config, target=target, follower=actor, follow=activity)
             return
         existing = await session.scalar(select(Follow).where(Follow.account_id == actor.id,

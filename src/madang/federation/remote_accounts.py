@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.core.ids import new_id
+from madang.federation.domain_policy import is_silenced
 from madang.federation.parse import RemoteActor
 from madang.models import Account
 
@@ -72,6 +73,8 @@ async def upsert_remote_account(session: AsyncSession, actor: RemoteActor) -> Ac
     _apply(account, actor)
     if actor.suspended and account.suspended_at is None:
         account.suspended_at = utcnow()
+    if account.limited_at is None and await is_silenced(session, actor.domain):
+        account.limited_at = utcnow()  # a limited server's accounts arrive limited
     await session.flush()
     return account
 

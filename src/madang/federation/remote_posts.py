@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from madang.federation import fetching
 from madang.federation.config import FederationConfig
+from madang.federation.domain_policy import rejects_media
 from madang.federation.parse import ParseError, RemoteNote, first_id, parse_note, same_origin
 from madang.federation.remote_accounts import find_account_by_uri
 from madang.federation.resolve import NotResolved, account_for_uri, fetch_object
@@ -85,7 +86,7 @@ async def status_for(db: Any, config: FederationConfig, uri: str, *, depth: int)
 async def store_post(session: Any, config: FederationConfig, author: Account, post: RemotePost) -> Status:
     """Store a remote post and, unless media is only linked, queue the caching of its photos."""
     status, created = await store_remote_status(session, author=author, post=post)
-    if created and post.media and config.remote_media == "cache":
+    if created and post.media and config.remote_media == "cache" and not await rejects_media(session, author.domain):
         from madang.jobs import enqueue
         from madang.models import MediaAttachment
 
