@@ -1,0 +1,80 @@
+"""Sanitising HTML that other servers send (posts, bios, field values, poll options), to the
+allow-list Mastodon applies to remote content (decision 0037; federation reference §9).
+
+Remote HTML is never trusted: only these tags survive, headings become bold paragraphs,
+classes are kept only when they are microformats or the few Mastodon's clients act on, links
+keep only the schemes the fediverse uses and always carry ``rel="nofollow noopener
+noreferrer"``. Everything else (scripts, styles, event handlers, images, iframes) goes.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+
+from madang.text import sanitising
+
+_TAGS = {"p", "br", "span", "a", "del", "pre", "code", "em", "strong", "b", "i", "u", "ul", "ol", "li", "blockquote"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_CLASS_PREFIXES = ("h-", "p-", "u-", "dt-", "e-")
+_CLASS_NAMES = {"mention", "hashtag", "ellipsis", "invisible"}
+_SCHEMES = {"http", "https", "dat", "dweb", "ipfs", "ipns", "ssb", "gopher", "xmpp", "magnet", "gemini"}
+REL = "nofollow noopener noreferrer"
+
+
+def _keep_class(value: str) -> str | None:
+    kept = [c for c in value.split() if c.startswith(_CLASS_PREFIXES) or c in _CLASS_NAMES]
+    return " ".join(kept) or None
+
+
+def _filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "class":
+        return _keep_class(value)
+    if attribute in ("start", "value"):
+        # Numbers only (`<ol start>`, `<li value>`): anything else is dropped.
+        return value if re.fullmatch(r"-?\d{1,9}", value.strip()) else None
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    # Headings pass the cleaner bare (no attributes) and are rewritten after it.
+    tags=_TAGS | _HEADINGS,
+    clean_content_tags={"script", "style", "template", "noscript", "iframe", "object", "embed", "textarea",
+                        "title", "svg", "math", "select"},
+    attributes={"a": {"href", "class"}, "span": {"class"}, "ol": {"start", "reversed"}, "li": {"value"}},
+    # `translate="no"` is what Mastodon itself puts on mentions and allows back in; no other value.
+    tag_attribute_values={"a": {"translate": {"no"}}, "span": {"translate": {"no"}}},
+    attribute_filter=_filter,
+    link_rel=REL,
+    url_schemes=_SCHEMES,
+    # A relative link would point into madang itself.
+    url_relative="deny",
+    strip_comments=True,
+)
+
+_HEADING_OPEN = re.compile(r"<h[1-6]>")
+_HEADING_CLOSE = re.compile(r"</h[1-6]>")
+# After cleaning, an `<a>` whose href was refused (javascript:, data:, relative) has no href:
+# it is turned back into its text, as Mastodon does with links of unknown schemes.
+_BLANK_LINES = re.compile(r"[ \t]*\n(?:[ \t]*\n)+")
+_DEAD_LINK = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
+
+
+def sanitise_remote_html(html: str) -> str:
+    """``html`` from another server, reduced to what madang shows (safe to put in a page)."""
+    if not html:
+        return ""
+    cleaned = _CLEANER.clean(html)
+    # nh3's output escapes `<` in text and attribute values, so these patterns match tags only.
+    cleaned = _HEADING_OPEN.sub("<p><strong>", cleaned)
+    cleaned = _HEADING_CLOSE.sub("</strong></p>", cleaned)
+    cleaned = _DEAD_LINK.sub(r"\1", cleaned)
+    return cleaned.replace("<br>", "<br />")
+
+
+def html_to_text(html: str) -> str:
+    """The plain text of remote HTML (for search and notifications): breaks as newlines."""
+    text = sanitising.html_to_text(sanitise_remote_html(html))
+    # Remote HTML often carries source newlines between blocks: at most one blank line.
+    return _BLANK_LINES.sub("\n\n", text).strip()
