@@ -83,6 +83,7 @@ XSS = [
     '<a href="https://ok.example" onclick="alert(1)" target="_top" style="x">ok</a>',
     '<template><script>alert(1)</script></template>',
     '<details open ontoggle=alert(1)>',
+    '<p title="x" lang="en" dir="rtl" id="a" data-x="1">attributes</p>',
     '<video><source onerror="alert(1)"></video>',
 ]
 

@@ -42,7 +42,8 @@ _CLEANER = nh3.Cleaner(
     tags=_TAGS | _HEADINGS,
     clean_content_tags={"script", "style", "template", "noscript", "iframe", "object", "embed", "textarea",
                         "title", "svg", "math", "select"},
-    attributes={"a": {"href", "class"}, "span": {"class"}, "ol": {"start", "reversed"}, "li": {"value"}},
+    # "*": no attribute on every tag (nh3 would otherwise allow `title` and `lang` everywhere).
+    attributes={"*": set(), "a": {"href", "class"}, "span": {"class"}, "ol": {"start", "reversed"}, "li": {"value"}},
     # `translate="no"` is what Mastodon itself puts on mentions and allows back in; no other value.
     tag_attribute_values={"a": {"translate": {"no"}}, "span": {"translate": {"no"}}},
     attribute_filter=_filter,
