@@ -84,6 +84,10 @@ XSS = [
     '<template><script>alert(1)</script></template>',
     '<details open ontoggle=alert(1)>',
     '<p title="x" lang="en" dir="rtl" id="a" data-x="1">attributes</p>',
+    # Markup smuggled inside attribute values (the post-processing regexes must not unwrap it).
+    '<a class="h-a><script>alert(1)</script>" href="https://x.example">t</a>',
+    '<a class="h-x<h1>" title="<a>">t</a><span class="u-</a><script>alert(1)</script>">s</span>',
+    '<a href="https://x.example/<script>alert(1)</script>">t</a>',
     '<video><source onerror="alert(1)"></video>',
 ]
 
@@ -171,6 +175,11 @@ def test_pasture_html_inputs_come_out_safe() -> None:
 def test_html_to_text() -> None:
     assert html_to_text("<p>첫 줄<br>둘째 줄</p><p>a &amp; b <script>x</script></p>") == "첫 줄\n둘째 줄\n\na & b"
     assert html_to_text("") == ""
+    assert html_to_text("<p>목록</p><ul><li>하나</li><li>둘</li></ul><blockquote>인용 &lt;b&gt;</blockquote>") == (
+        "목록\n\n하나\n둘\n\n인용 <b>")
+    assert html_to_text("<p>a</p>\n\n\n<p>b</p>") == "a\n\nb"
+    assert html_to_text('<p><a href="https://x.example" title="t">link</a> &amp; <span class="invisible">x</span></p>') == (
+        "link & x")
 
 
 _PIECES = st.sampled_from([

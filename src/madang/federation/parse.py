@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from madang.federation.addressing import PUBLIC_FORMS, visibility_from
-from madang.text.remote_html import html_to_text, sanitise_remote_html
+from madang.text.remote_html import clean_html_to_text, html_to_text, sanitise_remote_html
 
 ACTOR_TYPES = frozenset({"Person", "Service", "Application", "Group", "Organization"})
 BOT_TYPES = frozenset({"Service", "Application"})
@@ -636,7 +636,7 @@ def parse_note(obj: Any, *, author_followers_uri: str | None) -> RemoteNote:
         url=url,
         attributed_to=author,
         content_html=content_html,
-        text=html_to_text(content_html),
+        text=clean_html_to_text(content_html),
         summary=summary,
         sensitive=_bool(obj.get("sensitive")),
         language=_language(obj, content),
