@@ -430,6 +430,28 @@ def test_remote_post_html_is_sanitised() -> None:
     assert note.summary == "cw"
 
 
+ACTOR_FIXTURES = sorted(p.name for p in FIXTURES.glob("*.json")
+                        if any(k in p.name for k in ("actor", "person")))
+NOTE_FIXTURES = sorted(p.name for p in FIXTURES.glob("*.json")
+                       if p.name not in ACTOR_FIXTURES and p.name != "pasture_inputs.json")
+
+
+@pytest.mark.parametrize("name", ACTOR_FIXTURES)
+def test_every_actor_fixture_parses(name: str) -> None:
+    actor = parse_actor(load(name))
+    assert actor.username and actor.inbox and actor.domain == host_of(actor.uri)
+    assert actor.public_key_pem and actor.public_key_pem.startswith("-----BEGIN PUBLIC KEY-----")
+
+
+@pytest.mark.parametrize("name", NOTE_FIXTURES)
+def test_every_post_fixture_parses(name: str) -> None:
+    obj = note_of(name)
+    note = parse_note(obj, author_followers_uri=followers_of(obj))
+    assert note.uri == obj["id"] and note.text
+    assert note.visibility in {"public", "unlisted", "private", "direct"}
+    assert "<script" not in note.content_html
+
+
 # --- Helpers and addressing ----------------------------------------------------------------
 
 

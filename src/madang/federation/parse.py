@@ -236,6 +236,10 @@ def _types(document: dict[str, Any]) -> list[str]:
 
 @dataclass(frozen=True)
 class RemoteActor:
+    """A remote account as its document describes it. ``note_html`` and field values are
+    sanitised HTML; ``display_name`` is plain text without disguising characters; collections
+    and endpoints are None unless on the actor's own origin; ``emojis`` are (shortcode, url)."""
+
     uri: str
     username: str
     domain: str
@@ -299,7 +303,7 @@ def _emojis(tags: list[Any]) -> list[tuple[str, str]]:
             url = _link(tag.get("icon"), prefer="image/")
             if isinstance(name, str) and url:
                 shortcode = name.strip().strip(":")
-                if re.fullmatch(r"[A-Za-z0-9_]{1,100}", shortcode):
+                if re.fullmatch(r"[A-Za-z0-9_]{2,100}", shortcode):  # Mastodon's SHORTCODE_RE
                     emojis.append((shortcode, url))
     return emojis
 
@@ -399,6 +403,11 @@ class RemotePoll:
 
 @dataclass(frozen=True)
 class RemoteNote:
+    """A remote post. ``content_html`` is sanitised, ``text`` its plain text (search),
+    ``summary`` the content warning as plain text; ``mentions`` are (href, name) with href ""
+    when only a name was given (GoToSocial then resolves the name); ``hashtags`` are NFC names
+    without `#`, as written; ``object_type`` is the AS2 type it came as (Note, Question, Page…)."""
+
     uri: str
     url: str | None
     attributed_to: str
