@@ -161,6 +161,11 @@ async def test_reply_with_content_warning_media_and_edit(db) -> None:
     assert update["type"] == "Update" and update["object"]["updated"] == "2026-11-02T01:30:00Z"
     assert update["id"] == f"{status.uri}#updates/{int(edited.timestamp())}"
     assert "@context" not in update["object"]
+    # However the caller spells the time (microseconds, no zone as SQLite gives it), one form goes out.
+    for spelling in ("2026-11-02T01:30:00.123456+00:00", "2026-11-02T01:30:00", "2026-11-02T10:30:00+09:00"):
+        again = render.update(document, author.uri or "", updated_iso=spelling)
+        assert again["object"]["updated"] == again["published"] == "2026-11-02T01:30:00Z"
+        assert again["id"] == update["id"]
 
 
 async def test_poll_as_question(db) -> None:

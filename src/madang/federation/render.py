@@ -292,12 +292,20 @@ def create(note: dict[str, Any], actor_uri: str) -> dict[str, Any]:
     })
 
 
+def _moment(moment_iso: str) -> datetime:
+    """An ISO 8601 time as given by a caller (``Z`` or an offset; naive is UTC, as SQLite's)."""
+    moment = datetime.fromisoformat(moment_iso.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
 def _epoch(moment_iso: str) -> int:
-    return int(datetime.fromisoformat(moment_iso.replace("Z", "+00:00")).timestamp())
+    return int(_moment(moment_iso).timestamp())
 
 
 def update(note: dict[str, Any], actor_uri: str, *, updated_iso: str) -> dict[str, Any]:
-    """An edit: the whole new Note (carrying `updated`), as Mastodon ≥ 3.5 expects."""
+    """An edit: the whole new Note (carrying `updated`), as Mastodon ≥ 3.5 expects.
+    ``updated_iso`` may carry microseconds or no zone; it is written as ``…Z`` seconds."""
+    updated_iso = iso(_moment(updated_iso))
     return _doc({
         "id": f"{note['id']}#updates/{_epoch(updated_iso)}",
         "type": "Update",
@@ -367,7 +375,7 @@ def block(activity_id: str, actor_uri: str, object_uri: str) -> dict[str, Any]:
 
 def update_actor(actor_doc: dict[str, Any], *, updated_iso: str | None = None) -> dict[str, Any]:
     """A profile change: the whole actor, to everyone (Public)."""
-    moment = updated_iso or iso(datetime.now(timezone.utc))
+    moment = iso(_moment(updated_iso)) if updated_iso else iso(datetime.now(timezone.utc))
     return _doc({
         "id": f"{actor_doc['id']}#updates/{_epoch(moment)}",
         "type": "Update",
