@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from madang.federation.addressing import AS_PUBLIC, visibility_from
 from madang.federation.parse import (
@@ -490,3 +492,56 @@ BOB = "https://b.example/users/bob"
 ])
 def test_visibility_from_addressing(to: list[str], cc: list[str], expected: str) -> None:
     assert visibility_from(to, cc, followers_uri=FOLLOWERS, mentioned_uris={BOB}) == expected
+
+
+# --- Whatever arrives, the parser answers or refuses: it never crashes --------------------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-10, 10**12) | st.floats(allow_nan=False) | st.text(max_size=20)
+    | st.sampled_from([AS_PUBLIC, "https://a.example/users/x", "https://a.example/users/x/followers",
+                       "http://localhost:8080/x", "javascript:alert(1)", "Note", "Mention", "Hashtag", "Emoji",
+                       "Document", "Link", "PropertyValue", "-----BEGIN PUBLIC KEY-----"]),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(
+        st.sampled_from(["id", "type", "href", "url", "name", "mediaType", "owner", "publicKeyPem", "totalItems",
+                         "content", "value", "icon", "replies", "identifier"]), children, max_size=5),
+    max_leaves=12,
+)
+_NOTE_KEYS = ["id", "type", "attributedTo", "content", "contentMap", "summary", "sensitive", "to", "cc", "tag",
+              "attachment", "url", "inReplyTo", "published", "updated", "oneOf", "anyOf", "endTime", "closed",
+              "votersCount", "quote", "quoteUrl", "_misskey_quote", "name", "language", "mediaType"]
+_ACTOR_KEYS = ["id", "type", "inbox", "preferredUsername", "publicKey", "name", "summary", "url", "icon", "image",
+               "attachment", "endpoints", "followers", "featured", "alsoKnownAs", "movedTo", "published", "tag",
+               "manuallyApprovesFollowers", "discoverable", "indexable", "suspended"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(NOTE_FIXTURES), st.dictionaries(st.sampled_from(_NOTE_KEYS), _JSON, max_size=4))
+def test_posts_with_any_values_parse_or_are_refused(name: str, changes: dict[str, Any]) -> None:
+    obj = {**note_of(name), **changes}
+    try:
+        note = parse_note(obj, author_followers_uri=None)
+    except ParseError:
+        return
+    assert isinstance(note.content_html, str) and isinstance(note.text, str)
+    assert "<script" not in note.content_html
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(ACTOR_FIXTURES), st.dictionaries(st.sampled_from(_ACTOR_KEYS), _JSON, max_size=4))
+def test_actors_with_any_values_parse_or_are_refused(name: str, changes: dict[str, Any]) -> None:
+    try:
+        actor = parse_actor({**load(name), **changes})
+    except ParseError:
+        return
+    assert same_origin(actor.inbox, actor.uri)
+    if actor.public_key_id is not None:
+        assert same_origin(actor.public_key_id, actor.uri)
+
+
+def test_deep_nesting_is_not_a_crash() -> None:
+    deep: Any = "https://a.example/x"
+    for _ in range(5000):
+        deep = [deep]
+    obj = {**load("gotosocial_note_cw.json"), "url": deep, "inReplyTo": deep, "to": deep, "attachment": [{"type": "Document", "url": deep}]}
+    note = parse_note(obj, author_followers_uri=None)
+    assert note.url is None and note.in_reply_to is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from madang.text.remote_html import REL, html_to_text, sanitise_remote_html
+from madang.text.remote_html import MAX_TAGS, REL, html_to_text, sanitise_remote_html
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ALLOWED_TAGS = {"p", "br", "span", "a", "del", "pre", "code", "em", "strong", "b", "i", "u", "ul", "ol", "li",
@@ -197,3 +198,26 @@ def test_any_mixture_comes_out_safe(pieces: list[str]) -> None:
     assert_safe(cleaned)
     # Sanitising what is already clean changes nothing that matters.
     assert_safe(sanitise_remote_html(cleaned))
+
+
+@pytest.mark.parametrize("html", [
+    "<ul><li>" * 12_500, "<blockquote>" * 8_000, "<ol>" * 8_000, "<" * 100_000, " " * 100_000, "\n " * 50_000,
+    "<a>" * 30_000, '<a href="https://x.example">x' * 4_000, "<h1>" * 10_000, "&amp;" * 20_000,
+    "<ul><li>" * (MAX_TAGS // 2),
+], ids=lambda h: f"{h[:12]!r}x{len(h)}")
+def test_crafted_markup_costs_little(html: str) -> None:
+    """100 kB (the post cap) of the markup html5ever or a regex would take quadratic time on."""
+    started = time.perf_counter()
+    cleaned = sanitise_remote_html(html)
+    text = html_to_text(html)
+    assert time.perf_counter() - started < 1.0
+    assert_safe(cleaned)
+    assert isinstance(text, str)
+
+
+def test_too_much_markup_keeps_the_text() -> None:
+    html = "<p><b>가</b></p>" * (MAX_TAGS // 4 + 1) + "<script>alert(1)</script>끝"
+    cleaned = sanitise_remote_html(html)
+    assert "<b>" not in cleaned and "가" in cleaned and "끝" in cleaned
+    assert "<script" not in cleaned  # (its text stays, as text: nothing runs)
+    assert_safe(cleaned)

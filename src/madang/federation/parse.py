@@ -64,16 +64,18 @@ def as_list(value: Any) -> list[Any]:
 
 
 def first_id(value: Any) -> str | None:
-    """The id a value names: an id string, an object with "id", or the first of a list."""
+    """The id a value names: an id string, an object with "id", or the first of a list of
+    those (one level: a list inside a list names nothing, however deep it goes)."""
+    if isinstance(value, list):
+        for item in value:
+            if not isinstance(item, list) and (found := first_id(item)) is not None:
+                return found
+        return None
     if isinstance(value, str):
         return value or None
     if isinstance(value, dict):
         found = value.get("id")
         return found if isinstance(found, str) and found else None
-    if isinstance(value, list):
-        for item in value:
-            if (found := first_id(item)) is not None:
-                return found
     return None
 
 
@@ -143,9 +145,10 @@ def _required_uri(document: dict[str, Any], key: str) -> str:
     return uri
 
 
-def _link(value: Any, *, prefer: str | None = None) -> str | None:
+def _link(value: Any, *, prefer: str | None = None, _depth: int = 0) -> str | None:
     """A URL from a `url`/`href`-like value: a string, a Link object, or a list of them
-    (the first whose mediaType starts with ``prefer``, else the first)."""
+    (the first whose mediaType starts with ``prefer``, else the first). An Image's `url` may
+    itself be a Link: one level of that is followed, no more."""
     candidates: list[tuple[str, str]] = []
     for item in as_list(value):
         if isinstance(item, str):
@@ -153,7 +156,7 @@ def _link(value: Any, *, prefer: str | None = None) -> str | None:
         elif isinstance(item, dict):
             href = item.get("href") if item.get("href") is not None else item.get("url")
             if isinstance(href, (dict, list)):
-                href = _link(href, prefer=prefer)
+                href = _link(href, prefer=prefer, _depth=_depth + 1) if _depth < 1 else None
             if isinstance(href, str):
                 media_type = item.get("mediaType")
                 candidates.append((href, media_type if isinstance(media_type, str) else ""))
