@@ -219,3 +219,67 @@ async def test_a_block_and_a_domain_suspension_cut_the_other_server_off(pair: tu
                                         .where(Account.domain == b.domain)) is None
     finally:
         await db.dispose()
+
+
+async def test_a_minwon_from_the_other_server_becomes_a_case_and_is_answered_masked(
+        pair: tuple[Server, Server]) -> None:
+    """A citizen on a asks b's city; b's desk takes it in, a staff member answers with a phone
+    number in the text; the public reply that reaches a carries it masked."""
+    from madang.desk.answers import answer_case
+    from madang.desk.inbox import triage_to_case
+    from madang.desk.organisations import add_department, add_staff
+    from madang.models import Account, Case, InboxItem
+    from madang.statuses.create import Site
+
+    a, b = pair
+    citizen, citizen_name = await user(a)
+    _city_client, city_name = await user(b, organisation=True, display_name="안양시청")
+    db = Database(b.database_url)
+    try:
+        async with db.write() as session:
+            city = await session.scalar(select(Account).where(Account.acct_key == city_name.lower()))
+            staff, _ = await make_user(session, username=f"staff{next(_names)}x{int(time.time()) % 100000}",
+                                       base_url=b.base)
+            transport = await add_department(session, organisation=city, name="교통", code="transport")
+            await add_staff(session, organisation=city, account=staff, role="office_admin")
+    finally:
+        await db.dispose()
+
+    resolve(citizen, f"{city_name}@{b.domain}")
+    question = citizen.status_post(f"@{city_name}@{b.domain} 범계역 버스정류장 안내판이 고장났어요")
+
+    async def taken_in() -> InboxItem | None:
+        db = Database(b.database_url)
+        try:
+            async with db.read() as session:
+                return await session.scalar(select(InboxItem).where(InboxItem.organisation_id == city.id))
+        finally:
+            await db.dispose()
+
+    deadline = time.monotonic() + 45
+    item = None
+    while item is None and time.monotonic() < deadline:
+        item = await taken_in()
+        if item is None:
+            time.sleep(0.5)
+    assert item is not None, "the remote mention never reached b's desk"
+
+    db = Database(b.database_url)
+    try:
+        async with db.write() as session:
+            site = Site(base_url=b.base, domain=b.domain)
+            case = await triage_to_case(session, site=site, organisation=city, item_id=item.id, staff=staff,
+                                        kind="complaint", department=transport)
+            await answer_case(session, site=site, organisation=city, case_id=case.id, staff=staff,
+                              text="확인했습니다. 담당자 010-1234-5678 로 연락드리겠습니다.")
+        async with db.read() as session:
+            stored = await session.get(Case, case.id)
+            assert stored is not None and stored.citizen_id == item.author_id
+    finally:
+        await db.dispose()
+    answer = wait_for(lambda: next((n for n in citizen.notifications() if n["type"] == "mention"
+                                    and n["status"]["in_reply_to_id"] == question["id"]), None),
+                      what="the desk's answer on a")
+    assert "확인했습니다" in answer["status"]["content"]
+    assert "010-1234-5678" not in answer["status"]["content"]
+    assert answer["account"]["acct"] == f"{city_name}@{b.domain}"
