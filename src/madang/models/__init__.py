@@ -61,3 +61,5 @@ __all__ += ["ShortLink", "ShortLinkDay"]
 from madang.models import office, monitor, moderation_admin, records, analytics, blog  # noqa: E402, F401
 from madang.models.federation import ActorKey, DomainBlock, FederatedDomain, RemoteTombstone  # noqa: E402
 __all__ += ["ActorKey", "DomainBlock", "FederatedDomain", "RemoteTombstone"]
+from madang.models.federation_delivery import OutgoingActivity  # noqa: E402
+__all__ += ["OutgoingActivity"]
