@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -31,7 +32,7 @@ from madang.federation.signatures import check_digest, parse_signature, verify_s
 from madang.federation.transport import FetchFailed, Gone, Transport, federation_policy
 from madang.jobs import enqueue
 from madang.models import Account, ActorKey, DomainBlock, FederatedDomain, Job, OutgoingActivity
-from madang.net import Refused
+from madang.net import OutboundError, Refused
 from tests.accounts.factories import make_account
 from tests.factories import run_jobs
 
@@ -410,3 +411,111 @@ def generate_pair() -> tuple[str, str]:
     from madang.federation.keys import generate_key_pair
 
     return generate_key_pair()
+
+
+def _lab_ca(tmp: Path) -> tuple[Path, Path, Path]:
+    """A CA and a certificate for 127.0.0.1 signed by it, as the lab's make_ca.sh makes them."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.now(UTC)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "madang lab CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(1).not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(2)
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    paths = tmp / "ca.pem", tmp / "cert.pem", tmp / "key.pem"
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return paths
+
+
+@pytest.fixture
+def tls_inbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Inboxes, Path]]:
+    import ssl
+
+    from madang.net import guarded
+
+    ca, cert, key = _lab_ca(tmp_path)
+    servers = Inboxes(("127.0.0.1",))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server = servers.servers["127.0.0.1"]
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    guarded._tls.cache_clear()
+    yield servers, ca
+    guarded._tls.cache_clear()
+    servers.close()
+
+
+async def test_https_inboxes_are_trusted_through_ssl_cert_file(tls_inbox: tuple[Inboxes, Path],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from madang.net import guarded
+
+    servers, ca = tls_inbox
+    private_pem, public_pem = generate_pair()
+    url = servers.url("127.0.0.1", "/ok/inbox").replace("http://", "https://")
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    async with Transport(federation_policy(settings())) as transport:  # the lab CA is unknown: refused
+        with pytest.raises(OutboundError):
+            await transport.post_activity(url, b"{}", key_id="k", private_pem=private_pem)
+    assert servers.posts() == []
+    guarded._tls.cache_clear()
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+    async with Transport(federation_policy(settings())) as transport:
+        assert await transport.post_activity(url, b"{}", key_id="k", private_pem=private_pem) == 202
+    [post] = servers.posts()
+    assert _verifies(post, public_pem)
+
+
+async def test_rotating_a_key_replaces_it_in_place(db: Database) -> None:
+    from madang.federation.keys import rotate_actor_key
+
+    account, key = await _sender(db)
+    async with db.write() as s:
+        rotated = await rotate_actor_key(s, account.id)
+    async with db.read() as s:
+        now_key = await find_actor_key(s, account.id)
+    assert now_key is not None and now_key.id == key.id == rotated.id
+    assert now_key.public_pem != key.public_pem and now_key.private_pem != key.private_pem
+
+
+async def test_stored_activities_are_pruned_after_their_last_retry(db: Database, frozen: FrozenClock) -> None:
+    async with db.write() as s:
+        await enqueue_delivery(s, activity=ACTIVITY, account_id=None, local_prefix=LOCAL,
+                               inboxes=["https://s1.example/inbox"])
+        await delivery.schedule_outgoing_pruning(s)
+    async with db.write() as s:
+        await delivery.schedule_outgoing_pruning(s)  # once is enough
+    frozen.advance(days=3)
+    async with db.write() as s:
+        assert await delivery.prune_outgoing_activities(s) == 0
+    frozen.advance(days=2)
+    async with db.write() as s:
+        assert await delivery.prune_outgoing_activities(s) == 1
+        assert await s.scalar(select(func.count()).select_from(Job).where(Job.name == delivery.PRUNE_JOB)) == 1
+
+
+async def test_a_signed_post_from_a_host_makes_it_reachable_again(db: Database) -> None:
+    async with db.write() as s:
+        s.add(FederatedDomain(domain="back.example", failure_days=["2026-12-01"], unavailable_at=utcnow(),
+                              created_at=utcnow()))
+    async with db.write() as s:
+        await delivery.mark_domain_reachable(s, "Back.example")
+        await delivery.mark_domain_reachable(s, "never-seen.example")
+    record = await _domain(db, "back.example")
+    assert record is not None and record.failure_days == [] and record.unavailable_at is None
+    assert await _domain(db, "never-seen.example") is None

@@ -38,6 +38,7 @@ from madang.jobs import enqueue, handler
 from madang.models.accounts import Account
 from madang.models.federation import DomainBlock, FederatedDomain
 from madang.models.federation_delivery import OutgoingActivity
+from madang.models.jobs import Job
 from madang.net import OutboundError, OutboundPolicy, Refused
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,8 @@ MAX_RETRIES = 16
 FAILURE_DAYS_THRESHOLD = 7
 # The last retry runs ≈ 3.1 days after the first try at most (§5.3): the payload is kept longer.
 KEEP_ACTIVITIES = timedelta(days=4)
+PRUNE_JOB = "federation.prune_outgoing"
+PRUNE_EVERY = timedelta(days=1)
 
 
 class DeliveryNotConfigured(RuntimeError):
@@ -320,12 +323,37 @@ async def record_outcomes(session: AsyncSession, results: dict[str, tuple[Outcom
                             len(row.failure_days))
 
 
+async def mark_domain_reachable(session: AsyncSession, domain: str) -> None:
+    """A verified signed POST came from ``domain``: it is evidently up, so its failure days and
+    unavailability go (Mastodon resets them the same way). Writes only when there is something
+    to clear."""
+    row = await session.scalar(select(FederatedDomain).where(FederatedDomain.domain == domain.lower().rstrip(".")))
+    if row is not None and (row.failure_days or row.unavailable_at is not None):
+        row.failure_days, row.unavailable_at = [], None
+
+
 async def prune_outgoing_activities(session: AsyncSession, *, keep: timedelta = KEEP_ACTIVITIES) -> int:
     """Remove stored activities older than any retry of theirs can be; how many went."""
     result = await session.execute(delete(OutgoingActivity).where(OutgoingActivity.created_at < utcnow() - keep))
     return result.rowcount or 0
 
 
+async def schedule_outgoing_pruning(session: AsyncSession) -> None:
+    """Start the daily pruning of stored activities unless it is already queued (at start-up)."""
+    queued = await session.scalar(select(Job.id).where(Job.name == PRUNE_JOB, Job.state.in_(("pending", "running")))
+                                  .limit(1))
+    if queued is None:
+        await enqueue(session, PRUNE_JOB, {})
+
+
+@handler(PRUNE_JOB)
+async def prune_outgoing(session: AsyncSession, payload: dict) -> None:
+    gone = await prune_outgoing_activities(session)
+    if gone:
+        log.info("pruned %d delivered activities", gone)
+    await enqueue(session, PRUNE_JOB, {}, delay=PRUNE_EVERY.total_seconds())
+
+
 __all__ = ["DELIVER_JOB", "DeliveryConfig", "Outcome", "attach", "classify", "deliver", "domain_of",
-           "enqueue_delivery", "followers_digest", "followers_sync_headers", "prune_outgoing_activities",
-           "record_outcomes", "retry_delay", "skipped_domains"]
+           "enqueue_delivery", "followers_digest", "mark_domain_reachable", "followers_sync_headers", "prune_outgoing_activities",
+           "record_outcomes", "retry_delay", "schedule_outgoing_pruning", "skipped_domains"]

@@ -71,6 +71,21 @@ async def get_or_create_actor_key(session: AsyncSession, account_id: int | None)
     return key
 
 
+async def rotate_actor_key(session: AsyncSession, account_id: int | None) -> ActorKey:
+    """A new pair in place of the old one (same row, so ``find_actor_key`` sees it at once).
+    Remote servers that cached the old public key fail to verify, refetch the actor and
+    verify again (as madang's verifier does): rotation needs no message of its own."""
+    private_pem, public_pem = await asyncio.to_thread(generate_key_pair)
+    key = await find_actor_key(session, account_id)
+    if key is None:
+        session.add(key := ActorKey(id=new_id(), account_id=account_id, private_pem=private_pem,
+                                    public_pem=public_pem, created_at=utcnow()))
+    else:
+        key.private_pem, key.public_pem, key.created_at = private_pem, public_pem, utcnow()
+    await session.flush()
+    return key
+
+
 async def enqueue_key_making(session: AsyncSession) -> None:
     """Give every local account without a key one, in the background (idempotent to repeat)."""
     await enqueue(session, MAKE_KEYS_JOB, {})
