@@ -337,3 +337,13 @@ def test_rfc9421_requirements(pair: tuple[str, str]) -> None:
     with pytest.raises(SignatureError) as malformed:
         parse_signature("GET", "/", "", {"Signature-Input": "sig1=(((", "Signature": "sig1=:AA==:"})
     assert malformed.value.status == 400
+
+
+def test_host_is_what_the_http_client_sends() -> None:
+    import httpx
+
+    from madang.federation.signatures import host_of
+
+    for url in ("https://안양.한국/users/a/inbox", "https://Other.Example:443/inbox", "http://[::1]:8080/inbox",
+                "https://other.example:8443/inbox"):
+        assert host_of(url) == httpx.Request("POST", url).headers["host"]

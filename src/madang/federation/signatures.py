@@ -82,6 +82,10 @@ def host_of(url: str) -> str:
     """The Host header an HTTP client sends for ``url``: the name, with the port if not default."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
+    if not host.isascii():  # as the HTTP client sends it: IDNA (2008, UTS 46), as httpx encodes
+        import idna
+
+        host = idna.encode(host, uts46=True).decode("ascii")
     if ":" in host:  # an IPv6 literal
         host = f"[{host}]"
     port = parts.port
