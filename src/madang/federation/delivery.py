@@ -104,11 +104,9 @@ def followers_sync_headers(*, collection_id: str, url: str, follower_uris: Itera
     by_host: dict[str, list[str]] = {}
     for uri in follower_uris:
         by_host.setdefault(domain_of(uri) or "", []).append(uri)
-    headers = {}
-    for host in {domain_of(inbox) for inbox in inboxes} - {None}:
-        digest = followers_digest(by_host.get(host, ()))  # type: ignore[arg-type]
-        headers[host] = f'collectionId="{collection_id}", url="{url}", digest="{digest}"'  # type: ignore[index]
-    return headers
+    hosts = {host for host in map(domain_of, inboxes) if host is not None}
+    return {host: f'collectionId="{collection_id}", url="{url}", digest="{followers_digest(by_host.get(host, []))}"'
+            for host in hosts}
 
 
 # ---------------------------------------------------------------------------------------------
