@@ -2,7 +2,7 @@
 blocked domain (decision 0039).
 
 Revision ID: 0035
-Revises: 0033
+Revises: 0034
 Create Date: 2026-12-07 04:30:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import madang.models.base
 
 revision = '0035'
-down_revision = '0033'
+down_revision = '0034'
 branch_labels = None
 depends_on = None
 
