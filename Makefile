@@ -53,10 +53,29 @@ tests/js/node_modules/.package-lock.json: tests/js/package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "node and npm (Node >= 20) are needed for tests/js"; exit 1; }
 	npm ci --prefix tests/js --no-audit --no-fund
 
+# The federation tests run in the TLS lab (../shared/peers/lab, docs/decisions/0038): as root, with
+# `unshare -m`, the lab is made once (a CA, certificates for gts.test, madang-a.test, madang-b.test)
+# and pytest runs with the lab's hosts file as its /etc/hosts, trusting the lab CA only (env.sh).
+# Elsewhere pytest runs as it is and the lab tests skip, saying why. SHARED: where ../shared is
+# (GoToSocial and the lab's scripts) when the project sits elsewhere, e.g. in a git worktree.
+SHARED ?= ../shared
+LAB_SCRIPTS = $(SHARED)/peers/lab
+LAB_HOSTS := gts.test=127.0.0.2 madang-a.test=127.0.0.3 madang-b.test=127.0.0.4
+
 test: system-deps $(TEST_STAMP) tests/js/node_modules/.package-lock.json
 	$(BIN)/ruff check --select F,E9 src tests bench
 	$(BIN)/lint-imports
-	$(BIN)/pytest -q
+	@if [ "$$(id -u)" = 0 ] && [ -x $(LAB_SCRIPTS)/make_ca.sh ] && unshare -m true 2>/dev/null; then \
+		lab=$$(mktemp -d "$${TMPDIR:-/tmp}/madang-lab.XXXXXX") && \
+		$(LAB_SCRIPTS)/make_ca.sh "$$lab" $(LAB_HOSTS) >/dev/null && \
+		echo "federation lab in $$lab" && \
+		MADANG_TEST_LAB="$$lab" MADANG_TEST_SHARED=$(abspath $(SHARED)) $(LAB_SCRIPTS)/in_hosts.sh "$$lab/hosts" \
+			sh -c '. "$$MADANG_TEST_LAB/env.sh"; exec $(BIN)/pytest -q'; \
+		status=$$?; rm -rf "$$lab"; exit $$status; \
+	else \
+		echo "no federation lab here (it needs root, unshare -m and $(LAB_SCRIPTS)): its tests skip"; \
+		MADANG_TEST_SHARED=$(abspath $(SHARED)) $(BIN)/pytest -q; \
+	fi
 
 clean:
 	rm -rf $(VENV) var

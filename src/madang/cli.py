@@ -67,7 +67,8 @@ def migrate() -> None:
 @app.command()
 def serve(workers: Annotated[int, typer.Option(help="web processes")] = 1) -> None:
     """Serve the web UI and the APIs (with the job worker inside unless MADANG_EMBEDDED_WORKER=false),
-    writing an access log line per request to standard output unless MADANG_ACCESS_LOG=false."""
+    writing an access log line per request to standard output unless MADANG_ACCESS_LOG=false;
+    over TLS when MADANG_TLS_CERT and MADANG_TLS_KEY name a PEM certificate and key."""
     import os
     import sys
 
@@ -76,7 +77,20 @@ def serve(workers: Annotated[int, typer.Option(help="web processes")] = 1) -> No
         # Live streams only hear events published in their own process without Redis.
         console.print("[yellow]warning: several web processes without MADANG_REDIS_URL: live streams will "
                       "miss posts made through the other processes[/yellow]")
-    console.print(f"마당 is serving on [bold]http://{settings.host}:{settings.port}[/bold]", highlight=False)
+    # TLS served here when both files are named (the federation lab, or a city without a proxy).
+    tls: list[str] = []
+    if settings.tls_cert is not None or settings.tls_key is not None:
+        unreadable = [f"{name} {path}" for name, path in (("MADANG_TLS_CERT", settings.tls_cert),
+                                                          ("MADANG_TLS_KEY", settings.tls_key))
+                      if path is None or not os.access(path, os.R_OK)]
+        if unreadable:
+            console.print(f"[red]cannot start: TLS needs both MADANG_TLS_CERT and MADANG_TLS_KEY as readable PEM "
+                          f"files ({', '.join(unreadable)}: missing or unreadable)[/red]", highlight=False)
+            raise typer.Exit(2)
+        tls = ["--ssl-certfile", str(settings.tls_cert), "--ssl-keyfile", str(settings.tls_key)]
+    scheme = "https" if tls else "http"
+    public = f" as [bold]{settings.base_url}[/bold]" if settings.domain else ""
+    console.print(f"마당 is serving on [bold]{scheme}://{settings.host}:{settings.port}[/bold]{public}", highlight=False)
     sys.stdout.flush()
     # A fresh process image for uvicorn: the command line's own modules (typer, rich) would
     # otherwise stay resident in the server for nothing.
@@ -84,7 +98,7 @@ def serve(workers: Annotated[int, typer.Option(help="web processes")] = 1) -> No
         sys.executable, "-m", "uvicorn", "madang.asgi:app", "--host", settings.host, "--port", str(settings.port),
         "--workers", str(workers), "--log-level", "warning", "--no-access-log", "--proxy-headers",
         # Open streams never end by themselves: give them 10 s, then close them.
-        "--timeout-graceful-shutdown", "10",
+        "--timeout-graceful-shutdown", "10", *tls,
     ])
 
 
@@ -143,7 +157,7 @@ def demo_logins() -> None:
     from madang.demo.city import CITY
 
     settings = Settings()
-    table = Table(title=f"마당 demo — http://{settings.host}:{settings.port}")
+    table = Table(title=f"마당 demo — {settings.base_url}")
     table.add_column("login")
     table.add_column("password")
     table.add_column("who")

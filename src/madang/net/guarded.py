@@ -78,12 +78,15 @@ class Answer:
         return self.content.decode("utf-8", errors="replace")
 
 
-@cache
 def _tls() -> ssl.SSLContext:
-    """The CA bundle costs ~15 ms to load: once per process, and only in one that fetches.
-    ``SSL_CERT_FILE``, when set, names the bundle instead (the federation lab trusts its own CA
-    only through it); certificates are checked either way."""
-    cafile = os.environ.get("SSL_CERT_FILE")
+    """``SSL_CERT_FILE``, when set, names the bundle instead of certifi's (the federation lab
+    trusts its own CA only through it); certificates are checked either way."""
+    return _context(os.environ.get("SSL_CERT_FILE") or None)
+
+
+@cache
+def _context(cafile: str | None) -> ssl.SSLContext:
+    """The CA bundle costs ~15 ms to load: once per process (and bundle), only in one that fetches."""
     if cafile:
         return ssl.create_default_context(cafile=cafile)
     import certifi
