@@ -27,6 +27,7 @@ from madang.mastodon_api.problems import ApiProblem
 from madang import open311
 from madang import activitypub
 from madang.federation import config as federation_config
+from madang.federation import delivery as federation_delivery
 from madang.runtime import AppContext
 from madang.server_errors import ServerErrors
 from madang.web import install as web
@@ -71,6 +72,9 @@ async def _start_periodic_jobs(db: Database, settings: Settings) -> None:
             from madang.jobs import enqueue
 
             await enqueue(session, "federation.make_keys", {}, delay=30)
+            from madang.federation.delivery import schedule_outgoing_pruning
+
+            await schedule_outgoing_pruning(session)  # delivered activities leave after their last retry
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -86,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         push.attach(db, settings)  # push jobs read the VAPID subject, base URL and token key from here
         mail.attach(db, settings)  # mail jobs read the SMTP server and sender from here
         federation_config.attach(db, settings)  # federation's jobs and inbox read the base URL, policies
+        federation_delivery.attach(db, settings)  # delivery jobs: base URL, outbound policy
         app.state.ctx = AppContext(settings=settings, db=db,
                                    login_throttle=LoginThrottle(settings.login_attempts_per_5min, sign_ups=settings.sign_ups_per_5min), events=bus)
         worker_task = None

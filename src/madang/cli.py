@@ -122,6 +122,9 @@ def worker() -> None:
         from madang.federation import config as federation_config
 
         federation_config.attach(db, settings)  # federation jobs: base URL, outbound policy
+        from madang.federation import delivery as federation_delivery
+
+        federation_delivery.attach(db, settings)
         from madang.app import _start_periodic_jobs
 
         await _start_periodic_jobs(db, settings)

@@ -12,6 +12,7 @@ from typing import Any
 
 from madang.federation import fetching
 from madang.federation.config import FederationConfig
+from madang.federation.delivery import mark_domain_reachable
 from madang.federation.parse import first_id, host_of, same_origin
 from madang.federation.resolve import NotResolved, account_for_key
 from madang.federation.signatures import SignatureError, check_digest, parse_signature, verify_signature
@@ -51,7 +52,7 @@ async def accept_activity(db: Any, config: FederationConfig, *, method: str, pat
     if not actor_uri:
         return InboxAnswer(400, "The activity names no actor")
     try:
-        parsed = parse_signature(method, path, query, headers)
+        parsed = parse_signature(method, path, query, headers, scheme=config.base_url.split(":", 1)[0])
         check_digest(parsed, headers, body)
     except SignatureError as exc:
         return InboxAnswer(exc.status, str(exc))
@@ -82,4 +83,6 @@ async def accept_activity(db: Any, config: FederationConfig, *, method: str, pat
         return InboxAnswer(400, "The activity's id is not on its actor's server")
     async with db.write() as session:
         await enqueue(session, RECEIVE_JOB, {"activity": activity, "signer_id": signer.id})
+        if signer.domain:
+            await mark_domain_reachable(session, signer.domain)  # evidently up: its failure days go
     return InboxAnswer(202, "Accepted")
