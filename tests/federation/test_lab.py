@@ -102,7 +102,6 @@ def test_gotosocial_searching_a_madang_citizen_reaches_madang_over_tls(
     assert _logged(madang_a, f"GET /users/{madang_a.username}"), madang_a.log_lines()
 
 
-@pytest.mark.xfail(strict=True, reason="actor documents and signatures land in the federation merge")
 def test_gotosocial_resolves_a_madang_citizen(lab: Lab, gotosocial: GoToSocial, madang_a: LabMadang) -> None:
     api = _mastodon(lab, gotosocial)
     found = api.search_v2(f"@{madang_a.username}@{madang_a.domain}", resolve=True, result_type="accounts")

@@ -183,44 +183,6 @@ async def test_followers_only_and_direct_posts_reach_only_their_audience(pair: t
     assert found == []  # b serves followers-only posts to nobody who asks
 
 
-async def test_a_block_and_a_domain_suspension_cut_the_other_server_off(pair: tuple[Server, Server]) -> None:
-    from madang.models import Account, DomainBlock, Follow
-
-    a, b = pair
-    carol, carol_name = await user(a)
-    dave, dave_name = await user(b)
-    remote_dave = resolve(carol, f"{dave_name}@{b.domain}")
-    carol.account_follow(remote_dave["id"])
-    wait_for(lambda: dave.me()["followers_count"] == 1, what="the follow on b")
-
-    remote_carol = resolve(dave, f"{carol_name}@{a.domain}")
-    dave.account_block(remote_carol["id"])
-    wait_for(lambda: not carol.account_relationships(remote_dave["id"])[0]["following"],
-             what="the Block to end carol's follow on a")
-
-    # Server a suspends b: b's accounts are cut off, and b's deliveries are refused.
-    db = Database(a.database_url)
-    try:
-        async with db.write() as session:
-            from madang.core.clock import utcnow
-            session.add(DomainBlock(id=new_id(), domain=b.domain, severity="suspend", created_at=utcnow()))
-    finally:
-        await db.dispose()
-    erin, erin_name = await user(b)
-    resolve(erin, f"{carol_name}@{a.domain}")  # b can still read a's public actor
-    erin.status_post(f"@{carol_name}@{a.domain} 안녕하세요")
-    time.sleep(3)
-    assert not [n for n in carol.notifications() if n["type"] == "mention"]
-    db = Database(a.database_url)
-    try:
-        async with db.read() as session:
-            assert await session.scalar(select(Account.id).where(Account.acct_key == f"{erin_name}@{b.domain}".lower())) is None
-            assert await session.scalar(select(Follow.id).join(Account, Account.id == Follow.target_account_id)
-                                        .where(Account.domain == b.domain)) is None
-    finally:
-        await db.dispose()
-
-
 async def test_a_minwon_from_the_other_server_becomes_a_case_and_is_answered_masked(
         pair: tuple[Server, Server]) -> None:
     """A citizen on a asks b's city; b's desk takes it in, a staff member answers with a phone
@@ -269,7 +231,7 @@ async def test_a_minwon_from_the_other_server_becomes_a_case_and_is_answered_mas
         async with db.write() as session:
             site = Site(base_url=b.base, domain=b.domain)
             case = await triage_to_case(session, site=site, organisation=city, item_id=item.id, staff=staff,
-                                        kind="complaint", department=transport)
+                                        kind="grievance", department=transport)
             await answer_case(session, site=site, organisation=city, case_id=case.id, staff=staff,
                               text="확인했습니다. 담당자 010-1234-5678 로 연락드리겠습니다.")
         async with db.read() as session:
@@ -283,3 +245,49 @@ async def test_a_minwon_from_the_other_server_becomes_a_case_and_is_answered_mas
     assert "확인했습니다" in answer["status"]["content"]
     assert "010-1234-5678" not in answer["status"]["content"]
     assert answer["account"]["acct"] == f"{city_name}@{b.domain}"
+
+
+async def test_a_block_and_a_domain_suspension_cut_the_other_server_off(pair: tuple[Server, Server]) -> None:
+    from madang.models import Account, Follow
+
+    a, b = pair
+    carol, carol_name = await user(a)
+    dave, dave_name = await user(b)
+    remote_dave = resolve(carol, f"{dave_name}@{b.domain}")
+    carol.account_follow(remote_dave["id"])
+    wait_for(lambda: dave.me()["followers_count"] == 1, what="the follow on b")
+
+    remote_carol = resolve(dave, f"{carol_name}@{a.domain}")
+    dave.account_block(remote_carol["id"])
+    wait_for(lambda: not carol.account_relationships(remote_dave["id"])[0]["following"],
+             what="the Block to end carol's follow on a")
+
+    # Server a's admin suspends b (the moderation use case, as /admin and the admin API call it):
+    # follows with b's accounts are cut, and b's deliveries are refused.
+    from madang.moderation.domain_blocks import block_domain, unblock_domain
+
+    db = Database(a.database_url)
+    try:
+        async with db.write() as session:
+            admin, admin_user = await make_user(session, username=f"admin{next(_names)}x{int(time.time()) % 100000}",
+                                                base_url=a.base)
+            admin_user.admin = True
+            await session.flush()
+            block = await block_domain(session, actor=admin, domain=b.domain, severity="suspend")
+    finally:
+        await db.dispose()
+    erin, erin_name = await user(b)
+    resolve(erin, f"{carol_name}@{a.domain}")  # b can still read a's public actor
+    erin.status_post(f"@{carol_name}@{a.domain} 안녕하세요")
+    time.sleep(3)
+    assert not [n for n in carol.notifications() if n["type"] == "mention"]
+    db = Database(a.database_url)
+    try:
+        async with db.read() as session:
+            assert await session.scalar(select(Account.id).where(Account.acct_key == f"{erin_name}@{b.domain}".lower())) is None
+            assert await session.scalar(select(Follow.id).join(Account, Account.id == Follow.target_account_id)
+                                        .where(Account.domain == b.domain)) is None
+        async with db.write() as session:  # lifted again, for whatever runs after
+            await unblock_domain(session, actor=admin, block_id=block.id)
+    finally:
+        await db.dispose()
