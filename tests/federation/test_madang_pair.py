@@ -134,6 +134,8 @@ async def test_posts_replies_likes_boosts_edits_and_deletes_cross_between_two_ma
     wait_for(lambda: bob.status(post["id"])["reblogs_count"] == 1, what="the boost on b")
     kinds = {n["type"] for n in bob.notifications()}
     assert {"mention", "favourite", "reblog"} <= kinds
+    alice.status_unreblog(seen["id"])
+    wait_for(lambda: bob.status(post["id"])["reblogs_count"] == 0, what="the Undo Announce on b")
 
     # Bob edits and deletes: a follows.
     bob.status_update(post["id"], "벚꽃 만개 #안양천", media_ids=[media["id"]])

@@ -225,3 +225,32 @@ async def blocked(session: AsyncSession, payload: dict) -> None:
     await _send(session, config, activity, account, [target.inbox_url])
 
 
+
+
+@handler("federation.unboosted")
+async def unboosted(session: AsyncSession, payload: dict) -> None:
+    """A local boost undone (its row is gone): Undo Announce to where the Announce went."""
+    config = config_of(session)
+    account = await session.get(Account, int(payload["account_id"]))
+    original = await session.get(Status, int(payload["original_id"]))
+    if account is None or original is None or not payload.get("boost_uri"):
+        return
+    actor = _uri(account, config)
+    announce = render.announce(payload["boost_uri"], actor, original.uri or "", to=[], cc=[],
+                               published_iso=original.created_at.isoformat().replace("+00:00", "Z"))
+    inboxes = await follower_inboxes(session, account.id)
+    if not original.local:
+        author = await session.get(Account, original.account_id)
+        inboxes.append(author.inbox_url if author and author.inbox_url else "")
+    await _send(session, config, render.undo(announce, actor, activity_id=f"{payload['boost_uri']}#undo"),
+                account, inboxes)
+
+
+@handler("federation.account_deleted")
+async def account_deleted(session: AsyncSession, payload: dict) -> None:
+    """A local account deleted itself: one Delete of the actor to every server that knew it."""
+    config = config_of(session)
+    account = await session.get(Account, int(payload["account_id"]))
+    if account is None:
+        return
+    await _send(session, config, render.delete_actor(_uri(account, config)), account, list(payload.get("inboxes") or []))

@@ -15,6 +15,7 @@ from madang.accounts import get_account, unfollow_account, verify_password
 from madang.accounts.follows import remove_follow
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid, NotFound
+from madang.jobs import enqueue
 from madang.media.file_removal import remove_files_later
 from madang.media.storage import MediaStore
 from madang.models import (AccessToken, Account, Block, Bookmark, Favourite, Follow, FollowRequest, HomeFeedEntry,
@@ -44,6 +45,10 @@ async def delete_own_account(session: AsyncSession, *, account_id: int, password
         raise Invalid("Password is not correct", field="password")
     if typed_username.strip().lstrip("@").lower() != account.username.lower():
         raise Invalid("The username typed does not match", field="username")
+    # Other servers hear once, before the follows that name them go: a Delete of the actor.
+    inboxes = await _remote_inboxes(session, account.id)
+    if inboxes:
+        await enqueue(session, "federation.account_deleted", {"account_id": account.id, "inboxes": inboxes})
     await _remove_posts(session, account)
     await _remove_marks(session, account)
     await _remove_relationships(session, account)
@@ -64,6 +69,16 @@ async def delete_own_account(session: AsyncSession, *, account_id: int, password
     await remove_files_later(session, store=store, keys=keys)
     await session.flush()
     return revoked
+
+
+async def _remote_inboxes(session: AsyncSession, account_id: int) -> list[str]:
+    """Inboxes of the remote accounts that follow, or are followed by, the account."""
+    rows = await session.execute(
+        select(Account.shared_inbox_url, Account.inbox_url)
+        .join(Follow, (Follow.account_id == Account.id) | (Follow.target_account_id == Account.id))
+        .where(Account.domain.is_not(None), Account.id != account_id,
+               (Follow.account_id == account_id) | (Follow.target_account_id == account_id)))
+    return sorted({shared or inbox for shared, inbox in rows if shared or inbox})
 
 
 async def _remove_posts(session: AsyncSession, account: Account) -> None:

@@ -89,6 +89,11 @@ async def unreblog_status(session: AsyncSession, *, account: Account, status: St
     original = await original_of(session, status, account.id, check=False)
     boost = await find_boost(session, account.id, original.id)
     if boost is not None:
+        if boost.local and account.domain is None and (
+                not original.local or await has_remote_followers(session, account.id)):
+            # The row goes now: the job carries what the Undo names.
+            await enqueue(session, "federation.unboosted", {"account_id": account.id, "boost_uri": boost.uri,
+                                                            "original_id": original.id})
         await session.execute(delete(Notification).where(Notification.activity_id == boost.id))
         await session.execute(delete(HomeFeedEntry).where(HomeFeedEntry.status_id == boost.id))
         await session.execute(delete(Status).where(Status.id == boost.id))
