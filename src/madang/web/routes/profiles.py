@@ -29,6 +29,7 @@ from madang.web.views.accounts import account_card
 from madang.web.views.profiles import (
     TABS,
     get_local_account,
+    get_profile_account,
     joined_on,
     profile_statuses,
     relationship_to,
@@ -48,7 +49,7 @@ async def _profile(request: Request, username: str, tab_key: str) -> Response:
     page = page_of(request)
     tab = TABS[tab_key]
     async with ctx(request).db.read() as session:
-        account = await get_local_account(session, username)
+        account = await get_profile_account(session, username)
         rel = await relationship_to(session, me, account)
         pinned, cards, older = await profile_statuses(session, account=account, viewer_id=me.id if me else None,
                                                       tab=tab, page=page)
@@ -103,13 +104,13 @@ async def _act(request: Request, viewer: Viewer, username: str, action: str, **o
     form = await checked_form(request)
     async with ctx(request).db.write() as session:
         me = await get_account(session, viewer.account.id)
-        target = await get_local_account(session, username)
+        target = await get_profile_account(session, username)  # remote accounts too (federation)
         try:
             notice = await _ACTIONS[action](session, me, target, **options)
         except (Invalid, Forbidden) as exc:
             raise WebProblem(400 if isinstance(exc, Invalid) else 403, describe(exc)) from None
         rel = await relationship_to(session, me, target) if request.headers.get("hx-request") else None
-    next_url = safe_next(form.get("next"), f"/@{target.username}")
+    next_url = safe_next(form.get("next"), f"/@{target.acct}")
     if rel is not None:
         return render(request, "web/_follow_button.html", target=account_card(target), rel=rel, next=next_url,
                       announce=notice)
@@ -163,7 +164,7 @@ async def unfollow(request: Request, username: str) -> Response:
 async def _confirm_page(request: Request, username: str, template: str) -> Response:
     viewer = await signed_in(request)
     async with ctx(request).db.read() as session:
-        account = await get_local_account(session, username)
+        account = await get_profile_account(session, username)
     if account.id == viewer.account.id:
         raise WebProblem(400, N_("자기 자신에게는 할 수 없습니다."))
     return render(request, template, account=account_card(account), durations=MUTE_DURATIONS)

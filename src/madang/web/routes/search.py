@@ -7,9 +7,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from madang.core.errors import Invalid
+from madang.federation.lookup import resolve_remote
+from madang.models import Account, Status
 from madang.search.everything import MAX_QUERY_CHARACTERS, search_everything
 from madang.web.messages import describe
-from madang.web.routes.common import PAGE_SIZE, ctx, id_param
+from madang.web.routes.common import PAGE_SIZE, ctx, id_param, redirect
 from madang.web.templating import render
 from madang.web.viewer import load_viewer
 from madang.web.views.accounts import account_card
@@ -26,6 +28,14 @@ async def search_page(request: Request) -> Response:
     if raw is None:
         return render(request, "web/search.html", q="", error=None, results=None, limit=MAX_QUERY_CHARACTERS)
     max_id = id_param(request, "max_id")
+    if viewer is not None and max_id is None:
+        # `@user@host` or a pasted profile or post URL from elsewhere: looked up on its server first
+        # (as Mastodon's search with resolve=true), so the results below can show it.
+        found = await resolve_remote(ctx(request).db, ctx(request).settings, raw[:MAX_QUERY_CHARACTERS * 2])
+        if isinstance(found, Account):
+            return redirect(f"/@{found.acct}")
+        if isinstance(found, Status):
+            return redirect(f"/statuses/{found.id}")
     try:
         async with ctx(request).db.read() as session:
             settings = ctx(request).settings

@@ -25,6 +25,9 @@ def account_card(account: Account) -> dict[str, Any]:
         "acct": acct,
         "name": account.display_name or account.username,
         "url": f"/@{acct}",
+        # A remote account's page on its own server ("원래 서버에서 보기"); None for local ones.
+        "remote_url": (account.url or account.uri) if account.domain is not None else None,
+        "domain": account.domain,
         "avatar": _image(account.avatar_path, MISSING_AVATAR),
         "has_avatar": bool(account.avatar_path),
         "header": _image(account.header_path, MISSING_HEADER),

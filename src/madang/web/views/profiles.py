@@ -48,6 +48,18 @@ def joined_on(when: datetime, time_zone: str) -> str:
     return format_date(day, _DATE.get(locale, _DATE["ko"]), locale=locale)
 
 
+async def get_profile_account(session: AsyncSession, username: str) -> Account:
+    """A local account, or a remote one known here (``user@host``, shown with its server's name,
+    as Mastodon's web shows them); suspended ones are 404."""
+    name = username.removeprefix("@")
+    if "@" not in name:
+        return await get_local_account(session, name)
+    account = await find_account_by_acct(session, name) if len(name) <= 400 else None
+    if account is None or account.domain is None or account.suspended_at is not None:
+        raise WebProblem(404, N_("찾을 수 없습니다."))
+    return account
+
+
 async def get_local_account(session: AsyncSession, username: str) -> Account:
     """A local account by its username; remote-looking names and suspended accounts are 404."""
     name = username.removeprefix("@")
