@@ -246,3 +246,38 @@ async def test_nothing_is_taken_from_a_suspended_domain(server: tuple[str, str])
     assert r.status_code == 403 and "error" in r.json()
     assert await count(url, select(func.count()).select_from(Job).where(Job.name == "federation.receive")) == 0
     assert local.me().followers_count == 0
+
+
+def test_secure_mode_serves_only_signed_fetches(sqlite_template) -> None:  # type: ignore[no-untyped-def]
+    """MADANG_AUTHORIZED_FETCH: posts and collections need a signed GET; an unsigned actor fetch
+    gets the bare actor (enough to check signatures); the instance actor and WebFinger stay open."""
+    import asyncio
+    import shutil
+
+    path = sqlite_template.parent / f"secure-{new_id()}.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite+aiosqlite:///{path}"
+    with running_server(url, authorized_fetch=True) as base:
+        app = new_app(base)
+        local, _, _ = register(base, app)
+        name = local.me().username
+        post = local.status_post("보안 모드 공개 글")
+        headers = {"Accept": AS2}
+        assert httpx.get(post.uri, headers=headers).status_code == 401
+        assert httpx.get(f"{base}/users/{name}/outbox", headers=headers).status_code == 401
+        bare = httpx.get(f"{base}/users/{name}", headers=headers)
+        assert bare.status_code == 200 and "publicKey" in bare.json() and "summary" not in bare.json()
+        assert httpx.get(f"{base}/actor", headers=headers).status_code == 200
+        host = base.removeprefix("http://")
+        assert httpx.get(f"{base}/.well-known/webfinger", params={"resource": f"acct:{name}@{host}"}).status_code == 200
+
+        reader = Remote("reader", *generate_key_pair())
+        asyncio.run(reader.store(url))
+        signed = sign_headers(method="GET", url=post.uri, body=None, key_id=reader.key_id,
+                              private_pem=reader.private_pem, headers={"Accept": AS2})
+        answer = httpx.get(post.uri, headers=signed)
+        assert answer.status_code == 200 and answer.json()["id"] == post.uri
+        assert answer.headers.get("cache-control") == "private"  # no shared cache keeps it
+        forged = sign_headers(method="GET", url=post.uri, body=None, key_id=reader.key_id,
+                              private_pem=generate_key_pair()[0], headers={"Accept": AS2})
+        assert httpx.get(post.uri, headers=forged).status_code == 401

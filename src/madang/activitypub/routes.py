@@ -17,7 +17,7 @@ from madang.federation.documents import (
     local_note,
     outbox,
 )
-from madang.federation.inbox import MAX_BODY, accept_activity
+from madang.federation.inbox import MAX_BODY, accept_activity, authenticate_fetch
 from madang.federation.keys import find_actor_key, get_or_create_actor_key
 from madang.federation.render import instance_actor_document
 from madang.runtime import ctx_of
@@ -44,6 +44,23 @@ def _answer(served: Served, *, private: bool = False) -> Response:
     if private:
         headers["Cache-Control"] = "private"
     return Response(orjson.dumps(served.document), media_type=AS2, headers=headers)
+
+
+async def _secure(request: Request) -> Response | None:
+    """Secure mode: an unsigned or badly signed GET is refused (401), a suspended server's 403."""
+    settings = ctx_of(request).settings
+    if not settings.authorized_fetch:
+        return None
+    check = await authenticate_fetch(
+        ctx_of(request).db, _config(request), method=request.method,
+        path=request.scope.get("raw_path", request.url.path.encode()).decode("latin-1").split("?", 1)[0],
+        query=request.scope.get("query_string", b"").decode("latin-1"), headers=request.headers)
+    if check.status == 200:
+        return None
+    return Response(orjson.dumps({"error": check.message}), status_code=check.status, media_type=AS2)
+
+
+MINIMAL_ACTOR = ("@context", "id", "type", "preferredUsername", "inbox", "outbox", "publicKey", "endpoints", "url")
 
 
 def _off(request: Request) -> Response | None:
@@ -83,7 +100,10 @@ async def actor(request: Request, username: str) -> Response:
             await get_or_create_actor_key(session, account.id)
         async with db.read() as session:
             served = await local_actor(session, config, username)
-    return _answer(served)
+    if served.document is not None and await _secure(request) is not None:
+        # Secure mode: an unsigned fetch gets the bare actor (enough to check a signature).
+        return _answer(Served({k: v for k, v in served.document.items() if k in MINIMAL_ACTOR}), private=True)
+    return _answer(served, private=ctx_of(request).settings.authorized_fetch)
 
 
 @router.get("/users/{username}/statuses/{status_id}")
@@ -92,12 +112,17 @@ async def note(request: Request, username: str, status_id: int) -> Response:
         return RedirectResponse(f"/@{username}/{status_id}", status_code=302)
     if (off := _off(request)) is not None:
         return off
+    if (refused := await _secure(request)) is not None:
+        return refused
     async with ctx_of(request).db.read() as session:
-        return _answer(await local_note(session, _config(request), username, status_id))
+        return _answer(await local_note(session, _config(request), username, status_id),
+                       private=ctx_of(request).settings.authorized_fetch)
 
 
 @router.get("/users/{username}/statuses/{status_id}/activity")
 async def note_activity(request: Request, username: str, status_id: int) -> Response:
+    if (refused := await _secure(request)) is not None:
+        return refused
     from madang.federation.render import create
 
     async with ctx_of(request).db.read() as session:
@@ -109,30 +134,40 @@ async def note_activity(request: Request, username: str, status_id: int) -> Resp
 
 @router.get("/users/{username}/followers")
 async def followers(request: Request, username: str, page: int | None = None) -> Response:
+    if (refused := await _secure(request)) is not None:
+        return refused
     async with ctx_of(request).db.read() as session:
         return _answer(await follow_collection(session, _config(request), username, followers=True, page=page))
 
 
 @router.get("/users/{username}/following")
 async def following(request: Request, username: str, page: int | None = None) -> Response:
+    if (refused := await _secure(request)) is not None:
+        return refused
     async with ctx_of(request).db.read() as session:
         return _answer(await follow_collection(session, _config(request), username, followers=False, page=page))
 
 
 @router.get("/users/{username}/outbox")
 async def outbox_route(request: Request, username: str, page: str | None = None, max_id: int | None = None) -> Response:
+    if (refused := await _secure(request)) is not None:
+        return refused
     async with ctx_of(request).db.read() as session:
         return _answer(await outbox(session, _config(request), username, max_id=max_id, page=page is not None))
 
 
 @router.get("/users/{username}/collections/featured")
 async def featured_route(request: Request, username: str) -> Response:
+    if (refused := await _secure(request)) is not None:
+        return refused
     async with ctx_of(request).db.read() as session:
         return _answer(await featured(session, _config(request), username))
 
 
 @router.get("/users/{username}/collections/tags")
 async def featured_tags_route(request: Request, username: str) -> Response:
+    if (refused := await _secure(request)) is not None:
+        return refused
     async with ctx_of(request).db.read() as session:
         return _answer(await featured_tags(session, _config(request), username))
 
