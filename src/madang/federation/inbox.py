@@ -81,10 +81,14 @@ async def accept_activity(db: Any, config: FederationConfig, *, method: str, pat
     activity_id = activity.get("id")
     if isinstance(activity_id, str) and not same_origin(activity_id, actor_uri):
         return InboxAnswer(400, "The activity's id is not on its actor's server")
-    async with db.write() as session:
+    async def take(session: Any) -> None:
         await enqueue(session, RECEIVE_JOB, {"activity": activity, "signer_id": signer.id})
         if signer.domain:
             await mark_domain_reachable(session, signer.domain)  # evidently up: its failure days go
+
+    # Deliveries come in bursts (a popular post's replies, a server's retry queue): those arriving
+    # together share one commit, each in its own savepoint (db.group_commit), as posts do.
+    await db.write_grouped(take)
     return InboxAnswer(202, "Accepted")
 
 
