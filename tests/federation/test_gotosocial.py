@@ -153,8 +153,12 @@ async def test_madang_citizen_follows_a_gotosocial_account_and_gets_its_posts(
     me = madang_client(lab, city, token)
     gts = gts_client(lab, gotosocial, "cityhall")
 
+    earlier = gts.status_post("지난주 소식: 평촌 도서관 재개관")
     remote = _resolve(me, "cityhall@gts.test")
     assert remote["acct"] == "cityhall@gts.test" and remote["url"].startswith("https://gts.test/")
+    # Its page here is not empty: recent public posts were read from its outbox.
+    wait_for(lambda: any(s["uri"] == earlier["uri"] for s in me.account_statuses(remote["id"])),
+             what="the outbox backfill")
     relationship = me.account_follow(remote["id"])
     assert relationship["requested"] or relationship["following"]  # requested until the Accept
     wait_for(lambda: me.account_relationships(remote["id"])[0]["following"], what="GoToSocial's Accept")

@@ -74,8 +74,16 @@ async def fetch_actor(db: Any, config: FederationConfig, uri: str) -> Account:
 
 
 async def store_actor(db: Any, actor: RemoteActor) -> Account:
+    """Store (or refresh) the actor; one met for the first time gets its recent public posts
+    read from its outbox by a job (federation.backfill)."""
     async with db.write() as session:
-        return await upsert_remote_account(session, actor)
+        new = await find_account_by_uri(session, actor.uri) is None
+        account = await upsert_remote_account(session, actor)
+        if new and actor.outbox and not account.suspended_at:
+            from madang.jobs import enqueue
+
+            await enqueue(session, "federation.backfill_outbox", {"account_id": account.id})
+        return account
 
 
 async def account_for_uri(db: Any, config: FederationConfig, uri: str, *, refresh: bool = False) -> Account:
