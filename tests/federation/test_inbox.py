@@ -281,3 +281,55 @@ def test_secure_mode_serves_only_signed_fetches(sqlite_template) -> None:  # typ
         forged = sign_headers(method="GET", url=post.uri, body=None, key_id=reader.key_id,
                               private_pem=generate_key_pair()[0], headers={"Accept": AS2})
         assert httpx.get(post.uri, headers=forged).status_code == 401
+
+
+def test_reports_cross_servers_as_flags(server: tuple[str, str]) -> None:
+    """A Flag from another server files a report about the local account; a local report about a
+    remote account, forwarded, goes out as a Flag from the instance actor."""
+    from madang.models import Report
+
+    base, url = server
+    app = new_app(base)
+    local, _, _ = register(base, app)
+    local_uri = f"{base}/users/{local.me().username}"
+    post = local.status_post("신고될 글")
+    moderator = Remote("moderation", *generate_key_pair())
+    import asyncio
+
+    moderator_id = asyncio.run(moderator.store(url))
+    flag = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{moderator.uri}#flags/1", "type": "Flag",
+            "actor": moderator.uri, "object": [local_uri, post.uri], "content": "스팸입니다"}
+    assert moderator.post(base, flag).status_code == 202
+    eventually(lambda: asyncio_count(url, Report.account_id == moderator_id) == 1)
+
+    local.report(moderator_id, comment="원격 계정 신고", forward=True)
+
+    def flagged() -> bool:
+        bodies = asyncio_bodies(url)
+        return any(b.get("type") == "Flag" and b.get("object", [None])[0] == moderator.uri
+                   and b.get("actor") == f"{base}/actor" for b in bodies)
+    eventually(flagged)
+
+
+
+def asyncio_count(url: str, condition: Any) -> int:
+    import asyncio
+
+    from madang.models import Report
+
+    return asyncio.run(count(url, select(func.count()).select_from(Report).where(condition)))
+
+
+def asyncio_bodies(url: str) -> list[dict]:
+    import asyncio
+
+    from madang.models import OutgoingActivity
+
+    async def go() -> list[dict]:
+        db = Database(url)
+        try:
+            async with db.read() as session:
+                return [json.loads(b) for b in await session.scalars(select(OutgoingActivity.body))]
+        finally:
+            await db.dispose()
+    return asyncio.run(go())

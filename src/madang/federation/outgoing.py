@@ -254,3 +254,26 @@ async def account_deleted(session: AsyncSession, payload: dict) -> None:
     if account is None:
         return
     await _send(session, config, render.delete_actor(_uri(account, config)), account, list(payload.get("inboxes") or []))
+
+
+@handler("federation.flag")
+async def flag(session: AsyncSession, payload: dict) -> None:
+    """A report forwarded to the reported account's server, as a Flag from the instance actor
+    (the reporter stays unnamed): the account and the reported posts, and the comment."""
+    from madang.models import Report
+
+    config = config_of(session)
+    report = await session.get(Report, int(payload["report_id"]))
+    if report is None or not report.forwarded:
+        return
+    target = await session.get(Account, report.target_account_id)
+    if target is None or target.domain is None or not target.inbox_url:
+        return
+    uris = [target.uri or ""]
+    if report.status_ids:
+        uris += [u for u in await session.scalars(select(Status.uri).where(Status.id.in_(report.status_ids))) if u]
+    activity = render.flag(f"{config.base_url}/reports/{report.id}", config.instance_actor_uri, uris,
+                           report.comment or "")
+    await get_or_create_actor_key(session, None)
+    await enqueue_delivery(session, activity=activity, account_id=None, inboxes=[target.inbox_url],
+                           local_prefix=config.base_url)

@@ -53,7 +53,8 @@ async def receive(db: Any, payload: dict) -> None:
 async def dispatch(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
     kind = activity.get("type")
     handlers = {"Follow": _follow, "Accept": _accept, "Reject": _reject, "Undo": _undo, "Create": _create,
-                "Update": _update, "Delete": _delete, "Like": _like, "Announce": _announce, "Block": _block}
+                "Update": _update, "Delete": _delete, "Like": _like, "Announce": _announce, "Block": _block,
+                "Flag": _flag}
     if actor.suspended_at is not None and kind not in ("Delete", "Undo", "Reject", "Update"):
         raise Dropped("the actor is suspended here")
     fn = handlers.get(kind)  # type: ignore[arg-type]
@@ -346,3 +347,32 @@ async def _block(db: Any, config: FederationConfig, activity: dict, actor: Accou
         target = await local_account(session, config, first_id(activity.get("object")))
         if target is not None:
             await block_account(session, account=actor, target=target)
+
+
+async def _flag(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
+    """A report from another server about a local account (and its posts): filed for the
+    moderators as from that server's actor, unless its reports are rejected here."""
+    from madang.moderation.domain_blocks import domain_block_for
+    from madang.moderation.reports import MAX_COMMENT, file_report
+
+    objects = [first_id(o) for o in as_list(activity.get("object"))]
+    async with db.write() as session:
+        block = await domain_block_for(session, actor.domain)
+        if block is not None and (block.reject_reports or block.severity == "suspend"):
+            raise Dropped("reports from this domain are rejected")
+        target = None
+        status_ids: list[int] = []
+        for uri in objects:
+            if not uri:
+                continue
+            account = await local_account(session, config, uri)
+            if account is not None and target is None:
+                target = account
+            status_id = local_status_id(config.base_url, uri)
+            if status_id is not None:
+                status_ids.append(status_id)
+        if target is None:
+            raise Dropped("a Flag about no local account")
+        content = activity.get("content") if isinstance(activity.get("content"), str) else ""
+        await file_report(session, reporter=actor, target_account_id=target.id, status_ids=status_ids,
+                          comment=content[:MAX_COMMENT], category="other")

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid, NotFound
+from madang.jobs import enqueue
 from madang.models import Account, Report, Status
 from madang.models.moderation import REPORT_CATEGORIES
 from madang.moderation.instance_settings import Rule, list_rule_ids, list_rules
@@ -69,6 +70,9 @@ async def file_report(
                     created_at=utcnow())
     session.add(report)
     await session.flush()
+    if report.forwarded:
+        # The reported account's server gets a Flag from this instance (never from the reporter).
+        await enqueue(session, "federation.flag", {"report_id": report.id})
     return report, target
 
 
