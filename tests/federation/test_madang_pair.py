@@ -118,6 +118,12 @@ async def test_posts_replies_likes_boosts_edits_and_deletes_cross_between_two_ma
     assert seen["media_attachments"][0]["description"] == "안양천 벚꽃길 사진"
     seen_poll = wait_for(lambda: in_home(alice, poll["uri"]), what="bob's poll on a")
     assert [o["title"] for o in seen_poll["poll"]["options"]] == ["안양천", "학의천"]
+    # Alice votes from a: b counts it; a neighbour on b votes too, and a hears the new counts.
+    alice.poll_vote(seen_poll["poll"]["id"], [1])
+    wait_for(lambda: bob.status(poll["id"])["poll"]["votes_count"] == 1, what="alice's vote counted on b")
+    neighbour, _ = await user(b)
+    neighbour.poll_vote(poll["poll"]["id"], [0])
+    wait_for(lambda: alice.status(seen_poll["id"])["poll"]["votes_count"] == 2, what="b's new counts on a")
     # The photo is cached on a (readers' addresses do not reach b).
     wait_for(lambda: alice.status(seen["id"])["media_attachments"][0]["url"].startswith(a.base),
              what="the photo cached on a")

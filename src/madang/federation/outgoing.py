@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.core.clock import utcnow
 from madang.core.ids import new_id
 from madang.federation import render
 from madang.federation.addressing import addressing
@@ -277,3 +278,52 @@ async def flag(session: AsyncSession, payload: dict) -> None:
     await get_or_create_actor_key(session, None)
     await enqueue_delivery(session, activity=activity, account_id=None, inboxes=[target.inbox_url],
                            local_prefix=config.base_url)
+
+
+@handler("federation.vote")
+async def vote(session: AsyncSession, payload: dict) -> None:
+    """A local vote on a remote poll: one Note per chosen option, to the poll's author only."""
+    from madang.models import Poll, PollOption
+
+    config = config_of(session)
+    poll = await session.get(Poll, int(payload["poll_id"]))
+    account = await session.get(Account, int(payload["account_id"]))
+    if poll is None or account is None:
+        return
+    status = await session.get(Status, poll.status_id)
+    author = await session.get(Account, poll.account_id)
+    if status is None or author is None or author.domain is None or not author.inbox_url:
+        return
+    titles = dict((await session.execute(select(PollOption.position, PollOption.title)
+                                         .where(PollOption.poll_id == poll.id))).all())
+    voter = _uri(account, config)
+    for choice in payload.get("choices") or []:
+        if choice not in titles:
+            continue
+        activity = render.vote(f"{voter}#votes/{poll.id}/{choice}", voter, question_uri=status.uri or "",
+                               poll_author_uri=author.uri or "", choice=titles[choice],
+                               published_iso=render.iso(status.created_at))
+        await _send(session, config, activity, account, [author.inbox_url])
+
+
+@handler("federation.poll_counts")
+async def poll_counts(session: AsyncSession, payload: dict) -> None:
+    """A local poll's new counts, as an Update of the Question, to its audience and the remote
+    voters' servers."""
+    from madang.models import PollVote, Poll
+
+    config = config_of(session)
+    status = await session.get(Status, int(payload["status_id"]))
+    if status is None or status.deleted_at is not None or not status.local:
+        return
+    author = await session.get(Account, status.account_id)
+    if author is None:
+        return
+    note = await status_parts(session, status, author, config)
+    poll = await session.scalar(select(Poll).where(Poll.status_id == status.id))
+    voters = [] if poll is None else list(await session.execute(
+        select(Account.shared_inbox_url, Account.inbox_url).join(PollVote, PollVote.account_id == Account.id)
+        .where(PollVote.poll_id == poll.id, Account.domain.is_not(None)).distinct()))
+    inboxes = await audience(session, status) + [shared or inbox for shared, inbox in voters if shared or inbox]
+    activity = render.update(note, _uri(author, config), updated_iso=render.iso(utcnow()))
+    await _send(session, config, activity, author, inboxes)

@@ -25,6 +25,7 @@ from madang.statuses.create import Site
 from madang.statuses.remote import (
     delete_remote_status,
     find_status_by_uri,
+    refresh_remote_poll,
     update_remote_status,
 )
 
@@ -225,6 +226,12 @@ async def _relevant(db: Any, config: FederationConfig, note: RemoteNote, actor: 
 
 async def _create(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
     obj = activity.get("object")
+    if isinstance(obj, list):  # GoToSocial puts a multiple-choice vote's Notes in one Create
+        for item in obj[:20]:
+            await _create(db, config, {**activity, "object": item}, actor)
+        return
+    if await _vote(db, config, obj, actor):
+        return
     document = await _note_of(db, config, obj, actor)
     if document.get("type") not in NOTE_TYPES:
         return
@@ -265,6 +272,8 @@ async def _update(db: Any, config: FederationConfig, activity: dict, actor: Acco
         status = await find_status_by_uri(session, note.uri)
         if status is not None and status.account_id == actor.id:
             await update_remote_status(session, status=status, post=post)
+            if post.poll is not None:
+                await refresh_remote_poll(session, status=status, spec=post.poll)
 
 
 async def _delete(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
@@ -376,3 +385,32 @@ async def _flag(db: Any, config: FederationConfig, activity: dict, actor: Accoun
         content = activity.get("content") if isinstance(activity.get("content"), str) else ""
         await file_report(session, reporter=actor, target_account_id=target.id, status_ids=status_ids,
                           comment=content[:MAX_COMMENT], category="other")
+
+
+async def _vote(db: Any, config: FederationConfig, obj: Any, actor: Account) -> bool:
+    """A vote on a local poll: a Note with the option's ``name``, in reply to the Question, and
+    no content (reference §3.5); counted once per voter and option, only before the end."""
+    if not isinstance(obj, dict) or obj.get("type") != "Note" or not isinstance(obj.get("name"), str):
+        return False
+    status_id = local_status_id(config.base_url, first_id(obj.get("inReplyTo")) or "")
+    if status_id is None or (isinstance(obj.get("content"), str) and obj["content"].strip()):
+        return False
+    if first_id(obj.get("attributedTo")) not in (None, actor.uri):
+        raise Dropped("a vote is cast by its own actor only")
+    from madang.core.errors import Invalid
+    from madang.models import Poll, PollOption
+    from madang.statuses.polls import vote_in_poll
+
+    async with db.write() as session:
+        poll = await session.scalar(select(Poll).where(Poll.status_id == status_id))
+        if poll is None:
+            return False
+        position = await session.scalar(select(PollOption.position).where(
+            PollOption.poll_id == poll.id, PollOption.title == obj["name"]))
+        if position is None:
+            raise Dropped("a vote for no option of the poll")
+        try:
+            await vote_in_poll(session, poll=poll, account=actor, choices=[position])
+        except Invalid as exc:
+            raise Dropped(str(exc)) from None
+    return True

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.accounts.remote_followers import has_remote_followers
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid, NotFound
 from madang.core.ids import new_id
@@ -177,7 +178,33 @@ async def vote_in_poll(session: AsyncSession, *, poll: Poll, account: Account, c
         votes_count=Poll.votes_count + len(chosen),
         voters_count=Poll.voters_count + (0 if earlier else 1)).execution_options(synchronize_session=False))
     await session.refresh(poll)
+    local = await session.scalar(select(Status.local).where(Status.id == poll.status_id))
+    if local is False and account.domain is None:
+        # A remote poll: its server counts the votes; ours go there as Notes (federation).
+        await enqueue(session, "federation.vote", {"poll_id": poll.id, "account_id": account.id, "choices": chosen})
+    if local and (account.domain is not None or await _has_remote_voters(session, poll.id)
+                  or await has_remote_followers(session, poll.account_id)) \
+            and not await _counts_queued(session, poll.status_id):
+        # New counts go out as an Update of the Question when another server takes part (a
+        # remote voter or follower). Votes within 5 s share one Update.
+        await enqueue(session, POLL_COUNTS_JOB, {"status_id": poll.status_id}, delay=5)
     return poll
+
+
+POLL_COUNTS_JOB = "federation.poll_counts"
+
+
+async def _counts_queued(session: AsyncSession, status_id: int) -> bool:
+    """An Update of this poll's counts already waits (few such jobs are ever pending at once)."""
+    from madang.models import Job
+
+    payloads = await session.scalars(select(Job.payload).where(Job.name == POLL_COUNTS_JOB, Job.state == "pending"))
+    return any(p.get("status_id") == status_id for p in payloads)
+
+
+async def _has_remote_voters(session: AsyncSession, poll_id: int) -> bool:
+    return await session.scalar(select(PollVote.id).join(Account, Account.id == PollVote.account_id)
+                                .where(PollVote.poll_id == poll_id, Account.domain.is_not(None)).limit(1)) is not None
 
 
 async def list_voter_ids(session: AsyncSession, poll_id: int) -> list[int]:

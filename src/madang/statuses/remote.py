@@ -199,3 +199,23 @@ async def delete_remote_status(session: AsyncSession, *, status: Status) -> None
     await session.execute(delete(Notification).where(Notification.status_id == status.id))
     await session.flush()
     publish(session, status_event(DELETED, status))
+
+
+async def refresh_remote_poll(session: AsyncSession, *, status: Status, spec: RemotePoll) -> bool:
+    """New counts of a remote poll from its server (an Update of the Question); the options
+    themselves change only with an edit."""
+    poll = await session.scalar(select(Poll).where(Poll.status_id == status.id))
+    if poll is None:
+        return False
+    options = list(await session.scalars(select(PollOption).where(PollOption.poll_id == poll.id)
+                                         .order_by(PollOption.position)))
+    if [o.title for o in options] != [title[:200] for title, _votes in spec.options[:20]]:
+        return False
+    for option, (_title, votes) in zip(options, spec.options, strict=False):
+        option.votes_count = max(0, votes)
+    poll.votes_count = sum(o.votes_count for o in options)
+    poll.voters_count = max(poll.voters_count, spec.voters_count or 0)
+    if spec.expires_at is not None:
+        poll.expires_at = spec.expires_at
+    await session.flush()
+    return True
