@@ -18,6 +18,8 @@ demo_app = typer.Typer(help="The demo city (안양시).", no_args_is_help=True)
 accounts_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
 app.add_typer(accounts_app, name="accounts")
+media_app = typer.Typer(help="Stored media.", no_args_is_help=True)
+app.add_typer(media_app, name="media")
 from madang.desk_cli import desk_app  # noqa: E402
 
 app.add_typer(desk_app, name="desk")
@@ -286,3 +288,17 @@ def jobs(
 
 if __name__ == "__main__":
     app()
+
+
+@media_app.command("prune")
+def media_prune(days: Annotated[int, typer.Option(help="keep cached remote media newer than this")] = 7) -> None:
+    """Remove cached copies of remote media older than DAYS (they link to their server again)."""
+    from madang.federation.media_cache import prune_cached_media
+    from madang.media.storage import LocalMediaStore
+
+    async def go(db: Database, settings: Settings) -> int:
+        async with db.write() as session:
+            return await prune_cached_media(session, store=LocalMediaStore(settings.media_path), days=days)
+
+    count = _run(go)
+    console.print(f"pruned {count} cached remote media file(s) older than {days} day(s)")

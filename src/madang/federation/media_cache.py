@@ -61,3 +61,26 @@ async def cache_media(db: Any, payload: dict) -> None:
     except BaseException:
         await discard_upload(store, upload)
         raise
+
+
+async def prune_cached_media(session: Any, *, store: Any, days: int) -> int:
+    """Cached copies of remote media older than ``days`` go (files by a job); the rows link to
+    the origin again and are cached anew if asked for by a new post. How many were pruned."""
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from madang.core.clock import utcnow
+    from madang.media.file_removal import remove_files_later
+
+    cutoff = utcnow() - timedelta(days=max(0, days))
+    rows = list((await session.execute(
+        select(MediaAttachment.id, MediaAttachment.file_key, MediaAttachment.small_key)
+        .where(MediaAttachment.remote_url.is_not(None), MediaAttachment.file_key != "",
+               MediaAttachment.created_at < cutoff))).all())
+    if not rows:
+        return 0
+    await session.execute(update(MediaAttachment).where(MediaAttachment.id.in_([r.id for r in rows]))
+                          .values(file_key="", small_key="").execution_options(synchronize_session=False))
+    await remove_files_later(session, store=store, keys=[k for r in rows for k in (r.file_key, r.small_key)])
+    return len(rows)
