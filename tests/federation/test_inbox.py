@@ -333,3 +333,44 @@ def asyncio_bodies(url: str) -> list[dict]:
         finally:
             await db.dispose()
     return asyncio.run(go())
+
+
+def test_followers_only_posts_carry_the_followers_digest_and_the_list_answers_signed(
+        server: tuple[str, str]) -> None:
+    """FEP-8fcf: a followers-only post's delivery carries Collection-Synchronization for the
+    receiving server; the partial followers list answers that server's signed GET only."""
+    import asyncio
+
+    from madang.federation.delivery import followers_digest
+
+    base, url = server
+    app = new_app(base)
+    local, _, _ = register(base, app)
+    name = local.me().username
+    local_uri = f"{base}/users/{name}"
+    fan = Remote("fan", *generate_key_pair())
+    asyncio.run(fan.store(url))
+    follow = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{fan.uri}#follows/1",
+              "type": "Follow", "actor": fan.uri, "object": local_uri}
+    assert fan.post(base, follow).status_code == 202
+    eventually(lambda: local.me().followers_count == 1)
+    local.status_post("팔로워만 보는 글", visibility="private")
+
+    async def sync_values() -> list[dict]:
+        db = Database(url)
+        try:
+            async with db.read() as session:
+                payloads = await session.scalars(select(Job.payload).where(Job.name == "federation.deliver"))
+                return [p["sync"] for p in payloads if p.get("sync")]
+        finally:
+            await db.dispose()
+    values = eventually(lambda: asyncio.run(sync_values()))
+    assert f'digest="{followers_digest([fan.uri])}"' in values[0]["remote.example"]
+    assert f'url="{local_uri}/followers_synchronization"' in values[0]["remote.example"]
+
+    sync_url = f"{local_uri}/followers_synchronization"
+    assert httpx.get(sync_url, headers={"Accept": AS2}).status_code == 401
+    signed = sign_headers(method="GET", url=sync_url, body=None, key_id=fan.key_id, private_pem=fan.private_pem,
+                          headers={"Accept": AS2})
+    listed = httpx.get(sync_url, headers=signed)
+    assert listed.status_code == 200 and listed.json()["orderedItems"] == [fan.uri]

@@ -13,6 +13,7 @@ from madang.federation.documents import (
     featured_tags,
     find_local_account,
     follow_collection,
+    followers_on,
     local_actor,
     local_note,
     outbox,
@@ -138,6 +139,22 @@ async def followers(request: Request, username: str, page: int | None = None) ->
         return refused
     async with ctx_of(request).db.read() as session:
         return _answer(await follow_collection(session, _config(request), username, followers=True, page=page))
+
+
+@router.get("/users/{username}/followers_synchronization")
+async def followers_synchronization(request: Request, username: str) -> Response:
+    """FEP-8fcf: the ids of this account's followers on the asking server, to a signed GET only."""
+    if (off := _off(request)) is not None:
+        return off
+    check = await authenticate_fetch(
+        ctx_of(request).db, _config(request), method=request.method,
+        path=request.scope.get("raw_path", request.url.path.encode()).decode("latin-1").split("?", 1)[0],
+        query=request.scope.get("query_string", b"").decode("latin-1"), headers=request.headers)
+    if check.status != 200:
+        return Response(orjson.dumps({"error": check.message}), status_code=check.status, media_type=AS2)
+    async with ctx_of(request).db.read() as session:
+        served = await followers_on(session, _config(request), username, domain=check.signer.domain)
+    return _answer(served, private=True)
 
 
 @router.get("/users/{username}/following")

@@ -199,3 +199,16 @@ async def featured_tags(session: AsyncSession, config: FederationConfig, usernam
         select(Tag.name).join(FeaturedTag, FeaturedTag.tag_id == Tag.id).where(FeaturedTag.account_id == account.id)))
     items = [{"type": "Hashtag", "href": f"{config.base_url}/tags/{n}", "name": f"#{n}"} for n in names]
     return Served(_collection(uri, len(items), items, ordered=False))
+
+
+async def followers_on(session: AsyncSession, config: FederationConfig, username: str, *, domain: str | None) -> Served:
+    """FEP-8fcf's partial followers collection: the followers whose ids are on ``domain``."""
+    account = await find_local_account(session, username)
+    if account is None or domain is None:
+        return Served(None)
+    uri = f"{account_uri(config.base_url, account.username)}/followers"
+    ids = [u for u in await session.scalars(
+        select(Account.uri).join(Follow, Follow.account_id == Account.id)
+        .where(Follow.target_account_id == account.id, Account.domain == domain)) if u]
+    return Served({"@context": render.CONTEXT, "id": f"{uri}?domain={domain}", "type": "OrderedCollection",
+                   "totalItems": len(ids), "orderedItems": ids})

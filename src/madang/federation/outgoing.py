@@ -12,7 +12,7 @@ from madang.core.ids import new_id
 from madang.federation import render
 from madang.federation.addressing import addressing
 from madang.federation.config import FederationConfig, config_of
-from madang.federation.delivery import enqueue_delivery
+from madang.federation.delivery import enqueue_delivery, followers_sync_headers
 from madang.federation.documents import actor_of, status_parts
 from madang.federation.keys import get_or_create_actor_key
 from madang.jobs import handler
@@ -28,13 +28,31 @@ def _inbox(account: Account) -> str | None:
 
 
 async def _send(session: AsyncSession, config: FederationConfig, activity: dict, sender: Account,
-                inboxes: list[str | None]) -> None:
+                inboxes: list[str | None], *, sync_followers: bool = False) -> None:
     wanted = [i for i in inboxes if i]
     if not wanted or not config.enabled:
         return
     await get_or_create_actor_key(session, sender.id)
+    sync = None
+    if sync_followers and sender.followers_count < SYNC_FOLLOWERS_MAX:
+        # FEP-8fcf, as Mastodon sends it with followers-only posts: each server can check that
+        # its list of this account's followers there matches ours, and repair it.
+        actor = _uri(sender, config)
+        sync = followers_sync_headers(collection_id=f"{actor}/followers", url=f"{actor}/followers_synchronization",
+                                      follower_uris=await remote_follower_uris(session, sender.id), inboxes=wanted)
     await enqueue_delivery(session, activity=activity, account_id=sender.id, inboxes=wanted,
-                           local_prefix=config.base_url)
+                           local_prefix=config.base_url, followers_sync=sync)
+
+
+SYNC_FOLLOWERS_MAX = 25_000  # Mastodon's limit for sending the header
+
+
+async def remote_follower_uris(session: AsyncSession, account_id: int, domain: str | None = None) -> list[str]:
+    query = (select(Account.uri).join(Follow, Follow.account_id == Account.id)
+             .where(Follow.target_account_id == account_id, Follow.remote.is_(True), Account.uri.is_not(None)))
+    if domain is not None:
+        query = query.where(Account.domain == domain)
+    return [u for u in await session.scalars(query) if u]
 
 
 async def follower_inboxes(session: AsyncSession, account_id: int) -> list[str]:
@@ -104,7 +122,8 @@ async def status_created(session: AsyncSession, payload: dict) -> None:
         await _send(session, config, activity, author, inboxes)
         return
     note = await status_parts(session, status, author, config)
-    await _send(session, config, render.create(note, _uri(author, config)), author, await audience(session, status))
+    await _send(session, config, render.create(note, _uri(author, config)), author, await audience(session, status),
+                sync_followers=status.visibility == "private")
 
 
 @handler("federation.status_updated")
