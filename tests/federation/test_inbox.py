@@ -374,3 +374,23 @@ def test_followers_only_posts_carry_the_followers_digest_and_the_list_answers_si
                           headers={"Accept": AS2})
     listed = httpx.get(sync_url, headers=signed)
     assert listed.status_code == 200 and listed.json()["orderedItems"] == [fan.uri]
+
+
+def test_one_server_delivering_too_much_is_asked_to_wait(sqlite_template) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+    import shutil
+
+    path = sqlite_template.parent / f"inbox-limit-{new_id()}.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite+aiosqlite:///{path}"
+    with running_server(url, federation_inbox_per_5min=3) as base:
+        app = new_app(base)
+        local, _, _ = register(base, app)
+        local_uri = f"{base}/users/{local.me().username}"
+        busy = Remote("busy", *generate_key_pair())
+        asyncio.run(busy.store(url))
+        answers = [busy.post(base, {"@context": "https://www.w3.org/ns/activitystreams", "type": "Like",
+                                    "id": f"{busy.uri}#likes/{i}", "actor": busy.uri, "object": local_uri})
+                   for i in range(4)]
+        assert [a.status_code for a in answers] == [202, 202, 202, 429]
+        assert answers[-1].headers["retry-after"] == "60"

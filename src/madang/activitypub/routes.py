@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
+from madang.auth.throttle import SlidingWindow
 from madang.federation.config import FederationConfig, config_of
 from madang.federation.documents import (
     Served,
@@ -189,9 +192,32 @@ async def featured_tags_route(request: Request, username: str) -> Response:
         return _answer(await featured_tags(session, _config(request), username))
 
 
+_KEY_HOST = re.compile(r'keyid\s*=\s*"(?:https?://)?([^/"#:]+)', re.IGNORECASE)
+
+
+def _sender_host(request: Request) -> str:
+    """The signing key's host (or, unsigned, the client address) without parsing the signature."""
+    header = request.headers.get("signature", "") or request.headers.get("signature-input", "")
+    found = _KEY_HOST.search(header)
+    if found:
+        return found.group(1).lower()
+    return request.client.host if request.client else "?"
+
+
+def _inbox_window(request: Request) -> SlidingWindow:
+    extras = ctx_of(request).extras
+    window = extras.get("federation.inbox_window")
+    if window is None:
+        window = extras["federation.inbox_window"] = SlidingWindow(ctx_of(request).settings.federation_inbox_per_5min)
+    return window
+
+
 async def _inbox(request: Request) -> Response:
     if (off := _off(request)) is not None:
         return off
+    if not _inbox_window(request).allow(_sender_host(request)):
+        return Response(orjson.dumps({"error": "Too many activities from your server; try again later"}),
+                        status_code=429, media_type=AS2, headers={"Retry-After": "60"})
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY:
         return Response(orjson.dumps({"error": "The activity is too large"}), status_code=413, media_type=AS2)

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     federation_allowed_hosts: str = ""
     # Secure mode, as Mastodon's AUTHORIZED_FETCH: every ActivityPub GET must be signed.
     authorized_fetch: bool = False
+    # Activities one remote server may deliver to the inboxes in five minutes (per process):
+    # beyond it a 429 with Retry-After, which senders honour by retrying later.
+    federation_inbox_per_5min: int = Field(10_000, ge=1)
     # Remote media: "cache" (fetched by a job and served from here) or "link" (the origin's URL).
     remote_media: str = Field("cache", pattern="^(cache|link)$")
     # `madang serve` serves TLS itself when both name a PEM file (the lab; a city may use a proxy).
