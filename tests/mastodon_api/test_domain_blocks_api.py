@@ -13,9 +13,9 @@ import pytest
 from mastodon import Mastodon, MastodonAPIError
 from sqlalchemy import func, select, update
 
-from madang.accounts import follow_account
 from madang.core.clock import utcnow
 from madang.db import Database
+from madang.accounts.follows import create_follow
 from madang.models import Account, DomainBlock, Follow, User
 from tests.mastodon_api.clients import assert_json_error, auth, client, register
 
@@ -215,7 +215,10 @@ def _remote_follows(url: str, local: list[str]) -> dict[str, int]:
             ids[name] = locals_[name].id
         for follower, target in [("citizen", "spammer"), ("spammer", "citizen"), ("bot", "citizen"),
                                  ("citizen", "friend"), ("friend", "citizen")]:
-            await follow_account(s, account=await s.get(Account, ids[follower]), target=await s.get(Account, ids[target]))
+            # As the inbox stores them: a local account's follow of a remote one holds once that
+            # server accepted it (create_follow), a remote account's follow of a local one at once.
+            await create_follow(s, follower=await s.get(Account, ids[follower]),
+                                target=await s.get(Account, ids[target]), show_reblogs=True, notify=False)
         return ids
     return _db(url, work)
 
