@@ -1,5 +1,6 @@
 """A remote account's recent public posts, read from its outbox when it is first looked up
-(search, a mention, a follow), so its page here is not empty: at most one page, 20 posts."""
+(search, a mention, a follow), so its page here is not empty: at most one page, 20 posts.
+Mastodon embeds the Notes in its outbox's Creates; GoToSocial gives their ids, fetched one by one."""
 
 from __future__ import annotations
 
@@ -44,8 +45,14 @@ async def backfill_outbox(db: Any, payload: dict) -> None:
         if kept >= MAX_POSTS:
             break
         note = item.get("object") if isinstance(item, dict) and item.get("type") == "Create" else None
+        if isinstance(note, str) and same_origin(note, account.uri or ""):
+            # GoToSocial lists its posts by id: each is fetched from its own server (bounded).
+            try:
+                note = await fetch_object(db, config, note)
+            except (NotResolved, fetching.FetchError):
+                continue
         if not isinstance(note, dict) or note.get("type") not in NOTE_TYPES:
-            continue  # boosts and ids-only items are not fetched one by one here
+            continue  # boosts are not followed here
         uri = first_id(note)
         if not uri or not same_origin(uri, account.uri or "") or first_id(note.get("attributedTo")) != account.uri:
             continue
