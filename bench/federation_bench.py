@@ -204,7 +204,7 @@ def outgoing(args: argparse.Namespace) -> None:
         post(madang.url, author, "안양시 공지: 모든 팔로워 서버로 #안양")
         during: list[float] = []
         delivered = 0
-        stats_url = f"https://127.0.0.1:{port}/stats"
+        stats_url = f"https://{addresses[0]}:{port}/stats"
         with httpx.Client(verify=str(ca)) as client:
             while time.perf_counter() - started < args.timeout:
                 during.append(post(madang.url, poster, f"전달 중 {len(during)}"))
@@ -249,7 +249,14 @@ def incoming(args: argparse.Namespace) -> None:
         raw = json.dumps(activity, ensure_ascii=False).encode()
         bodies.append((raw, uri, private_pem))
     serving.free_port = lambda: port  # start() below takes the port the activities were signed for
-    madang = serving.start(str(db), log_dir=str(folder), extra_env={"MADANG_ACCESS_LOG": "false"})
+    env = {"MADANG_ACCESS_LOG": "false"}
+    if args.accept_only:
+        env["MADANG_EMBEDDED_WORKER"] = "false"  # the inbox alone: jobs wait for a worker
+    command = None
+    if args.profile:  # the server under cProfile (written when it stops): where does the time go?
+        command = [str(PY), "-m", "cProfile", "-o", args.profile, "-m", "uvicorn", "madang.asgi:app",
+                   "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    madang = serving.start(str(db), log_dir=str(folder), extra_env=env, command=command)
     try:
         time.sleep(2)
         signed = [(raw, sign_headers(method="POST", url=f"{base}/inbox", body=raw, key_id=f"{uri}#main-key",
@@ -265,12 +272,38 @@ def incoming(args: argparse.Namespace) -> None:
                         return (await client.post(f"{base}/inbox", content=raw, headers=headers)).status_code
                 return await asyncio.gather(*(one(raw, h) for raw, h in signed))
 
+        if args.wrk:
+            table = folder / "activities.tsv"
+            with table.open("w") as out:
+                for raw, headers in signed:
+                    out.write(f"{headers['Date']}\t{headers['Digest']}\t{headers['Signature']}\t{raw.decode()}\n")
+            ran = subprocess.run(["wrk", "-t1", f"-c{args.concurrency}", f"-d{args.seconds}s", "--latency", "-s",
+                                  str(ROOT / "bench/wrk/inbox.lua"), base, "--", str(table)],
+                                 capture_output=True, text=True)
+            print(ran.stdout)
+            conn = sqlite3.connect(db)
+            written = conn.execute("select count(*) from jobs where name='federation.receive'").fetchone()[0]
+            print("receive jobs written:", written)
+            if not args.accept_only:  # processing: how long until every job ran, nothing lost
+                waited = time.perf_counter()
+                while time.perf_counter() - waited < args.timeout:
+                    left = conn.execute("select count(*) from jobs where name='federation.receive' "
+                                        "and state in ('pending','running')").fetchone()[0]
+                    if not left:
+                        break
+                    time.sleep(0.5)
+                stored = conn.execute("select count(*) from statuses where local = 0").fetchone()[0]
+                failed = conn.execute("select count(*) from jobs where state='failed'").fetchone()[0]
+                unique = min(written, len(signed))
+                print(json.dumps({"jobs_left": left, "seconds_after_sending": round(time.perf_counter() - waited, 1),
+                                  "stored": stored, "distinct_sent_at_most": unique, "failed_jobs": failed}))
+            return
         started = time.perf_counter()
         codes = asyncio.run(send_all())
         accepted_s = time.perf_counter() - started
         conn = sqlite3.connect(db)
         stored = 0
-        while time.perf_counter() - started < args.timeout:
+        while not args.accept_only and time.perf_counter() - started < args.timeout:
             stored = conn.execute("select count(*) from statuses where local = 0").fetchone()[0]
             if stored >= args.activities:
                 break
@@ -299,6 +332,10 @@ def main() -> None:
     inc.add_argument("--actors", type=int, default=20)
     inc.add_argument("--concurrency", type=int, default=32)
     inc.add_argument("--timeout", type=float, default=300)
+    inc.add_argument("--accept-only", action="store_true", help="no worker: the inbox's own rate")
+    inc.add_argument("--wrk", action="store_true", help="send with wrk (a client that is not the bottleneck)")
+    inc.add_argument("--seconds", type=int, default=10)
+    inc.add_argument("--profile", help="run the server under cProfile, writing this file")
     args = parser.parse_args()
     outgoing(args) if args.what == "outgoing" else incoming(args)
 

@@ -51,6 +51,11 @@ class FederationConfig:
 def attach(db: Any, settings: Settings) -> None:
     """Make federation's jobs and use cases runnable on units of ``db`` (once per process)."""
     db.session_info[CONFIG_KEY] = FederationConfig.from_settings(settings)
+    from madang.moderation.domain_blocks import BLOCKS_CACHE
+
+    # The suspended domains' copy (federation.domain_policy), shared with this Database's write
+    # units, so a block made through madang.moderation empties it at once.
+    db.session_info.setdefault(BLOCKS_CACHE, {})
 
 
 def config_of(holder: Any) -> FederationConfig:

@@ -3,13 +3,40 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from madang.moderation.domain_blocks import blocks_domain, domain_block_for, is_domain_suspended
+from madang.moderation.domain_blocks import (
+    BLOCKS_CACHE,
+    CACHE_SECONDS,
+    blocks_domain,
+    covered_by,
+    domain_block_for,
+    is_domain_suspended,
+    load_suspended_domains,
+)
 
 
 async def is_suspended(session: AsyncSession, host: str) -> bool:
     return bool(host) and await is_domain_suspended(session, host)
+
+
+async def suspended_hosts(db: Any) -> frozenset[str]:
+    """The suspended domains, from this process's copy while it is fresh (every inbox POST asks)."""
+    holder = db.session_info.setdefault(BLOCKS_CACHE, {})
+    now = time.monotonic()
+    if holder.get("at", -1e9) > now - CACHE_SECONDS:
+        return holder["domains"]
+    async with db.read() as session:
+        domains = await load_suspended_domains(session)
+    holder.update(at=now, domains=domains)
+    return domains
+
+
+async def host_suspended(db: Any, host: str | None) -> bool:
+    return bool(host) and covered_by(await suspended_hosts(db), host)
 
 
 async def is_silenced(session: AsyncSession, host: str) -> bool:

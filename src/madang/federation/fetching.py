@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from madang.federation.config import FederationConfig
-from madang.federation.domain_policy import is_suspended
+from madang.federation.domain_policy import host_suspended
 from madang.federation.keys import get_or_create_actor_key
 from madang.federation.parse import host_of
 from madang.federation.transport import AS2_ACCEPT, Transport
@@ -32,9 +32,8 @@ async def instance_key(db: Any) -> str:
 
 
 async def get_json(db: Any, config: FederationConfig, url: str, *, accept: str | None = None) -> dict:
-    async with db.read() as session:
-        if await is_suspended(session, host_of(url)):
-            raise FetchError(f"{url}: the domain is suspended here")  # nothing fetched from it
+    if await host_suspended(db, host_of(url)):
+        raise FetchError(f"{url}: the domain is suspended here")  # nothing fetched from it
     private_pem = await instance_key(db)
     try:
         async with Transport(OutboundPolicy.parse(config.allowed_hosts)) as transport:

@@ -13,10 +13,11 @@ from typing import Any
 from madang.federation import fetching
 from madang.federation.config import FederationConfig
 from madang.federation.delivery import mark_domain_reachable
+from madang.federation.domain_policy import host_suspended
 from madang.federation.parse import first_id, host_of, same_origin
 from madang.federation.resolve import NotResolved, account_for_key
 from madang.federation.signatures import SignatureError, check_digest, parse_signature, verify_signature
-from madang.jobs import enqueue
+from madang.federation.inbox_writer import writer_for
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
@@ -30,10 +31,26 @@ class InboxAnswer:
 
 
 async def _blocked(db: Any, host: str) -> bool:
-    from madang.federation.domain_policy import is_suspended
+    return await host_suspended(db, host)
 
-    async with db.read() as session:
-        return await is_suspended(session, host)
+
+REACHABLE_KEY = "federation.reachable_noted"
+REACHABLE_SECONDS = 600.0
+
+
+def _reachability_due(db: Any, domain: str) -> bool:
+    """A sender's failure days are cleared at most every 10 minutes per process, not on every
+    activity (it is a read, and a write when there was a failure)."""
+    import time
+
+    noted = db.session_info.setdefault(REACHABLE_KEY, {})
+    now = time.monotonic()
+    if noted.get(domain, -1e9) > now - REACHABLE_SECONDS:
+        return False
+    if len(noted) > 10_000:
+        noted.clear()
+    noted[domain] = now
+    return True
 
 
 async def accept_activity(db: Any, config: FederationConfig, *, method: str, path: str, query: str,
@@ -81,14 +98,10 @@ async def accept_activity(db: Any, config: FederationConfig, *, method: str, pat
     activity_id = activity.get("id")
     if isinstance(activity_id, str) and not same_origin(activity_id, actor_uri):
         return InboxAnswer(400, "The activity's id is not on its actor's server")
-    async def take(session: Any) -> None:
-        await enqueue(session, RECEIVE_JOB, {"activity": activity, "signer_id": signer.id})
-        if signer.domain:
+    await writer_for(db).add(RECEIVE_JOB, {"activity": activity, "signer_id": signer.id})
+    if signer.domain and _reachability_due(db, signer.domain):
+        async with db.write() as session:
             await mark_domain_reachable(session, signer.domain)  # evidently up: its failure days go
-
-    # Deliveries come in bursts (a popular post's replies, a server's retry queue): those arriving
-    # together share one commit, each in its own savepoint (db.group_commit), as posts do.
-    await db.write_grouped(take)
     return InboxAnswer(202, "Accepted")
 
 

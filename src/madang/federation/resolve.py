@@ -4,6 +4,7 @@ short write unit to store what was found. Network first, never inside a database
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 from urllib.parse import quote
 
@@ -99,10 +100,15 @@ async def account_for_uri(db: Any, config: FederationConfig, uri: str, *, refres
 async def account_for_key(db: Any, config: FederationConfig, key_id: str, *, refresh: bool = False) -> Account:
     """The owner of a signing key: known, else its actor fetched (the key id without the
     fragment is the actor, or a key document whose ``owner`` is the actor, as GoToSocial's)."""
+    cache = db.session_info.setdefault(KEYS_CACHE, {})
     if not refresh:
+        cached = cache.get(key_id)
+        if cached is not None and cached[1] > time.monotonic() - KEYS_SECONDS:
+            return cached[0]  # signers come back all day: their key is kept for a while
         async with db.read() as session:
             account = await find_account_by_key_id(session, key_id)
         if account is not None and account.public_key_pem:
+            _remember(cache, key_id, account)
             return account
     document = await fetching.get_json(db, config, key_id.split("#", 1)[0])
     owner = None
@@ -121,7 +127,19 @@ async def account_for_key(db: Any, config: FederationConfig, key_id: str, *, ref
     account = await fetch_actor(db, config, owner)
     if account.public_key_id != key_id:
         raise NotResolved(f"{key_id}: the actor {owner} does not list this key")
+    _remember(cache, key_id, account)
     return account
+
+
+KEYS_CACHE = "federation.signer_keys"
+KEYS_SECONDS = 300.0  # a rotated key is fetched anew when a signature fails, at once
+KEYS_MAX = 10_000
+
+
+def _remember(cache: dict, key_id: str, account: Account) -> None:
+    if len(cache) >= KEYS_MAX:
+        cache.clear()
+    cache[key_id] = (account, time.monotonic())
 
 
 async def resolve_account(db: Any, config: FederationConfig, text: str) -> Account | None:

@@ -136,8 +136,10 @@ class Transport:
         host = self._check(inbox_url)
         given: dict[str, str] = {"Content-Type": AS2_TYPE}
         given.update(extra_headers or {})
-        headers = sign_headers(method="POST", url=inbox_url, body=body, key_id=key_id, private_pem=private_pem,
-                               headers=given)
+        # Signing (RSA, ~1 ms) runs off the event loop: a fan-out of a thousand deliveries must not
+        # hold the requests the same process serves (OpenSSL releases the GIL while it signs).
+        headers = await asyncio.to_thread(sign_headers, method="POST", url=inbox_url, body=body, key_id=key_id,
+                                          private_pem=private_pem, headers=given)
         async with self._slot(host), self._client.stream("POST", inbox_url, content=body, headers=headers,
                                                          follow_redirects=False) as response:
             # The answer's body is not needed: read a little so the connection can be reused.

@@ -159,6 +159,31 @@ async def domain_block_for(session: AsyncSession, domain: str | None) -> DomainB
     return max(rows, key=lambda b: len(b.domain), default=None)
 
 
+# The suspended domains are kept per process for the inbox's hot path (every activity is
+# checked; madang.federation.domain_policy holds the copy in the Database's session_info under
+# this key): every change made through this module empties it, and it is read again after 2 s
+# for changes made by other processes.
+BLOCKS_CACHE = "moderation.domain_blocks.suspended"
+CACHE_SECONDS = 2.0
+
+
+def forget_cached_blocks(session: AsyncSession) -> None:
+    holder = session.info.get(BLOCKS_CACHE)
+    if isinstance(holder, dict):
+        holder.clear()
+
+
+async def load_suspended_domains(session: AsyncSession) -> frozenset[str]:
+    """Every suspended domain (a small set)."""
+    return frozenset(await session.scalars(select(DomainBlock.domain).where(DomainBlock.severity == "suspend")))
+
+
+def covered_by(domains: frozenset[str], domain: str | None) -> bool:
+    """Whether ``domain`` or a parent of it is in ``domains``."""
+    value = _lenient(domain)
+    return value is not None and bool(domains) and any(d in domains for d in _with_parents(value))
+
+
 async def is_domain_suspended(session: AsyncSession, domain: str | None) -> bool:
     """For the inbox and delivery: nothing is taken from, fetched from or sent to this domain."""
     block = await domain_block_for(session, domain)
@@ -168,6 +193,7 @@ async def is_domain_suspended(session: AsyncSession, domain: str | None) -> bool
 async def _apply(session: AsyncSession, block: DomainBlock, *, before: str | None) -> None:
     """What the block does to the stored accounts of its domain; ``before``: the severity it
     had (None for a new block, "noop" for one being lifted)."""
+    forget_cached_blocks(session)
     marker = block.created_at
     scope = accounts_under(block.domain)
     if before == "silence" and block.severity != "silence":
