@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 _PROFILE = re.compile(r"/@(?P<username>[A-Za-z0-9_]+)(?:/(?P<id>\d{1,20}))?/?")
+_INBOX = re.compile(r"/inbox|/actor/inbox|/users/[A-Za-z0-9_]+/inbox")
 
 
 class ContentNegotiation:
@@ -14,6 +15,11 @@ class ContentNegotiation:
         self.app = app
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and _INBOX.fullmatch(scope["path"]):
+            from madang.activitypub.routes import inbox_router
+
+            await inbox_router(scope, receive, send)  # before the app's routing: deliveries come in bursts
+            return
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
             match = _PROFILE.fullmatch(scope["path"])
             if match is not None and _wants_as2(scope):

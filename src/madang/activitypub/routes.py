@@ -7,6 +7,7 @@ import re
 import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route, Router
 
 from madang.auth.throttle import SlidingWindow
 from madang.federation.config import FederationConfig, config_of
@@ -234,16 +235,10 @@ async def _inbox(request: Request) -> Response:
                     status_code=answer.status, media_type=AS2)
 
 
-@router.post("/inbox")
-async def shared_inbox(request: Request) -> Response:
-    return await _inbox(request)
-
-
-@router.post("/users/{username}/inbox")
-async def personal_inbox(request: Request, username: str) -> Response:
-    return await _inbox(request)
-
-
-@router.post("/actor/inbox")
-async def instance_inbox(request: Request) -> Response:
-    return await _inbox(request)
+# The inboxes are reached before the app's routing (activitypub.negotiation): servers deliver in
+# bursts, and matching a path against several hundred routes cost ~5 ms a request.
+inbox_router = Router(routes=[
+    Route("/inbox", _inbox, methods=["POST"]),
+    Route("/users/{username}/inbox", _inbox, methods=["POST"]),
+    Route("/actor/inbox", _inbox, methods=["POST"]),
+])
