@@ -58,7 +58,10 @@ tests/js/node_modules/.package-lock.json: tests/js/package-lock.json
 # and pytest runs with the lab's hosts file as its /etc/hosts, trusting the lab CA only (env.sh).
 # Elsewhere pytest runs as it is and the lab tests skip, saying why. SHARED: where ../shared is
 # (GoToSocial and the lab's scripts) when the project sits elsewhere, e.g. in a git worktree.
-SHARED ?= ../shared
+# ../shared beside the project; in a clone elsewhere (a fresh clone for CI, a worktree), the shared
+# folder beside the repository it was cloned from.
+SHARED ?= $(shell if [ -d ../shared ]; then echo ../shared; else o=$$(git config --get remote.origin.url 2>/dev/null); \
+	if [ -n "$$o" ] && [ -d "$$o/../shared" ]; then echo "$$o/../shared"; else echo ../shared; fi; fi)
 LAB_SCRIPTS = $(SHARED)/peers/lab
 LAB_HOSTS := gts.test=127.0.0.2 madang-a.test=127.0.0.3 madang-b.test=127.0.0.4
 
