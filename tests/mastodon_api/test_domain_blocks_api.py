@@ -4,7 +4,6 @@ refusals, and a suspension that severs follows with remote accounts made in the 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from typing import Any
 
@@ -14,23 +13,15 @@ from mastodon import Mastodon, MastodonAPIError
 from sqlalchemy import func, select, update
 
 from madang.core.clock import utcnow
-from madang.db import Database
 from madang.accounts.follows import create_follow
 from madang.models import Account, DomainBlock, Follow, User
+from tests.auth.helpers import run_db
 from tests.mastodon_api.clients import assert_json_error, auth, client, register
 
 ADMIN_SCOPES = ["read", "write", "follow", "admin:read", "admin:write"]
 
 
-def _db(url: str, work):  # type: ignore[no-untyped-def]
-    async def run():  # type: ignore[no-untyped-def]
-        db = Database(url)
-        try:
-            async with db.write() as s:
-                return await work(s)
-        finally:
-            await db.dispose()
-    return asyncio.run(run())
+_db = run_db  # one write unit on a database the server also uses
 
 
 def _admin(base: str, url: str, name: str = "city_admin", *, make_admin: bool = True) -> Mastodon:

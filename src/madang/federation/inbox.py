@@ -34,6 +34,22 @@ async def _blocked(db: Any, host: str) -> bool:
     return await host_suspended(db, host)
 
 
+async def verified_signer(db: Any, config: FederationConfig, parsed: Any) -> tuple[Any, str]:
+    """The account whose key made the signature, or None and why not. The key comes from the
+    database (or the process's copy), else its actor is fetched; a failure fetches the actor
+    once more, in case the key was rotated."""
+    try:
+        signer = await account_for_key(db, config, parsed.key_id)
+        if not signer.public_key_pem or not verify_signature(parsed, signer.public_key_pem):
+            signer = await account_for_key(db, config, parsed.key_id, refresh=True)
+            if not signer.public_key_pem or not verify_signature(parsed, signer.public_key_pem):
+                return None, "The signature does not verify"
+    except (NotResolved, fetching.FetchError) as exc:
+        log.info("key %s not usable: %s", parsed.key_id, exc)
+        return None, "The signing key could not be verified"
+    return signer, ""
+
+
 REACHABLE_KEY = "federation.reachable_noted"
 REACHABLE_SECONDS = 600.0
 
@@ -82,16 +98,9 @@ async def accept_activity(db: Any, config: FederationConfig, *, method: str, pat
 
             if await find_account_by_uri(session, actor_uri) is None:
                 return InboxAnswer(202, "Accepted")
-    try:
-        signer = await account_for_key(db, config, parsed.key_id)
-        if not signer.public_key_pem or not verify_signature(parsed, signer.public_key_pem):
-            # The key may have been rotated: fetch the actor again, once.
-            signer = await account_for_key(db, config, parsed.key_id, refresh=True)
-            if not signer.public_key_pem or not verify_signature(parsed, signer.public_key_pem):
-                return InboxAnswer(401, "The signature does not verify")
-    except (NotResolved, fetching.FetchError) as exc:
-        log.info("inbox: key %s not usable: %s", parsed.key_id, exc)
-        return InboxAnswer(401, "The signing key could not be verified")
+    signer, refusal = await verified_signer(db, config, parsed)
+    if signer is None:
+        return InboxAnswer(401, refusal)
     if signer.uri != actor_uri:
         # No LD signatures or proofs here: a relay's forward is not taken (reference §6.2).
         return InboxAnswer(401, "The signer is not the activity's actor")
@@ -124,12 +133,7 @@ async def authenticate_fetch(db: Any, config: FederationConfig, *, method: str, 
         return FetchCheck(exc.status, str(exc))
     if await _blocked(db, host_of(parsed.key_id)):
         return FetchCheck(403, "This server does not serve your domain")
-    try:
-        signer = await account_for_key(db, config, parsed.key_id)
-        if not signer.public_key_pem or not verify_signature(parsed, signer.public_key_pem):
-            signer = await account_for_key(db, config, parsed.key_id, refresh=True)
-            if not signer.public_key_pem or not verify_signature(parsed, signer.public_key_pem):
-                return FetchCheck(401, "The signature does not verify")
-    except (NotResolved, fetching.FetchError):
-        return FetchCheck(401, "The signing key could not be verified")
+    signer, refusal = await verified_signer(db, config, parsed)
+    if signer is None:
+        return FetchCheck(401, refusal)
     return FetchCheck(200, "OK", signer)

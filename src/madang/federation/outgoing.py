@@ -79,18 +79,23 @@ async def audience(session: AsyncSession, status: Status) -> list[str]:
     return [i for i in inboxes if i]
 
 
+async def answer_follow(session: AsyncSession, config: FederationConfig, *, target: Account, follower: Account,
+                        follow: dict, accepted: bool) -> None:
+    """Accept or Reject of a remote Follow, carrying the Follow as it came (Mastodon matches by it)."""
+    kind, make = ("accepts", render.accept) if accepted else ("rejects", render.reject)
+    actor = _uri(target, config)
+    activity = make(_follow_doc(follow), actor, activity_id=f"{actor}#{kind}/follows/{new_id()}")
+    await _send(session, config, activity, target, [follower.inbox_url])
+
+
 async def send_accept_follow(session: AsyncSession, config: FederationConfig, *, target: Account,
                              follower: Account, follow: dict) -> None:
-    activity = render.accept(_follow_doc(follow), _uri(target, config),
-                             activity_id=f"{_uri(target, config)}#accepts/follows/{new_id()}")
-    await _send(session, config, activity, target, [follower.inbox_url])
+    await answer_follow(session, config, target=target, follower=follower, follow=follow, accepted=True)
 
 
 async def send_reject_follow(session: AsyncSession, config: FederationConfig, *, target: Account,
                              follower: Account, follow: dict) -> None:
-    activity = render.reject(_follow_doc(follow), _uri(target, config),
-                             activity_id=f"{_uri(target, config)}#rejects/follows/{new_id()}")
-    await _send(session, config, activity, target, [follower.inbox_url])
+    await answer_follow(session, config, target=target, follower=follower, follow=follow, accepted=False)
 
 
 def _follow_doc(follow: dict) -> dict:
@@ -199,10 +204,8 @@ async def follow_answered(session: AsyncSession, payload: dict) -> None:
         return
     follow_doc = render.follow(payload.get("uri") or f"{requester.uri}#follows/{new_id()}", requester.uri or "",
                                _uri(target, config))
-    if payload.get("accepted"):
-        await send_accept_follow(session, config, target=target, follower=requester, follow=follow_doc)
-    else:
-        await send_reject_follow(session, config, target=target, follower=requester, follow=follow_doc)
+    await answer_follow(session, config, target=target, follower=requester, follow=follow_doc,
+                        accepted=bool(payload.get("accepted")))
 
 
 @handler("federation.favourited")
