@@ -22,6 +22,23 @@ from madang.db.inline import BEGUN
 BUSY_TIMEOUT_MS = 10_000
 
 
+def _journal_wal(cur: Any) -> None:
+    """WAL mode. Switching (even to the mode it is in) can answer "database is locked" at once,
+    without the busy handler, while another connection checkpoints or recovers the WAL (seen when
+    a test opened the file as a server started); retried briefly, rarely, only when connecting."""
+    import sqlite3
+    import time
+
+    for attempt in range(100):
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 99:
+                raise
+            time.sleep(0.02)
+
+
 def _install_pragmas(sync_engine: Engine, *, begin: str | None, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
                      mmap: bool = True) -> None:
     @event.listens_for(sync_engine, "connect")
@@ -30,7 +47,7 @@ def _install_pragmas(sync_engine: Engine, *, begin: str | None, busy_timeout_ms:
         dbapi_connection.isolation_level = None
         cur = dbapi_connection.cursor()
         cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")  # first, so the rest can wait
-        cur.execute("PRAGMA journal_mode = WAL")
+        _journal_wal(cur)
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA temp_store = MEMORY")
