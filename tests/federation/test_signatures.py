@@ -287,7 +287,8 @@ def _rfc9421_sign(private_pem: str, method: str, url: str, body: bytes | None,
             return serialization.load_pem_private_key(private_pem.encode(), None)
 
         def resolve_public_key(self, key_id: str):  # type: ignore[no-untyped-def]
-            raise NotImplementedError
+            # The package's resolver interface; signing never asks for a public key.
+            raise NotImplementedError("signing only")
 
     class Request:
         def __init__(self) -> None:

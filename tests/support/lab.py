@@ -22,7 +22,6 @@ import ssl
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -125,9 +124,8 @@ def running_lab_server(database_url: str, host_name: str, address: str, *, lab: 
     """A real madang (uvicorn, in a thread) as ``https://host_name`` on ``address:443`` with the lab's
     certificate; federation may reach the lab's loopback addresses. ``access_log``: a file for
     madang's access log lines (what `madang serve` writes to standard output)."""
-    import uvicorn
-
     from madang.access_log import AccessLog
+    from tests.support.server import served_in_thread
     from madang.app import create_app
     from madang.core.settings import Settings
 
@@ -142,22 +140,11 @@ def running_lab_server(database_url: str, host_name: str, address: str, *, lab: 
     if access_log is not None:
         log_fd = os.open(access_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         app = AccessLog(app, fd=log_fd)  # type: ignore[assignment]
-    config = uvicorn.Config(app, host=address, port=443, log_level="warning", lifespan="on", ws="websockets-sansio",
-                            ssl_certfile=str(lab.cert(host_name)), ssl_keyfile=str(lab.key(host_name)),
-                            timeout_graceful_shutdown=2)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started:
-        if time.time() > deadline or not thread.is_alive():
-            raise RuntimeError(f"madang did not start as https://{host_name} on {address}:443")
-        time.sleep(0.02)
     try:
-        yield settings.base_url
+        with served_in_thread(app, host=address, port=443, ssl_certfile=str(lab.cert(host_name)),
+                              ssl_keyfile=str(lab.key(host_name))):
+            yield settings.base_url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         if log_fd is not None:
             os.close(log_fd)
 

@@ -14,13 +14,8 @@ from madang.moderation.domain_blocks import (
     blocks_domain,
     covered_by,
     domain_block_for,
-    is_domain_suspended,
     load_suspended_domains,
 )
-
-
-async def is_suspended(session: AsyncSession, host: str) -> bool:
-    return bool(host) and await is_domain_suspended(session, host)
 
 
 async def suspended_hosts(db: Any) -> frozenset[str]:

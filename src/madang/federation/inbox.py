@@ -30,10 +30,6 @@ class InboxAnswer:
     message: str
 
 
-async def _blocked(db: Any, host: str) -> bool:
-    return await host_suspended(db, host)
-
-
 async def verified_signer(db: Any, config: FederationConfig, parsed: Any) -> tuple[Any, str]:
     """The account whose key made the signature, or None and why not. The key comes from the
     database (or the process's copy), else its actor is fetched; a failure fetches the actor
@@ -89,7 +85,7 @@ async def accept_activity(db: Any, config: FederationConfig, *, method: str, pat
         check_digest(parsed, headers, body)
     except SignatureError as exc:
         return InboxAnswer(exc.status, str(exc))
-    if await _blocked(db, host_of(parsed.key_id)) or await _blocked(db, host_of(actor_uri)):
+    if await host_suspended(db, host_of(parsed.key_id)) or await host_suspended(db, host_of(actor_uri)):
         return InboxAnswer(403, "This server does not accept activities from your domain")
     if activity.get("type") == "Delete" and first_id(activity.get("object")) == actor_uri:
         # An account deleted on its server: its key may be gone too (Mastodon answers at once).
@@ -131,7 +127,7 @@ async def authenticate_fetch(db: Any, config: FederationConfig, *, method: str, 
         parsed = parse_signature(method, path, query, headers, scheme=config.base_url.split(":", 1)[0])
     except SignatureError as exc:
         return FetchCheck(exc.status, str(exc))
-    if await _blocked(db, host_of(parsed.key_id)):
+    if await host_suspended(db, host_of(parsed.key_id)):
         return FetchCheck(403, "This server does not serve your domain")
     signer, refusal = await verified_signer(db, config, parsed)
     if signer is None:

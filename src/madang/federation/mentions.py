@@ -29,4 +29,4 @@ async def resolve_mentioned(db: Any, settings: Settings, mentions: Iterable[Ment
         async with asyncio.timeout(TIMEOUT_SECONDS):
             await asyncio.gather(*(resolve_account(db, config, acct) for acct in wanted), return_exceptions=True)
     except TimeoutError:
-        pass
+        pass  # what was not found in time stays text, as an unknown account does

@@ -214,10 +214,8 @@ async def _note_of(db: Any, config: FederationConfig, obj: Any, actor: Account) 
 async def _relevant(db: Any, config: FederationConfig, note: RemoteNote, actor: Account) -> bool:
     """Mastodon's rule: kept if a local account follows the author, is addressed or mentioned,
     or is replied to; anything else is not stored (spam stays out)."""
-    async with db.read() as session:
-        if await session.scalar(select(Follow.id).join(Account, Account.id == Follow.account_id)
-                                .where(Follow.target_account_id == actor.id, Account.domain.is_(None)).limit(1)):
-            return True
+    if await _has_local_follower(db, actor):
+        return True
     addressed = [*note.to, *note.cc, *(h for h, _ in note.mentions)]
     if any(config.is_local(uri) for uri in addressed):
         return True

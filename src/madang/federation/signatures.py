@@ -359,7 +359,8 @@ def _verify_rfc9421(parsed: ParsedSignature, key: Any) -> bool:
             return key
 
         def resolve_private_key(self, key_id: str) -> Any:
-            raise NotImplementedError
+            # Part of the package's resolver interface; verifying never asks for a private key.
+            raise NotImplementedError("verification only")
 
     class Verifier(HTTPMessageVerifier):
         # The window was checked by parse_signature with Mastodon's rule; the package's own

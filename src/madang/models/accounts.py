@@ -32,6 +32,8 @@ class Account(AccountNames, SnowflakePK, Base):
         # Remote actors are found by id (signatures, activities) and stored once.
         Index("ix_accounts_uri", "uri", unique=True),
         Index("ix_accounts_domain", "domain"),
+        # An inbox POST's signer is found by its key id (when not in the process's copy).
+        Index("ix_accounts_public_key_id", "public_key_id"),
     )
 
     # Local usernames are at most 30 characters (accounts.registration); remote ones up to 100.

@@ -37,6 +37,7 @@ def upgrade() -> None:
             batch.add_column(sa.Column(name, type_, nullable=True))
     op.create_index('ix_accounts_uri', 'accounts', ['uri'], unique=True)
     op.create_index('ix_accounts_domain', 'accounts', ['domain'], unique=False)
+    op.create_index('ix_accounts_public_key_id', 'accounts', ['public_key_id'], unique=False)
     with op.batch_alter_table('statuses') as batch:
         batch.add_column(sa.Column('in_reply_to_uri', sa.String(500), nullable=True))
     op.create_index('ix_statuses_uri', 'statuses', ['uri'], unique=True)
@@ -112,6 +113,7 @@ def downgrade() -> None:
     op.drop_index('ix_statuses_uri', table_name='statuses')
     with op.batch_alter_table('statuses') as batch:
         batch.drop_column('in_reply_to_uri')
+    op.drop_index('ix_accounts_public_key_id', table_name='accounts')
     op.drop_index('ix_accounts_domain', table_name='accounts')
     op.drop_index('ix_accounts_uri', table_name='accounts')
     with op.batch_alter_table('accounts') as batch:
