@@ -13,12 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from madang.accounts import follow_account, unfollow_account
-from madang.analytics.reading import account_summary, csv_rows, post_days
+from madang.analytics.reading import account_summary, csv_rows, followers_by_server, post_days
 from madang.analytics.rollup import rollup_analytics
 from madang.core import clock as clock_module
 from madang.core.clock import FrozenClock, set_clock
+from madang.core.ids import new_id
 from madang.db import Database
-from madang.models import ShortLink, ShortLinkDay
+from madang.models import Account, ShortLink, ShortLinkDay
 from madang.models.analytics import AccountDay, AccountHour, StatusDay
 from madang.statuses.interactions import favourite_status, reblog_status
 from tests.factories import SITE, make_account, make_status
@@ -128,7 +129,7 @@ async def test_days_hours_posts_and_clicks_in_seoul_days(db: Database, clock: Fr
     top = summary.top_posts[0]
     assert (top.favourites, top.reblogs, top.replies, top.link_clicks) == (2, 1, 1, 13)
     assert (history.totals.favourites, history.totals.link_clicks) == (2, 13)
-    assert csv_rows(summary)[2] == ["2026-03-03", 3, 1, 0, 0, 0, 1, 1, 8]
+    assert csv_rows(summary)[2] == ["2026-03-03", 3, 1, 0, 0, 0, 1, 1, 8, 0, 0]
 
 
 async def test_a_rerun_changes_nothing_and_losses_show_between_snapshots(db: Database, clock: FrozenClock) -> None:
@@ -166,3 +167,37 @@ async def test_only_organisation_and_verified_accounts_are_counted(db: Database,
     async with db.read() as s:
         counted = set(await s.scalars(select(AccountDay.account_id).distinct()))
     assert counted == {city["org"].id, city["other"].id}
+
+
+async def test_what_came_from_other_servers_is_counted_apart(db: Database, clock: FrozenClock) -> None:
+    """Federation: followers and reactions from accounts on other servers are in the totals, and
+    counted apart for the office's "from other servers" figures and the followers by server."""
+    city = await seed(db, clock)
+    org, post = city["org"], city["post"]
+    async with db.write() as s:
+        remote = []
+        for n, domain in enumerate(["mastodon.example", "mastodon.example", "threads.example"]):
+            account = Account(id=new_id(), username=f"fan{n}", domain=domain, acct_key=f"fan{n}@{domain}",
+                              uri=f"https://{domain}/users/fan{n}", url=f"https://{domain}/@fan{n}",
+                              inbox_url=f"https://{domain}/users/fan{n}/inbox", created_at=clock.now(),
+                              updated_at=clock.now())
+            s.add(account)
+            remote.append(account)
+        await s.flush()
+        at(clock, seoul(2026, 3, 3, 13))
+        for account in remote:
+            await follow_account(s, account=account, target=org)
+        await favourite_status(s, account=remote[0], status=post)
+        await reblog_status(s, site=SITE, account=remote[2], status=post)
+    at(clock, seoul(2026, 3, 3, 20))
+    await run_until_done(db, clock)
+    async with db.read() as s:
+        day = await s.get(AccountDay, (org.id, date(2026, 3, 3)))
+        summary = await account_summary(s, account_id=org.id, start=date(2026, 3, 1), end=date(2026, 3, 3))
+        servers = await followers_by_server(s, account_id=org.id)
+    assert day is not None
+    assert (day.new_followers, day.remote_new_followers) == (4, 3)  # citizen3 and the three fans
+    assert (day.favourites_received, day.reblogs_received, day.remote_interactions) == (2, 2, 2)
+    assert summary.total("remote_new_followers") == 3 and summary.total("remote_interactions") == 2
+    assert (servers.remote_followers, servers.top) == (3, [("mastodon.example", 2), ("threads.example", 1)])
+    assert csv_rows(summary)[2][-2:] == [3, 2]

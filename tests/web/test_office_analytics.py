@@ -83,9 +83,10 @@ def test_staff_see_charts_top_posts_and_csv(web_base: str, database_url: str) ->
         assert export.content.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
         assert rows[0] == ["날짜", "팔로워", "새 팔로워", "떠난 팔로워", "글", "받은 답글", "받은 좋아요", "받은 공유",
-                           "링크 클릭"]
+                           "링크 클릭", "다른 서버의 새 팔로워", "다른 서버에서 받은 반응"]
         assert len(rows) == 8 and rows[-1][0] == today.isoformat()
-        assert rows[-1][4:] == ["1", "0", "3", "0", "42"]
+        assert rows[-1][4:] == ["1", "0", "3", "0", "42", "0", "0"]
+        assert "다른 서버의 팔로워" in text  # the federation figures, 0 with no remote followers
 
         for path in ("/office/analytics", "/office/analytics.csv", f"/office/analytics/posts/{seeded['post_id']}"):
             refused = stranger.get(path)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.analytics.days import check_range
 from madang.analytics.health import CheckResult, check_accounts
-from madang.analytics.reading import PostDays, Summary, account_summary, post_days
+from madang.analytics.reading import PostDays, Servers, Summary, account_summary, followers_by_server, post_days
 from madang.core.errors import Forbidden, NotFound
 from madang.core.settings import Settings
 from madang.desk.organisations import ADMIN, VIEW, require_role
@@ -28,6 +28,7 @@ class Board:
     organisation: Account
     organisations: list[Account]  # every organisation the viewer is staff of (the page's tabs)
     summary: Summary
+    servers: Servers
 
 
 async def organisation_board(session: AsyncSession, *, staff: Account, start: date, end: date,
@@ -43,7 +44,8 @@ async def organisation_board(session: AsyncSession, *, staff: Account, start: da
         raise Forbidden(NOT_STAFF)
     org = chosen[0]
     await require_role(session, organisation_id=org.id, account=staff, roles=VIEW)
-    return Board(org, desks, await account_summary(session, account_id=org.id, start=start, end=end))
+    return Board(org, desks, await account_summary(session, account_id=org.id, start=start, end=end),
+                 await followers_by_server(session, account_id=org.id))
 
 
 async def post_board(session: AsyncSession, *, staff: Account, status_id: int) -> tuple[Account, PostDays]:

@@ -93,6 +93,7 @@ async def count_account(run: RunQuery, *, account: Tracked, start: date, end: da
         .join(ShortLink, ShortLink.id == ShortLinkDay.link_id).outerjoin(own, own.id == ShortLink.status_id)
         .where(or_(ShortLink.account_id == a, and_(ShortLink.account_id.is_(None), own.account_id == a)),
                ShortLinkDay.day >= start, ShortLinkDay.day <= end))
+    remote_follows, remote_interactions = await _remote(run, a, low, within, mine, own, other)
     snapshots = {d: (n, estimated) for d, n, estimated in await run(
         select(AccountDay.day, AccountDay.followers, AccountDay.followers_estimated).where(
             AccountDay.account_id == a, AccountDay.day >= start - timedelta(days=1), AccountDay.day <= end))}
@@ -102,9 +103,32 @@ async def count_account(run: RunQuery, *, account: Tracked, start: date, end: da
     followers = await _followers(run, account, start, end, today, t0, snapshots, new_followers)
     _fill_days(rollup, tz, followers, new_followers, snapshots.get(start - timedelta(days=1)), posts=posts,
                favourites=favourites, reblogs=reblogs, replies=replies, clicks=clicks)
+    remote_new = Counter(local_day(t, tz) for (t,) in remote_follows)
+    remote_received = Counter(local_day(t, tz) for (t,) in remote_interactions)
+    for row in rollup.days:
+        row["remote_new_followers"], row["remote_interactions"] = remote_new[row["day"]], remote_received[row["day"]]
     _fill_hours(rollup, tz, (t for _, t in [*favourites, *reblogs, *replies]))
     _fill_statuses(rollup, tz, a, favourites=favourites, reblogs=reblogs, replies=replies, clicks=clicks)
     return rollup
+
+
+async def _remote(run: RunQuery, a: int, low: int, within: Callable[[Any], Any], mine: Any, own: Any,
+                  other: Any) -> tuple[list, list]:
+    """The moments of the window's new followers and received interactions that came from
+    accounts on other servers (the actor's row has a domain)."""
+    actor = aliased(Account)
+    remote = actor.domain.is_not(None)
+    follows = await run(select(Follow.created_at).join(actor, actor.id == Follow.account_id).where(
+        Follow.target_account_id == a, Follow.id >= low, within(Follow.created_at), remote))
+    favourites = await run(select(Favourite.created_at).join(own, own.id == Favourite.status_id)
+                           .join(actor, actor.id == Favourite.account_id)
+                           .where(mine, Favourite.id >= low, within(Favourite.created_at), remote))
+    others = []
+    for column in (other.reblog_of_id, other.in_reply_to_id):
+        others += await run(select(other.created_at).join(own, own.id == column)
+                            .join(actor, actor.id == other.account_id)
+                            .where(mine, other.id >= low, other.deleted_at.is_(None), within(other.created_at), remote))
+    return follows, [*favourites, *others]
 
 
 async def _followers(run: RunQuery, account: Tracked, start: date, end: date, today: date, t0: datetime,

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.analytics.days import check_range, days_between
-from madang.models import Status
+from madang.models import Account, Follow, Status
 from madang.models.analytics import AccountDay, AccountHour, StatusDay
 
 DAY_FIELDS = ("new_followers", "lost_followers", "posts", "replies_received", "favourites_received",
-              "reblogs_received", "link_clicks")
+              "reblogs_received", "link_clicks", "remote_new_followers", "remote_interactions")
 POST_FIELDS = ("favourites", "reblogs", "replies", "link_clicks")
 TOP_POSTS = 10
 
@@ -35,6 +35,8 @@ class Day:
     favourites_received: int = 0
     reblogs_received: int = 0
     link_clicks: int = 0
+    remote_new_followers: int = 0  # of new_followers, those on other servers
+    remote_interactions: int = 0  # of the interactions, those from accounts on other servers
     followers_estimated: bool = False
 
     @property
@@ -149,7 +151,28 @@ async def post_days(session: AsyncSession, *, status: Status) -> PostDays:
     return PostDays(status, days, totals)
 
 
-CSV_HEADERS = ["날짜", "팔로워", "새 팔로워", "떠난 팔로워", "글", "받은 답글", "받은 좋아요", "받은 공유", "링크 클릭"]
+CSV_HEADERS = ["날짜", "팔로워", "새 팔로워", "떠난 팔로워", "글", "받은 답글", "받은 좋아요", "받은 공유", "링크 클릭",
+               "다른 서버의 새 팔로워", "다른 서버에서 받은 반응"]
+
+
+@dataclass
+class Servers:
+    """Where an account's followers are now: how many are on other servers, and the servers
+    with the most of them (federation)."""
+
+    remote_followers: int
+    top: list[tuple[str, int]]  # (domain, followers), the most first
+
+
+async def followers_by_server(session: AsyncSession, *, account_id: int, limit: int = 10) -> Servers:
+    """Read live from the follows (one grouped scan of the account's followers: the page is
+    opened by staff, not by everyone)."""
+    rows = (await session.execute(
+        select(Account.domain, func.count()).join(Follow, Follow.account_id == Account.id)
+        .where(Follow.target_account_id == account_id, Account.domain.is_not(None))
+        .group_by(Account.domain))).all()
+    ranked = sorted(((str(d), int(n)) for d, n in rows), key=lambda r: (-r[1], r[0]))
+    return Servers(sum(n for _, n in ranked), ranked[:limit])
 
 
 def csv_rows(summary: Summary) -> list[list[Any]]:

@@ -31,6 +31,9 @@ class AccountDay(Base):
     favourites_received: Mapped[int] = mapped_column(Integer, default=0)
     reblogs_received: Mapped[int] = mapped_column(Integer, default=0)
     link_clicks: Mapped[int] = mapped_column(Integer, default=0)
+    # Of the above, what came from accounts on other servers (federation).
+    remote_new_followers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    remote_interactions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AccountHour(Base):
