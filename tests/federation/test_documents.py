@@ -97,3 +97,32 @@ def test_public_posts_are_notes_and_others_are_not_served(server: str) -> None:
     assert [item["object"]["id"] for item in page["orderedItems"]] == [public.uri]
     followers = httpx.get(f"{server}/users/{name}/followers", headers=AS2).json()
     assert followers["totalItems"] == 0 and followers["type"] == "OrderedCollection"
+
+
+def test_a_posts_replies_collection_lists_the_thread_then_everyone_elses_public_replies(server: str) -> None:
+    """The ``replies`` collection a Note names (as Mastodon's): the author's own replies on the
+    first page, then others' public and unlisted ones; followers-only, deleted and replies to
+    other posts are not listed; a private post's collection is not served."""
+    app = new_app(server)
+    author, _, _ = register(server, app)
+    other, _, _ = register(server, app)
+    name = author.me().username
+    post = author.status_post("안양천 벚꽃 축제 안내")
+    thread = author.status_post("둘째 날 일정입니다", in_reply_to_id=post.id)
+    answer = other.status_post("좋아요!", in_reply_to_id=post.id)
+    quiet = other.status_post("조용히 답글", in_reply_to_id=post.id, visibility="unlisted")
+    other.status_post("팔로워에게만 답글", in_reply_to_id=post.id, visibility="private")
+    deleted = other.status_post("지운 답글", in_reply_to_id=post.id)
+    other.status_delete(deleted.id)
+    other.status_post("다른 글에 답글", in_reply_to_id=thread.id)
+
+    note = httpx.get(post.uri, headers=AS2).json()
+    collection = httpx.get(note["replies"]["id"], headers=AS2)
+    assert collection.status_code == 200
+    first = collection.json()["first"]
+    assert collection.json()["type"] == "Collection" and first["items"] == [thread.uri]
+    rest = httpx.get(first["next"], headers=AS2).json()
+    assert rest["type"] == "CollectionPage" and rest["items"] == [answer.uri, quiet.uri] and "next" not in rest
+    assert rest["partOf"] == note["replies"]["id"]
+    private = author.status_post("팔로워에게만", visibility="private")
+    assert httpx.get(f"{server}/users/{name}/statuses/{private.id}/replies", headers=AS2).status_code == 404

@@ -24,6 +24,7 @@ from madang.federation.documents import (
 )
 from madang.federation.inbox import MAX_BODY, accept_activity, authenticate_fetch
 from madang.federation.keys import find_actor_key, get_or_create_actor_key
+from madang.federation.replies import replies_collection
 from madang.federation.render import instance_actor_document
 from madang.runtime import ctx_of
 
@@ -121,6 +122,19 @@ async def note(request: Request, username: str, status_id: int) -> Response:
         return refused
     async with ctx_of(request).db.read() as session:
         return _answer(await local_note(session, _config(request), username, status_id),
+                       private=ctx_of(request).settings.authorized_fetch)
+
+
+@router.get("/users/{username}/statuses/{status_id}/replies")
+async def replies(request: Request, username: str, status_id: int, page: str | None = None,
+                  only_other_accounts: str | None = None, min_id: int | None = None) -> Response:
+    if (off := _off(request)) is not None:
+        return off
+    if (refused := await _secure(request)) is not None:
+        return refused
+    async with ctx_of(request).db.read() as session:
+        return _answer(await replies_collection(session, _config(request), username, status_id, page=page is not None,
+                                                only_other_accounts=only_other_accounts == "true", min_id=min_id),
                        private=ctx_of(request).settings.authorized_fetch)
 
 

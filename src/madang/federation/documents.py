@@ -99,7 +99,8 @@ async def status_parts(session: AsyncSession, status: Status, author: Account, c
                        media_url=_media_url(config), poll=poll, in_reply_to_uri=parent_uri)
 
 
-async def local_note(session: AsyncSession, config: FederationConfig, username: str, status_id: int) -> Served:
+async def servable_status(session: AsyncSession, username: str, status_id: int) -> tuple[Status, Account] | Served:
+    """A local post a stranger may fetch (and its author), or why not (404, or 410 when gone)."""
     status = await session.get(Status, status_id)
     if status is None or not status.local or status.reblog_of_id is not None:
         return Served(None)
@@ -110,6 +111,14 @@ async def local_note(session: AsyncSession, config: FederationConfig, username: 
         return Served(None, gone=True)
     if status.visibility not in PUBLICLY_SERVED:
         return Served(None)
+    return status, author
+
+
+async def local_note(session: AsyncSession, config: FederationConfig, username: str, status_id: int) -> Served:
+    found = await servable_status(session, username, status_id)
+    if isinstance(found, Served):
+        return found
+    status, author = found
     return Served(await status_parts(session, status, author, config))
 
 
