@@ -22,12 +22,15 @@ from madang.db import Database
 from madang.desk.answers import answer_case
 from madang.desk.cases import open_case
 from madang.media import LocalMediaStore
-from madang.models import MediaAttachment, Status, User
+from madang.core.clock import utcnow
+from madang.core.ids import new_id
+from madang.models import Account, MediaAttachment, Status, User
 from madang.models.desk import Case, PersonalDataView
 from madang.models.records import RecordsExport
 from madang.records import Scope, export_records, verify_export
 from madang.statuses.delete import delete_status
 from madang.statuses.edit import edit_status
+from madang.statuses.remote import RemoteMedia, RemotePost, store_remote_status
 from tests.desk.city import SITE, START, City, clock_fixture, make_city, seoul  # noqa: F401
 from tests.factories import make_status
 from tests.media.factories import upload
@@ -281,3 +284,43 @@ async def test_formulas_in_posts_reach_the_csv_as_text_and_the_json_lines_unchan
     assert csv_texts == {"'" + t for t in texts[1:]}
     assert sorted(revision_texts) == sorted("'" + t for t in texts)  # every version, the first included
     assert all(i.isdigit() for i in post_ids)  # numbers are not touched
+
+
+async def test_a_remote_citizens_case_is_exported_with_where_its_photo_lives(
+    db: Database, clock: FrozenClock, tmp_path: Path,
+) -> None:
+    """Federation: a 민원 from a citizen on another server, with a photo this server only links
+    to (link mode, or pruned), is exported whole: the citizen's full address, the post, and the
+    photo's address there (no file in the archive, nothing named missing); the archive verifies."""
+    records = await build(db, clock, tmp_path)
+    async with db.write() as s:
+        remote = Account(id=new_id(), username="hana", domain="social.example", acct_key="hana@social.example",
+                         uri="https://social.example/users/hana", url="https://social.example/@hana",
+                         inbox_url="https://social.example/users/hana/inbox", created_at=utcnow(), updated_at=utcnow())
+        s.add(remote)
+        await s.flush()
+        question, _ = await store_remote_status(s, author=remote, post=RemotePost(
+            uri="https://social.example/users/hana/statuses/7", url="https://social.example/@hana/7",
+            content="<p>@anyanglove 보도블록이 깨졌어요</p>", text="@anyanglove 보도블록이 깨졌어요",
+            mentioned=[records.city.org],
+            media=[RemoteMedia(url="https://files.social.example/broken.jpg", content_type="image/jpeg",
+                               description="깨진 보도블록")]))
+        case = await open_case(s, site=SITE, organisation=records.city.org, channel="mention", kind="grievance",
+                               description=question.text, actor_id=records.city.triager.id, citizen=remote,
+                               source_status_id=question.id, notify=False)
+    path, result = await export(db, records, tmp_path, Scope("case", case.number))
+    assert verify_export(path) == []
+    with zipfile.ZipFile(path) as archive:
+        posts = {p["id"]: p for p in lines(archive, "posts.jsonl")}
+        rows = csv_rows(archive, "posts.csv")
+        document = json.loads(archive.read("case.json"))
+        manifest = json.loads(archive.read("manifest.json"))
+        assert not [n for n in archive.namelist() if n.startswith("media/")]
+    post = posts[str(question.id)]
+    assert post["account"] == "hana@social.example" and post["uri"] == "https://social.example/users/hana/statuses/7"
+    assert post["media"] == [{"id": post["media"][0]["id"], "file": None, "content_type": "image/jpeg",
+                              "description": "깨진 보도블록", "position": 0,
+                              "remote_url": "https://files.social.example/broken.jpg"}]
+    assert [r["media"] for r in rows if r["id"] == str(question.id)] == ["https://files.social.example/broken.jpg"]
+    assert document["citizen"] == "hana@social.example"
+    assert manifest["missing_media"] == []

@@ -43,7 +43,7 @@ _EDIT = [StatusEdit.id, StatusEdit.status_id, StatusEdit.account_id, StatusEdit.
          StatusEdit.sensitive, StatusEdit.spoiler_text, StatusEdit.text, StatusEdit.content,
          StatusEdit.media_attachment_ids, StatusEdit.media_descriptions, StatusEdit.poll_options]
 _MEDIA = [MediaAttachment.id, MediaAttachment.status_id, MediaAttachment.position, MediaAttachment.file_key,
-          MediaAttachment.content_type, MediaAttachment.description]
+          MediaAttachment.content_type, MediaAttachment.description, MediaAttachment.remote_url]
 
 
 @dataclass
@@ -203,6 +203,8 @@ class _Export:
 
     async def _copy_media(self, media: list[Any]) -> None:
         for m in media:
+            if not m.file_key:
+                continue  # another server's photo not kept here: the record names its address
             name = R.media_name(m.file_key)
             if self.store is None:
                 self.missing.append(name)

@@ -40,13 +40,18 @@ def post_row(row: Any, *, record: str, acct: str, media: list[dict[str, Any]], z
 
 
 def media_item(row: Any) -> dict[str, Any]:
-    return {"id": _id(row.id), "file": media_name(row.file_key), "content_type": row.content_type,
-            "description": row.description, "position": row.position}
+    """A photo: its file in the archive, and for another server's photo (federation) also where it
+    lives there (``file`` is None when it is not kept here: link mode, or pruned)."""
+    item = {"id": _id(row.id), "file": media_name(row.file_key) if row.file_key else None,
+            "content_type": row.content_type, "description": row.description, "position": row.position}
+    if row.remote_url:
+        item["remote_url"] = row.remote_url
+    return item
 
 
 def post_csv(item: dict[str, Any]) -> dict[str, Any]:
     """The CSV keeps one cell for the attachments: their file names in the archive."""
-    return {**item, "media": "; ".join(m["file"] for m in item["media"])}
+    return {**item, "media": "; ".join(m["file"] or m.get("remote_url", "") for m in item["media"])}
 
 
 def revision_row(row: Any, zone: tzinfo) -> dict[str, Any]:
