@@ -63,7 +63,9 @@ tests/js/node_modules/.package-lock.json: tests/js/package-lock.json
 SHARED ?= $(shell if [ -d ../shared ]; then echo ../shared; else o=$$(git config --get remote.origin.url 2>/dev/null); \
 	if [ -n "$$o" ] && [ -d "$$o/../shared" ]; then echo "$$o/../shared"; else echo ../shared; fi; fi)
 LAB_SCRIPTS = $(SHARED)/peers/lab
-LAB_HOSTS := gts.test=127.0.0.2 madang-a.test=127.0.0.3 madang-b.test=127.0.0.4
+# LAB_NET: the loopback /24 the lab's servers use (another one lets two labs run at once).
+LAB_NET ?= 127.0.0
+LAB_HOSTS := gts.test=$(LAB_NET).2 madang-a.test=$(LAB_NET).3 madang-b.test=$(LAB_NET).4
 
 test: system-deps $(TEST_STAMP) tests/js/node_modules/.package-lock.json
 	$(BIN)/ruff check --select F,E9 src tests bench
@@ -72,7 +74,7 @@ test: system-deps $(TEST_STAMP) tests/js/node_modules/.package-lock.json
 		lab=$$(mktemp -d "$${TMPDIR:-/tmp}/madang-lab.XXXXXX") && \
 		$(LAB_SCRIPTS)/make_ca.sh "$$lab" $(LAB_HOSTS) >/dev/null && \
 		echo "federation lab in $$lab" && \
-		MADANG_TEST_LAB="$$lab" MADANG_TEST_SHARED=$(abspath $(SHARED)) $(LAB_SCRIPTS)/in_hosts.sh "$$lab/hosts" \
+		MADANG_TEST_LAB="$$lab" MADANG_TEST_LAB_NET=$(LAB_NET) MADANG_TEST_SHARED=$(abspath $(SHARED)) $(LAB_SCRIPTS)/in_hosts.sh "$$lab/hosts" \
 			sh -c '. "$$MADANG_TEST_LAB/env.sh"; exec $(BIN)/pytest -q'; \
 		status=$$?; rm -rf "$$lab"; exit $$status; \
 	else \

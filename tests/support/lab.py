@@ -34,7 +34,10 @@ ROOT = Path(__file__).resolve().parents[2]  # the project root
 SHARED = Path(os.environ.get("MADANG_TEST_SHARED") or ROOT.parent / "shared")
 LAB_SCRIPTS = SHARED / "peers" / "lab"
 GTS_PEER = SHARED / "peers" / "gotosocial"
-HOSTS = {"gts.test": "127.0.0.2", "madang-a.test": "127.0.0.3", "madang-b.test": "127.0.0.4"}
+# MADANG_TEST_LAB_NET moves the lab to other loopback addresses (`make test LAB_NET=127.0.9`), so
+# two labs (a CI run beside a developer's) do not fight over the same addresses' port 443.
+_NET = os.environ.get("MADANG_TEST_LAB_NET", "127.0.0")
+HOSTS = {"gts.test": f"{_NET}.2", "madang-a.test": f"{_NET}.3", "madang-b.test": f"{_NET}.4"}
 ENV_VAR = "MADANG_TEST_LAB"
 
 
