@@ -16,7 +16,7 @@ from madang.web.refusals import needs_message
 from madang.web.routes import compose, sessions, timelines
 from madang.web.routes import profiles, search, tags
 from madang.web.routes import bookmarks, live, notifications, status_actions, statuses
-from madang.web.routes import about, account_data, passwords, settings
+from madang.web.routes import about, account_data, passwords, settings, two_factor
 from madang.web.routes import desk_dashboard, desk_settings
 from madang.web.routes import desk_services  # issue 6: the office's Open311 services
 from madang.web.routes import desk_citizen, desk_cases, desk_inbox, desk_intake
@@ -38,7 +38,7 @@ from madang.web.views import card_cache  # noqa: F401  (registers cached_card in
 STATIC_DIR = TEMPLATES.parent / "static" / "web"
 ROUTERS = [profiles.router, tags.router, search.router, sessions.router, timelines.router, compose.router,
            statuses.router, status_actions.router, bookmarks.router, notifications.router, live.router]
-ROUTERS += [settings.router, account_data.router, passwords.router, about.router]
+ROUTERS += [settings.router, two_factor.router, account_data.router, passwords.router, about.router]
 ROUTERS += [desk_dashboard.router, desk_settings.router]
 # Before desk_settings: its `/desk/settings/{section}` would take `/desk/settings/services`.
 ROUTERS.insert(ROUTERS.index(desk_settings.router), desk_services.router)

@@ -14,12 +14,13 @@ from starlette.responses import RedirectResponse, Response
 
 from madang.accounts import get_account
 from madang.accounts.confirmation import check_confirmed
+from madang.accounts.two_factor import is_on as two_factor_on
 from madang.auth.applications import OOB, find_application, redirect_uri_allowed
 from madang.auth.tokens import create_authorization_code, requested_scopes
 from madang.core.errors import Forbidden, Invalid, RateLimited, Unauthorized
 from madang.models import Account, Application
 from madang.runtime import ctx_of
-from madang.web import i18n
+from madang.web import i18n, two_factor_ticket
 from madang.web.csrf import checked_form
 from madang.web.i18n import N_
 from madang.web.messages import describe
@@ -110,6 +111,13 @@ async def authorize(request: Request) -> Response:
                 session, application=app, account=account, redirect_uri=redirect_uri, scopes=scopes,
                 code_challenge=values.get("code_challenge"), code_challenge_method=values.get("code_challenge_method"),
             )
+    except TwoFactorNeeded as needed:
+        # The password was right; the code is asked on the sign-in's code step, which then
+        # brings the person back here signed in, to approve as the viewer.
+        response = RedirectResponse("/auth/sign_in/code?" + urlencode(
+            {"next": "/oauth/authorize?" + urlencode(values)}), 303)
+        two_factor_ticket.issue(request, response, needed.user_id)
+        return response
     except Unauthorized:
         return _page(request, app, scopes, values, status=401, login=login, error=i18n.gettext_(LOGIN_FAILED))
     except RateLimited as exc:
@@ -131,5 +139,15 @@ async def _sign_in(session, c, login: str, password: str, address: str) -> Accou
     user = await authenticate_throttled(session, c, login=login, password=password, address=address)
     if confirmation_required(c.settings):
         check_confirmed(user)
+    if await two_factor_on(session, user.id):
+        raise TwoFactorNeeded(user.id)
     return await get_account(session, user.account_id)
+
+
+class TwoFactorNeeded(Exception):
+    """The password was right and the account asks for a code too."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(user_id)
+        self.user_id = user_id
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from madang.accounts import authenticate, get_account
+from madang.accounts.two_factor import is_on as two_factor_on
 from madang.accounts.confirmation import check_confirmed, confirmation_required
 from madang.auth.applications import authenticate_client
 from madang.auth.tokens import digest, exchange_code, issue_token, requested_scopes, revoke_token
@@ -68,6 +69,9 @@ async def token(request: Request) -> Response:
                 c.login_throttle.sign_in.succeeded(login, address)
                 if confirmation_required(smtp_url=c.settings.smtp_url, enabled=c.settings.email_confirmation):
                     check_confirmed(user)
+                if await two_factor_on(session, user.id):  # as Mastodon: the browser flow asks the code
+                    raise Unauthorized("Two-factor authentication is on for this account: sign in through "
+                                       "the authorization code flow (/oauth/authorize) instead")
                 account = await get_account(session, user.account_id)
                 issued = await issue_token(session, application=app, account=account,
                                            scopes=requested_scopes(app, params.str("scope")))

@@ -10,16 +10,17 @@ from starlette.responses import Response
 from madang.accounts import authenticate, get_account
 from madang.accounts.registration import EmailTaken, register_account, warn_owner_of_sign_up
 from madang.accounts.confirmation import check_confirmed, send_confirmation
+from madang.accounts.two_factor import is_on as two_factor_on
 from madang.auth.web_sessions import end_web_session, start_web_session
 from madang.core.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
 from madang.models import User
 from madang.runtime import AppContext
-from madang.web import i18n
+from madang.web import i18n, two_factor_ticket
 from madang.web.csrf import checked_form, text_field
 from madang.web.messages import describe
 from madang.web.i18n import N_
 from madang.web.problems import WebProblem
-from madang.web.routes.common import ctx, redirect, safe_next
+from madang.web.routes.common import ctx, redirect, safe_next, with_query
 from madang.web.routes.passwords import confirmation_required
 from madang.web.templating import render
 from madang.web.viewer import (LANG_COOKIE, clear_session_cookie, forget_viewer, load_viewer,
@@ -78,8 +79,12 @@ async def sign_in(request: Request) -> Response:
                                                 password=text_field(form, "password", limit=1000))
             if confirmation_required(c.settings):
                 check_confirmed(user)  # after the password: a guesser learns nothing from it
-            account = await get_account(session, user.account_id)
-            issued = await start_web_session(session, account=account, user_agent=request.headers.get("user-agent"))
+            if await two_factor_on(session, user.id):
+                issued = None  # the code comes first (web.routes.two_factor)
+            else:
+                account = await get_account(session, user.account_id)
+                issued = await start_web_session(session, account=account,
+                                                 user_agent=request.headers.get("user-agent"))
     except Unauthorized:
         # One message for an unknown login and a wrong password: nothing to enumerate.
         return render(request, "web/sign_in.html", status=401, login=login, error=i18n.gettext_(LOGIN_FAILED), next=next_url)
@@ -88,6 +93,10 @@ async def sign_in(request: Request) -> Response:
                       headers={"Retry-After": str(exc.retry_after)})
     except Forbidden as exc:
         return render(request, "web/sign_in.html", status=403, login=login, error=describe(exc), next=next_url)
+    if issued is None:
+        response = redirect(with_query("/auth/sign_in/code", next=next_url))
+        two_factor_ticket.issue(request, response, user.id)
+        return response
     response = redirect(next_url)
     set_session_cookie(request, response, issued.token)
     return response
