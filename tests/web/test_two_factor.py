@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pyotp
+import pytest
 
 from tests.mastodon_api.clients import REDIRECT, new_app
+from tests.support.server import running_server
 from tests.web.client import WebClient
+from tests.web.test_admin_moderation import make_admin
 
 PASSWORD = "비밀번호는길게1234"
 
@@ -129,3 +134,35 @@ def test_apps_cannot_use_the_password_grant_and_the_consent_page_asks_the_code(s
     assert back.status_code == 303 and back.headers["location"] == next_url
     consent = browser.get(next_url)
     assert consent.status_code == 200 and 'name="as_viewer"' in consent.text
+
+
+@pytest.fixture(scope="module")
+def own_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A server of its own: the setting below binds every staff member of the instance."""
+    path = tmp_path_factory.mktemp("twofa") / "twofa.sqlite3"
+    path.write_bytes(sqlite_template.read_bytes())
+    url = f"sqlite+aiosqlite:///{path}"
+    with running_server(url) as base:
+        yield base, url
+
+
+def test_an_admin_can_require_two_factor_of_staff(own_server: tuple[str, str]) -> None:
+    base, url = own_server
+    admin = make_admin(base, url, "twofa_admin")
+    citizen = WebClient(base)
+    assert citizen.sign_up("twofa_citizen").status_code == 303
+    form = {"title": "안양 시민 마당", "short_description": "", "description": "", "contact_email": "",
+            "contact_username": "", "rules_text": "", "max_characters": "500", "registrations_mode": "open",
+            "require_two_factor_staff": "1"}
+    assert admin.post("/admin/settings", form).status_code == 303
+    # The admin (no two-factor yet) is sent to set it up, from every staff area; a citizen's
+    # pages are unchanged, and a citizen at a staff page gets the same refusal as before.
+    for page in ("/admin/settings", "/admin/reports", "/desk", "/office/analytics"):
+        sent = admin.get(page)
+        assert sent.status_code == 303 and sent.headers["location"].startswith("/settings/two_factor"), page
+    assert "2단계 인증을 요구합니다" in admin.follow(admin.get("/admin/settings")).text
+    assert citizen.get("/home").status_code == 200
+    assert citizen.get("/admin/settings").status_code == 403
+    _turn_on(admin)
+    assert admin.get("/admin/settings").status_code == 200
+    assert 'name="require_two_factor_staff" value="1" checked' in admin.get("/admin/settings").text

@@ -26,7 +26,7 @@ from madang.accounts.passwords import verify_password
 from madang.core.clock import utcnow
 from madang.core.errors import Conflict, Invalid, Unauthorized
 from madang.core.ids import new_id
-from madang.models import RecoveryCode, TwoFactor, User
+from madang.models import RecoveryCode, StaffMember, TwoFactor, User
 
 INTERVAL = 30
 DIGITS = 6
@@ -195,3 +195,18 @@ async def turn_off(session: AsyncSession, *, user: User, secret_key: str, passwo
         raise Invalid(WRONG_CODE, field="code") from None
     await session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     await session.execute(delete(TwoFactor).where(TwoFactor.user_id == user.id))
+
+
+async def setup_required(session: AsyncSession, *, account_id: int, required: bool) -> bool:
+    """Whether this account must set up two-factor before using staff pages: the instance asks
+    it of staff (``required``, an admin's setting) and the account is an instance admin or works
+    at some organisation's desk, and has not set it up."""
+    if not required:
+        return False
+    user = await session.scalar(select(User).where(User.account_id == account_id))
+    if user is None or await is_on(session, user.id):
+        return False
+    if user.admin:
+        return True
+    return await session.scalar(select(StaffMember.id).where(StaffMember.account_id == account_id).limit(1)) \
+        is not None

@@ -56,6 +56,8 @@ class InstanceInfo:
     max_characters: int
     registrations_mode: str
     updated_at: str | None = None  # ISO time of the last save; None while only defaults apply
+    # Staff (instance admins and desk staff) must set up two-factor sign-in to use staff pages.
+    require_two_factor_staff: bool = False
 
     @property
     def registrations_open(self) -> bool:
@@ -107,6 +109,8 @@ def resolve(defaults: InstanceInfo, stored: dict[str, Any]) -> InstanceInfo:
         info = replace(info, registrations_mode=stored["registrations_mode"])
     if isinstance(stored.get("updated_at"), str):
         info = replace(info, updated_at=stored["updated_at"])
+    if isinstance(stored.get("require_two_factor_staff"), bool):
+        info = replace(info, require_two_factor_staff=stored["require_two_factor_staff"])
     return info
 
 
@@ -145,6 +149,7 @@ class SettingsForm:
     registrations_mode: str
     logo_path: str | None = None  # a newly stored logo; None keeps the current one
     remove_logo: bool = False
+    require_two_factor_staff: bool = False
 
 
 def _text(value: str, field: str, limit: int, *, required: bool = False) -> str:
@@ -201,6 +206,7 @@ async def _checked_values(session: AsyncSession, form: SettingsForm, current: In
         "description": _text(form.description, "description", DESCRIPTION_MAX),
         "contact_email": email, "contact_username": username, "rules": rules, "rule_seq": next_id,
         "max_characters": _max_characters(form.max_characters), "registrations_mode": form.registrations_mode,
+        "require_two_factor_staff": bool(form.require_two_factor_staff),
     }
     if form.logo_path is not None or form.remove_logo:
         values["logo_path"] = form.logo_path

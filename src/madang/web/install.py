@@ -11,7 +11,7 @@ from madang.core.errors import DomainError, Forbidden, NotFound
 from madang.web import i18n
 from madang.web.i18n import N_
 from madang.web.messages import describe
-from madang.web.problems import SignInRequired, WebProblem
+from madang.web.problems import SignInRequired, TwoFactorSetupRequired, WebProblem
 from madang.web.refusals import needs_message
 from madang.web.routes import compose, sessions, timelines
 from madang.web.routes import profiles, search, tags
@@ -76,6 +76,7 @@ def install(app: FastAPI) -> None:
     app.add_middleware(InstanceSettingsRefresh)  # admin-set title, limits, sign-ups: fresh in every process
     app.add_exception_handler(WebProblem, on_problem)  # type: ignore[arg-type]
     app.add_exception_handler(SignInRequired, on_sign_in_required)  # type: ignore[arg-type]
+    app.add_exception_handler(TwoFactorSetupRequired, on_two_factor_setup_required)  # type: ignore[arg-type]
 
 
 async def on_problem(request: Request, exc: WebProblem) -> Response:
@@ -88,6 +89,10 @@ async def on_sign_in_required(request: Request, exc: SignInRequired) -> Response
     if request.method != "GET":
         return redirect("/auth/sign_in")
     return redirect(sign_in_url(request))
+
+
+async def on_two_factor_setup_required(request: Request, exc: TwoFactorSetupRequired) -> Response:
+    return redirect("/settings/two_factor", notice="two_factor_required")
 
 
 def error_page(request: Request, status: int, message: str) -> Response:

@@ -14,3 +14,7 @@ class WebProblem(Exception):
 
 class SignInRequired(Exception):
     """The page needs a signed-in viewer: redirect to sign-in, then back."""
+
+
+class TwoFactorSetupRequired(Exception):
+    """A staff page, and the instance asks staff to set up two-factor first: to its settings."""

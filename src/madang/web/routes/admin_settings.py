@@ -31,7 +31,7 @@ def _values(info: InstanceInfo) -> dict[str, Any]:
     return {"title": info.title, "short_description": info.short_description, "description": info.description,
             "contact_email": info.contact_email, "contact_username": info.contact_username,
             "rules_text": "\n".join(rule.text for rule in info.rules), "max_characters": str(info.max_characters),
-            "registrations_mode": info.registrations_mode}
+            "registrations_mode": info.registrations_mode, "require_two_factor_staff": info.require_two_factor_staff}
 
 
 def _page(request: Request, info: InstanceInfo, values: dict[str, Any], errors: dict[str, str],
@@ -64,9 +64,11 @@ async def save_settings(request: Request) -> Response:
         ):
             info = await update_instance_settings(
                 session, actor=viewer.account, defaults=current.defaults, store=store,
-                form=SettingsForm(**values, logo_path=key, remove_logo=form.get("remove_logo") == "1"))
+                form=SettingsForm(**values, logo_path=key, remove_logo=form.get("remove_logo") == "1",
+                                  require_two_factor_staff=form.get("require_two_factor_staff") == "1"))
     except Invalid as exc:
         field = "logo" if exc.field == "avatar" else exc.field if exc.field in {*values, "rules"} else "form"
+        values["require_two_factor_staff"] = form.get("require_two_factor_staff") == "1"
         return _page(request, current.info, values, {"rules_text" if field == "rules" else field: describe(exc)},
                      status=422)
     current.use(info)  # this process at once; the others within their refresh interval

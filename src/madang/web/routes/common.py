@@ -8,12 +8,14 @@ from urllib.parse import quote, urlencode
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
+from madang.accounts.two_factor import setup_required as two_factor_setup_required
 from madang.core.ids import parse_id_text
 from madang.db.paging import Page
+from madang.moderation.instance_settings import live_settings
 from madang.runtime import AppContext, ctx_of
 from madang.statuses.create import Site
 from madang.web.i18n import N_
-from madang.web.problems import SignInRequired, WebProblem
+from madang.web.problems import SignInRequired, TwoFactorSetupRequired, WebProblem
 from madang.web.viewer import Viewer, load_viewer
 
 PAGE_SIZE = 20
@@ -23,10 +25,20 @@ def ctx(request: Request) -> AppContext:
     return ctx_of(request)
 
 
+STAFF_AREAS = ("/desk", "/office", "/admin")
+
+
 async def signed_in(request: Request) -> Viewer:
     viewer = await load_viewer(request)
     if viewer is None:
         raise SignInRequired()
+    if request.url.path.startswith(STAFF_AREAS):
+        c = ctx(request)
+        required = live_settings(c.extras, c.db, c.settings).info.require_two_factor_staff
+        if required:  # one lookup, and only on staff pages of an instance that asks it
+            async with c.db.read() as session:
+                if await two_factor_setup_required(session, account_id=viewer.account.id, required=required):
+                    raise TwoFactorSetupRequired()
     return viewer
 
 
