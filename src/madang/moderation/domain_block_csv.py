@@ -278,8 +278,9 @@ async def plan_import(session: AsyncSession, *, actor: Account, data: bytes | st
             continue
         parent = next((planned[p] for p in _parents(row.domain) if p in planned), None)
         covering = parent if parent is not None else existing
-        if covering is not None and not _stricter(row.severity, row.reject_media, row.reject_reports,
-                                                  covering):  # type: ignore[arg-type]
+        # A suspended parent leaves nothing to add (Mastodon would still take a second suspension).
+        if covering is not None and (covering.severity == "suspend" or not _stricter(
+                row.severity, row.reject_media, row.reject_reports, covering)):  # type: ignore[arg-type]
             plan.skip.append(Skipped(row, "covered", covering.domain))
             continue
         planned[row.domain] = row
