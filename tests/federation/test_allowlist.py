@@ -66,10 +66,17 @@ def test_only_allowed_servers_reach_the_inbox(allowlist_server: tuple[str, str])
     assert carol.post(base, follow).status_code == 202
     eventually(lambda: local.me().followers_count == 1)
 
-    # A suspension beats an allow (GoToSocial's rule in allowlist mode).
-    admin.post("/api/v1/admin/domain_blocks", data={"domain": "remote.example", "severity": "suspend"})
+    # Removing the allow cuts the server off as a suspension would: its follows end.
+    assert admin.delete(f"/api/v1/admin/domain_allows/{allow.json()['id']}").status_code == 200
+    assert local.me().followers_count == 0
     again = {**follow, "id": f"{carol.uri}#follows/2"}
     assert carol.post(base, again).status_code == 403
+
+    # A suspension beats an allow (GoToSocial's rule in allowlist mode).
+    assert admin.post("/api/v1/admin/domain_allows", data={"domain": "remote.example"}).status_code == 200
+    assert carol.post(base, again).status_code == 202
+    admin.post("/api/v1/admin/domain_blocks", data={"domain": "remote.example", "severity": "suspend"})
+    assert carol.post(base, {**follow, "id": f"{carol.uri}#follows/3"}).status_code == 403
 
 
 def test_allowlist_mode_turns_secure_mode_on(sqlite_url: str) -> None:

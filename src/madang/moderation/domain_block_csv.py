@@ -41,6 +41,7 @@ BLOCK_COLUMNS = ("#domain", "#severity", "#reject_media", "#reject_reports", "#p
 ALLOW_COLUMNS = ("#domain",)
 MAX_BYTES = 512 * 1024  # a large shared blocklist is ~100 KB
 MAX_ROWS = 5000
+_COLUMNS = {c.lstrip("#") for c in BLOCK_COLUMNS} | {"private_comment"}
 _TRUE, _FALSE = ("true", "1", "yes", "t", "y"), ("false", "0", "no", "f", "n", "")
 
 # Why a row is bad (the surfaces say it in their language; ``RowError.message`` is English).
@@ -201,13 +202,12 @@ def parse_rows(data: bytes | str, *, kind: str) -> tuple[list[BlockRow], list[Ro
     rows: list[BlockRow] = []
     for line, cells in records:
         first = cells[0].strip()
-        if first.startswith("#"):
-            if columns is None and not rows and first.lstrip("#").strip().lower() == "domain":
-                columns = {c.strip().lstrip("#").strip().lower(): i for i, c in enumerate(cells)}
-            continue  # a header, or a comment in a plain list
-        if columns is None and not rows and first.lower() == "domain" and len(cells) > 1:
-            columns = {c.strip().lower(): i for i, c in enumerate(cells)}  # a header written without '#'
+        names = [c.strip().lstrip("#").strip().lower() for c in cells]
+        if columns is None and not rows and "domain" in names and (first.startswith("#") or names[0] in _COLUMNS):
+            columns = {name: i for i, name in enumerate(names)}  # Mastodon's header, or one without '#'
             continue
+        if first.startswith("#"):
+            continue  # a comment in a plain list
         row, error = _row(line, cells, columns or {"domain": 0}, kind)
         if error is not None:
             errors.append(error)
