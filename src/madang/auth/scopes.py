@@ -11,10 +11,13 @@ GRANULAR = {
     "write": ("accounts", "blocks", "bookmarks", "conversations", "favourites", "filters", "follows",
               "lists", "media", "mutes", "notifications", "reports", "statuses"),
 }
+# Granular admin scopes madang knows (Mastodon's admin:read:x); admin:read / admin:write cover them.
+ADMIN_GRANULAR = ("domain_allows", "domain_blocks")
 # The legacy `follow` scope covers these (Mastodon keeps it for old apps).
 FOLLOW_IMPLIES = ("read:blocks", "write:blocks", "read:follows", "write:follows", "read:mutes", "write:mutes")
 ALL = frozenset(
     list(TOP_LEVEL) + [f"{top}:{sub}" for top, subs in GRANULAR.items() for sub in subs]
+    + [f"admin:{kind}:{sub}" for kind in ("read", "write") for sub in ADMIN_GRANULAR]
 )
 
 
@@ -37,7 +40,7 @@ def covers(granted: list[str] | str, needed: str) -> bool:
     held = granted.split() if isinstance(granted, str) else granted
     if needed in held:
         return True
-    top = needed.split(":", 1)[0]
+    top = needed.rsplit(":", 1)[0]  # write:statuses -> write, admin:read:domain_allows -> admin:read
     if ":" in needed and top in held:
         return True
     return "follow" in held and needed in FOLLOW_IMPLIES

@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     federation_allowed_hosts: str = ""
     # Secure mode, as Mastodon's AUTHORIZED_FETCH: every ActivityPub GET must be signed.
     authorized_fetch: bool = False
+    # "blocklist": federate with every server but those suspended by a domain block.
+    # "allowlist": only with the servers an admin allowed (/admin/domain-allows; decision 0040),
+    # as Mastodon's LIMITED_FEDERATION_MODE and GoToSocial's instance-federation-mode; it turns
+    # secure mode on, so servers not allowed cannot read public posts either.
+    federation_mode: str = Field("blocklist", pattern="^(blocklist|allowlist)$")
     # Activities one remote server may deliver to the inboxes in five minutes (per process):
     # beyond it a 429 with Retry-After, which senders honour by retrying later.
     federation_inbox_per_5min: int = Field(10_000, ge=1)
@@ -89,6 +94,12 @@ class Settings(BaseSettings):
     # verified account is flagged, and words its profile should no longer carry (comma-separated).
     health_silent_days: int = Field(14, ge=1, le=3650)
     health_profile_words: str = "후보,예비후보,당선인"
+
+    @model_validator(mode="after")
+    def _allowlist_is_secure(self) -> Settings:
+        if self.federation_mode == "allowlist":
+            self.authorized_fetch = True  # Mastodon: limited federation mode implies authorized fetch
+        return self
 
     @model_validator(mode="after")
     def _resolve_secret_key(self) -> Settings:

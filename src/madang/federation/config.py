@@ -27,6 +27,8 @@ class FederationConfig:
     media_path: str = "var/media"
     media_max_bytes: int = 16 * 1024 * 1024
     media_max_pixels: int = 33_177_600
+    # MADANG_FEDERATION_MODE=allowlist: only allowed servers are federated with (decision 0040).
+    allowlist: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FederationConfig:
@@ -34,7 +36,8 @@ class FederationConfig:
         return cls(enabled=settings.federation, base_url=settings.base_url.rstrip("/"), host=settings.public_host,
                    authorized_fetch=settings.authorized_fetch, remote_media=settings.remote_media,
                    allowed_hosts=allowed, media_path=str(settings.media_path),
-                   media_max_bytes=settings.media_max_bytes, media_max_pixels=settings.media_max_pixels)
+                   media_max_bytes=settings.media_max_bytes, media_max_pixels=settings.media_max_pixels,
+                   allowlist=settings.federation_mode == "allowlist")
 
     @property
     def instance_actor_uri(self) -> str:
@@ -56,6 +59,9 @@ def attach(db: Any, settings: Settings) -> None:
     # The suspended domains' copy (federation.domain_policy), shared with this Database's write
     # units, so a block made through madang.moderation empties it at once.
     db.session_info.setdefault(BLOCKS_CACHE, {})
+    from madang.moderation.domain_allows import ALLOWS_CACHE
+
+    db.session_info.setdefault(ALLOWS_CACHE, {})  # the allowed domains' copy, likewise
 
 
 def config_of(holder: Any) -> FederationConfig:

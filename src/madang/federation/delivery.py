@@ -131,8 +131,8 @@ def _parents(host: str) -> list[str]:
 
 
 async def skipped_domains(session: AsyncSession, domains: Iterable[str]) -> set[str]:
-    """Of these hosts, those not to deliver to: marked unavailable, or suspended by a domain block
-    (on the host or a parent domain)."""
+    """Of these hosts, those not to deliver to: marked unavailable, suspended by a domain block
+    (on the host or a parent domain), or in allow-list mode not allowed."""
     domains = set(domains)
     if not domains:
         return set()
@@ -142,7 +142,10 @@ async def skipped_domains(session: AsyncSession, domains: Iterable[str]) -> set[
     candidates = {parent for host in domains for parent in _parents(host)}
     suspended = set(await session.scalars(
         select(DomainBlock.domain).where(DomainBlock.domain.in_(candidates), DomainBlock.severity == "suspend")))
-    return unavailable | {host for host in domains if suspended.intersection(_parents(host))}
+    from madang.federation.domain_policy import not_allowed  # allow-list mode (decision 0040)
+
+    refused = await not_allowed(session, domains)
+    return unavailable | refused | {host for host in domains if suspended.intersection(_parents(host))}
 
 
 async def enqueue_delivery(session: AsyncSession, *, activity: dict, account_id: int | None, inboxes: Iterable[str],

@@ -6,6 +6,8 @@ from typing import Any
 
 from madang.core.settings import Settings
 from madang.federation.config import FederationConfig
+from madang.federation.domain_policy import host_suspended
+from madang.federation.parse import ParseError, host_of
 from madang.federation.remote_posts import resolve_url
 from madang.federation.resolve import parse_acct, resolve_account
 from madang.models import Account, Status
@@ -17,8 +19,14 @@ async def resolve_remote(db: Any, settings: Settings, query: str) -> Account | S
     config = FederationConfig.from_settings(settings)
     query = query.strip()
     if query.startswith("https://"):
+        try:
+            host = host_of(query)
+        except ParseError:
+            return None
+        if await host_suspended(db, host):
+            return None  # suspended, or not allowed in allow-list mode: not even a known row
         return await resolve_url(db, config, query)
     parsed = parse_acct(query)
-    if parsed is None or parsed[1] == config.host.lower():
+    if parsed is None or parsed[1] == config.host.lower() or await host_suspended(db, parsed[1]):
         return None
     return await resolve_account(db, config, query)

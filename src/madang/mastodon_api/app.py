@@ -30,6 +30,7 @@ from madang.mastodon_api.routes import polls as poll_routes
 from madang.mastodon_api.routes import scheduled as scheduled_routes
 from madang.mastodon_api.routes import grouped_notifications, tags, translation
 from madang.mastodon_api.routes import domain_blocks as domain_block_routes  # issue 14
+from madang.mastodon_api.routes import domain_allows as domain_allow_routes  # issue 14: allow-list mode
 
 JSON_PREFIXES = ("/api/", "/oauth/token", "/oauth/revoke", "/oauth/userinfo", "/.well-known/", "/nodeinfo/")
 
@@ -43,7 +44,7 @@ def install(app: FastAPI, *, rate_limit: int) -> None:
     # compat first: its fixed paths (accounts/familiar_followers, notifications/requests) would
     # otherwise be taken for ids by accounts/{id} and notifications/{id}.
     for module in (compat, timelines, notifications, statuses, accounts, instance, apps, oauth, search_routes, streaming, media, list_routes, push_routes, filter_routes, trends, reports, conversations, featured_tags, suggestions, poll_routes, scheduled_routes, misc,
-                   tags, translation, grouped_notifications, domain_block_routes):
+                   tags, translation, grouped_notifications, domain_block_routes, domain_allow_routes):
         app.include_router(module.router)
     app.add_middleware(RateLimit, limit=rate_limit)
     app.add_middleware(

@@ -63,6 +63,8 @@ from madang.models.federation import ActorKey, DomainBlock, FederatedDomain, Rem
 __all__ += ["ActorKey", "DomainBlock", "FederatedDomain", "RemoteTombstone"]
 from madang.models.account_domain_blocks import AccountDomainBlock  # noqa: E402
 __all__ += ["AccountDomainBlock"]
+from madang.models.domain_allows import DomainAllow  # noqa: E402
+__all__ += ["DomainAllow"]
 from madang.models.federation_delivery import OutgoingActivity  # noqa: E402
 __all__ += ["OutgoingActivity"]
 from madang.models.two_factor import RecoveryCode, TwoFactor  # noqa: E402

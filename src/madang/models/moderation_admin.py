@@ -16,6 +16,7 @@ MODERATION_ACTIONS = (
     "suspend_account", "unsuspend_account", "approve_registration", "reject_registration",
     "block_email_domain", "unblock_email_domain", "update_settings",
     "block_domain", "update_domain_block", "unblock_domain",  # issue 14: remote servers
+    "allow_domain", "disallow_domain",  # issue 14: allow-list mode (decision 0040)
 )
 REGISTRATION_MODES = ("open", "closed", "approval")
 

@@ -243,6 +243,8 @@ async def webfinger(request: Request) -> Response:
     if s.federation:
         links += [
             {"rel": "self", "type": "application/activity+json", "href": f"{s.base_url}/users/{account.username}"},
+            # Remote interaction (Mastodon's): other servers send their readers here to follow or reply.
+            {"rel": "http://ostatus.org/schema/1.0/subscribe", "template": f"{s.base_url}/authorize_interaction?uri={{uri}}"},
         ]
     if account.avatar_path:
         links.append({"rel": "http://webfinger.net/rel/avatar", "href": f"{s.base_url}/media/{account.avatar_path}"})
