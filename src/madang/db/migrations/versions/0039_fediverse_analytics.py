@@ -2,7 +2,7 @@
 (favourites, boosts, replies) by remote accounts, for the office's "from the fediverse" figures.
 
 Revision ID: 0039
-Revises: 0035
+Revises: 0036
 Create Date: 2026-12-07 07:10:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0039'
-down_revision = '0035'
+down_revision = '0036'
 branch_labels = None
 depends_on = None
 
