@@ -34,3 +34,24 @@ def test_ids_for_two_clocks_in_turn_never_repeat() -> None:
         ids += [id_at(frozen) for _ in range(3000)]
         ids += [id_at(now) for _ in range(10)]
     assert len(set(ids)) == len(ids)
+
+
+def test_a_frozen_clock_goes_on_after_a_large_back_dated_load():
+    """Under a frozen clock new_id uses one millisecond again and again; a back-dated load of
+    more milliseconds than the process remembers in between must not make it start that
+    millisecond afresh (the trends test's jobs collided so)."""
+    from datetime import datetime, timedelta, timezone
+
+    from madang.core import ids
+    from madang.core.clock import Clock, FrozenClock, set_clock
+
+    noon = datetime(2026, 3, 10, 3, 0, tzinfo=timezone.utc)
+    set_clock(FrozenClock(noon))
+    try:
+        before = [ids.new_id() for _ in range(100)]
+        for n in range(ids._REMEMBERED + 10):
+            ids.id_at(noon - timedelta(seconds=n + 1))
+        after = ids.new_id()
+    finally:
+        set_clock(Clock())
+    assert after > max(before)

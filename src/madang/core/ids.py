@@ -19,9 +19,12 @@ _lock = threading.Lock()
 # millisecond, not only for the latest: a process that makes ids for two clocks (a frozen test
 # clock and the wall clock, or back-dated loads between live writes) must go on where it left
 # each one, never restart below ids it handed out. After 4,096 ids in one millisecond the next
-# millisecond's numbers are used.
+# millisecond's numbers are used. The millisecond new_id last used is never forgotten: under a
+# frozen clock it is used again after a back-dated bulk load of more milliseconds than are
+# remembered, and starting it afresh collided with the ids made there before the load.
 _next_seq: OrderedDict[int, int] = OrderedDict()
-_REMEMBERED = 4096
+_REMEMBERED = 65536
+_now_ms = -1
 _tag = (os.getpid() ^ random.getrandbits(16)) & 0xF
 
 
@@ -35,12 +38,15 @@ def new_id() -> int:
     from madang.core.clock import clock
 
     if type(clock).__name__ == "Clock":  # the wall clock: skip the datetime round trip
-        return _next(int(time.time() * 1000))
-    return _next(int(clock.now().timestamp() * 1000))
+        return _next(int(time.time() * 1000), now=True)
+    return _next(int(clock.now().timestamp() * 1000), now=True)
 
 
-def _next(ms: int) -> int:
+def _next(ms: int, now: bool = False) -> int:
+    global _now_ms
     with _lock:
+        if now:
+            _now_ms = ms
         while True:
             seq = _next_seq.get(ms)
             if seq is None:
@@ -49,7 +55,10 @@ def _next(ms: int) -> int:
                 _next_seq[ms] = seq + 1
                 _next_seq.move_to_end(ms)
                 if len(_next_seq) > _REMEMBERED:
-                    _next_seq.popitem(last=False)
+                    oldest, oldest_seq = _next_seq.popitem(last=False)
+                    if oldest == _now_ms:  # keep it: see _now_ms
+                        _next_seq[oldest] = oldest_seq
+                        _next_seq.popitem(last=False)
                 return (ms << 16) | (_tag << 12) | seq
             ms += 1  # 4096 ids in one millisecond of this process: borrow the next one
 
