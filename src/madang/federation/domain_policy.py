@@ -1,5 +1,5 @@
 """What federation may do with a domain: the instance's domain blocks and each account's own
-(madang.moderation.domain_blocks decides; this module only asks)."""
+(madang.moderation.domain_blocks and .account_domain_blocks decide; this module only asks)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.moderation.account_domain_blocks import blocks_domain
 from madang.moderation.domain_blocks import (
     BLOCKS_CACHE,
     CACHE_SECONDS,
-    blocks_domain,
     covered_by,
     domain_block_for,
     load_suspended_domains,
