@@ -1,21 +1,30 @@
 """Each account's own domain blocks (Mastodon's /api/v1/domain_blocks, decisions 0039 and 0044).
 
 A block of ``example.com`` covers its subdomains, and domains are kept in the form the
-instance's blocks use (madang.moderation.domain_blocks.normalise_domain)."""
+instance's blocks use (madang.moderation.domain_blocks.normalise_domain).
+
+What a block hides is read, not written: the domain's accounts join the accounts a viewer does
+not see (madang.accounts.policies.hidden_account_ids_query), which every timeline, search,
+conversation and the context already leave out, and the streaming relations. What it ends is
+written here, at once: the domain's followers of the account and their requests (each gets a
+Reject{Follow}, sent by federation's ``federation.follow_answered`` job) and the
+notifications from the domain (new ones are not written: madang.notifications.create)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, literal, or_, select
+from sqlalchemy import ColumnElement, delete, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.follows import remove_follow
+from madang.accounts.policies import domain_blocked_ids_query
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid
 from madang.db.paging import Page, fetch_page
-from madang.models import Account, Follow, FollowRequest, Status
+from madang.jobs import enqueue
+from madang.models import Account, Follow, FollowRequest, Notification, Status
 from madang.models.account_domain_blocks import AccountDomainBlock
 from madang.moderation.domain_blocks import accounts_under, normalise_domain
 
@@ -39,14 +48,10 @@ def _with_parents(domain: str) -> list[str]:
     return [".".join(labels[i:]) for i in range(len(labels))]
 
 
-def _covers(blocked: Any, domain_column: Any) -> ColumnElement[bool]:
-    """``domain_column`` is the blocked domain or one of its subdomains."""
-    return or_(domain_column == blocked, domain_column.like(literal("%.") + blocked))
-
-
 async def block_domain_for_account(session: AsyncSession, *, account: Account, domain: Any) -> AccountDomainBlock:
     """Idempotent. The account's followers from that domain (and its subdomains) are removed and
-    their pending follow requests dropped, as Mastodon removes them."""
+    their pending follow requests dropped, each with a Reject sent to its server, and the
+    account's notifications from the domain deleted, as Mastodon does."""
     value = normalise_domain(domain)
     existing = await session.scalar(select(AccountDomainBlock).where(
         AccountDomainBlock.account_id == account.id, AccountDomainBlock.domain == value))
@@ -62,16 +67,40 @@ async def block_domain_for_account(session: AsyncSession, *, account: Account, d
         if found is None:
             raise
         return found
-    followers = list(await session.scalars(select(Account).join(Follow, Follow.account_id == Account.id).where(
-        Follow.target_account_id == account.id, accounts_under(value))))
-    for follower in followers:
-        await remove_follow(session, follower=follower, target=account)
-    await session.execute(delete(FollowRequest).where(
-        FollowRequest.target_account_id == account.id,
-        FollowRequest.account_id.in_(select(Account.id).where(accounts_under(value))))
-        .execution_options(synchronize_session=False))
+    await _end_ties(session, account, value)
     await session.flush()
     return row
+
+
+async def _reject(session: AsyncSession, account: Account, requester: Account, uri: str | None) -> None:
+    """The remote server hears that its account no longer follows (Mastodon sends a
+    Reject{Follow} for each follower and request it drops)."""
+    if requester.domain is not None:
+        await enqueue(session, "federation.follow_answered",
+                      {"account_id": account.id, "requester_id": requester.id, "uri": uri, "accepted": False})
+
+
+async def _end_ties(session: AsyncSession, account: Account, domain: str) -> None:
+    """Mastodon's AfterBlockDomainFromAccountService, less the removal of the account's own
+    follows there (kept, as its API documentation says; their posts are hidden meanwhile)."""
+    followers = list(await session.execute(select(Account, Follow.uri).join(Follow, Follow.account_id == Account.id)
+                                           .where(Follow.target_account_id == account.id, accounts_under(domain))))
+    for follower, uri in followers:
+        await remove_follow(session, follower=follower, target=account)
+        await _reject(session, account, follower, uri)
+    requests = list(await session.execute(
+        select(Account, FollowRequest.uri).join(FollowRequest, FollowRequest.account_id == Account.id)
+        .where(FollowRequest.target_account_id == account.id, accounts_under(domain))))
+    for requester, uri in requests:
+        await _reject(session, account, requester, uri)
+    if requests:
+        await session.execute(delete(FollowRequest).where(
+            FollowRequest.target_account_id == account.id,
+            FollowRequest.account_id.in_([r.id for r, _ in requests])).execution_options(synchronize_session=False))
+    await session.execute(delete(Notification).where(
+        Notification.account_id == account.id,
+        Notification.from_account_id.in_(select(Account.id).where(accounts_under(domain))))
+        .execution_options(synchronize_session=False))
 
 
 async def unblock_domain_for_account(session: AsyncSession, *, account: Account, domain: Any) -> None:
@@ -102,6 +131,4 @@ async def blocks_domain(session: AsyncSession, *, account_id: int, domain: str |
 
 def not_domain_blocked_by(viewer_id: int) -> ColumnElement[bool]:
     """A clause for status queries: the author's server is not one ``viewer_id`` blocked."""
-    hidden = select(Account.id).join(AccountDomainBlock, and_(
-        AccountDomainBlock.account_id == viewer_id, _covers(AccountDomainBlock.domain, Account.domain)))
-    return Status.account_id.not_in(hidden)
+    return Status.account_id.not_in(domain_blocked_ids_query(viewer_id))
