@@ -5,15 +5,18 @@ from __future__ import annotations
 from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from madang.accounts.policies import hidden_account_ids_query
+from madang.accounts.policies import domain_blocked_ids_query, hidden_account_ids_query
 from madang.core.errors import NotFound
 from madang.db.paging import Page, fetch_page
 from madang.models import AccountConversation, Mention, Status
 
 
 async def list_conversations(session: AsyncSession, *, account_id: int, page: Page) -> list[AccountConversation]:
-    """Newest activity first; the cursors are last status ids, as Mastodon pages them."""
-    stmt = select(AccountConversation).where(AccountConversation.account_id == account_id)
+    """Newest activity first; the cursors are last status ids, as Mastodon pages them. A
+    conversation whose last status comes from a server the owner blocked is left out."""
+    from_blocked_server = exists().where(Status.id == AccountConversation.last_status_id,
+                                         Status.account_id.in_(domain_blocked_ids_query(account_id)))
+    stmt = select(AccountConversation).where(AccountConversation.account_id == account_id, ~from_blocked_server)
     return await fetch_page(session, stmt, AccountConversation.last_status_id, page)
 
 
