@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, union
+from sqlalchemy import ColumnElement, Select, exists, or_, select, union
+from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.rows import pair_of
@@ -49,21 +50,28 @@ def on_blocked_domain(blocked_domain: Any, domain_column: Any) -> ColumnElement[
     return domain_column == blocked_domain
 
 
-def domain_blocked_ids_query(account_id: Any) -> Select:
-    """The remote accounts on servers this one blocked for itself (madang.moderation's
-    account_domain_blocks). Driven from that account's block rows, then the accounts' domain
-    index: an account with no domain blocks costs one empty index probe."""
-    return select(Account.id).join(AccountDomainBlock, and_(
-        AccountDomainBlock.account_id == account_id, on_blocked_domain(AccountDomainBlock.domain, Account.domain)))
+def not_on_blocked_domain(account_id: Any, author_id: Any) -> ColumnElement[bool]:
+    """A WHERE clause: the account ``author_id`` (a column, e.g. Status.account_id) is not on a
+    server ``account_id`` blocked for itself (madang.moderation's account_domain_blocks;
+    decision 0044). ``account_id`` may be a bind parameter.
+
+    Checked per row, never as a set of accounts: a blocked server may have thousands of stored
+    accounts, and collecting them cost a blocker 28 ms a home page for 10,000. The first arm
+    does not depend on the row, so both databases evaluate it once: a viewer with no domain
+    blocks pays one empty index probe a statement, and each row passes on it."""
+    author = aliased(Account)
+    none_blocked = ~exists().where(AccountDomainBlock.account_id == account_id)
+    on_blocked = exists().where(author.id == author_id, AccountDomainBlock.account_id == account_id,
+                                on_blocked_domain(AccountDomainBlock.domain, author.domain))
+    return or_(none_blocked, ~on_blocked)
 
 
 def hidden_account_ids_query(account_id: Any, *, now: Any = None) -> Select:
-    """Accounts whose posts this one does not see: blocked either way, muted (unexpired), or
-    on a server it blocked. One statement; ``account_id`` and ``now`` may be bind parameters,
-    so timelines can use it as a subquery of a statement built once."""
+    """Accounts whose posts this one does not see: blocked either way, or muted (unexpired).
+    One statement; ``account_id`` and ``now`` may be bind parameters, so timelines can use
+    it as a subquery of a statement built once. Servers it blocked: ``not_on_blocked_domain``."""
     return union(
         select(Block.target_account_id).where(Block.account_id == account_id),
         select(Block.account_id).where(Block.target_account_id == account_id),
         select(Mute.target_account_id).where(Mute.account_id == account_id, active_mute(now)),
-        domain_blocked_ids_query(account_id),
     )

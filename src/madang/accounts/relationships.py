@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, and_, exists, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.policies import active_mute, on_blocked_domain
@@ -102,14 +102,14 @@ async def get_relationships(
 
 async def _hiding(session: AsyncSession, me: int, others: set[int]) -> tuple[dict[int, bool], set[int]]:
     """The mutes of ``others`` (target -> hides notifications), and which of ``others`` are on
-    a server ``me`` blocked (domain_blocking), in one query: the second arm starts from
-    ``me``'s domain blocks, one empty index probe for an account with none."""
+    a server ``me`` blocked (domain_blocking), in one query."""
     rows = await session.execute(union_all(
         select(literal("m").label("kind"), Mute.target_account_id, Mute.hide_notifications)
         .where(Mute.account_id == me, Mute.target_account_id.in_(others), active_mute()),
-        select(literal("d"), Account.id, literal(True)).join(AccountDomainBlock, and_(
-            AccountDomainBlock.account_id == me, on_blocked_domain(AccountDomainBlock.domain, Account.domain)))
-        .where(Account.id.in_(others)),
+        # From the targets (by key) to me's blocks of their server: a blocked server's other
+        # stored accounts are never read.
+        select(literal("d"), Account.id, literal(True)).where(Account.id.in_(others), exists().where(
+            AccountDomainBlock.account_id == me, on_blocked_domain(AccountDomainBlock.domain, Account.domain))),
     ))
     mutes: dict[int, bool] = {}
     domain_blocked: set[int] = set()

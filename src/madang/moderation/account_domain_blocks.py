@@ -3,9 +3,9 @@
 A block of ``example.com`` covers its subdomains, and domains are kept in the form the
 instance's blocks use (madang.moderation.domain_blocks.normalise_domain).
 
-What a block hides is read, not written: the domain's accounts join the accounts a viewer does
-not see (madang.accounts.policies.hidden_account_ids_query), which every timeline, search,
-conversation and the context already leave out, and the streaming relations. What it ends is
+What a block hides is read, not written: every status query for a viewer (timelines, lists,
+search, trends, conversations, the context) carries madang.accounts.policies'
+``not_on_blocked_domain``, and the streaming relations carry the blocks. What it ends is
 written here, at once: the domain's followers of the account and their requests (each gets a
 Reject{Follow}, sent by federation's ``federation.follow_answered`` job) and the
 notifications from the domain (new ones are not written: madang.notifications.create)."""
@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.follows import remove_follow
-from madang.accounts.policies import domain_blocked_ids_query
+from madang.accounts.policies import not_on_blocked_domain
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid
 from madang.db.paging import Page, fetch_page
@@ -131,4 +131,4 @@ async def blocks_domain(session: AsyncSession, *, account_id: int, domain: str |
 
 def not_domain_blocked_by(viewer_id: int) -> ColumnElement[bool]:
     """A clause for status queries: the author's server is not one ``viewer_id`` blocked."""
-    return Status.account_id.not_in(domain_blocked_ids_query(viewer_id))
+    return not_on_blocked_domain(viewer_id, Status.account_id)

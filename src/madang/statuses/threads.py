@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts import muted_account_ids
-from madang.accounts.policies import domain_blocked_ids_query
+from madang.accounts.policies import not_on_blocked_domain
 from madang.models import Status
 from madang.statuses.policies import not_blocked, visible_to
 
@@ -73,7 +73,7 @@ async def _shown(session: AsyncSession, ids: list[int], viewer_id: int | None) -
         return set()
     stmt = select(Status.id).where(Status.id.in_(ids), visible_to(viewer_id), not_blocked(viewer_id))
     if viewer_id is not None:
-        stmt = stmt.where(Status.account_id.not_in(domain_blocked_ids_query(viewer_id)))
+        stmt = stmt.where(not_on_blocked_domain(viewer_id, Status.account_id))
         muted = await muted_account_ids(session, viewer_id)
         if muted:
             stmt = stmt.where(Status.account_id.not_in(muted))

@@ -45,8 +45,8 @@ def _statement(viewers: list[int], accounts: list[int], tag_keys: list[str]):  #
         .where(Mute.account_id.in_(viewers), Mute.target_account_id.in_(accounts), active_mute()),
         # From the post's few accounts (by key) to the viewers' domain blocks (by index).
         select(literal("d"), AccountDomainBlock.account_id, Account.id, literal(True))
-        .join(AccountDomainBlock, and_(AccountDomainBlock.account_id.in_(viewers),
-                                       on_blocked_domain(AccountDomainBlock.domain, Account.domain)))
+        .select_from(Account).join(AccountDomainBlock, and_(AccountDomainBlock.account_id.in_(viewers),
+                                                            on_blocked_domain(AccountDomainBlock.domain, Account.domain)))
         .where(Account.id.in_(accounts), Account.domain.is_not(None)),
     ]
     if tag_keys:
