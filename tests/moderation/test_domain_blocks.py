@@ -14,6 +14,7 @@ from madang.core.errors import Conflict, Forbidden, Invalid, NotFound
 from madang.db import Database
 from madang.db.paging import Page
 from madang.models import Account, DomainBlock, Follow, FollowRequest, HomeFeedEntry, Status, User
+from madang.moderation import account_domain_blocks as own_blocks
 from madang.moderation import domain_blocks as blocks
 from madang.moderation import list_actions
 from tests.accounts.factories import add_to_home_feeds
@@ -256,12 +257,12 @@ async def test_an_account_blocks_a_domain_for_itself(db: Database) -> None:
                                     ("sub", sub_fan), ("friend", friend)]}
     async with db.write() as s:
         me = await s.get(Account, ids["citizen"])
-        first = await blocks.block_domain_for_account(s, account=me, domain="Noisy.Example")
-        again = await blocks.block_domain_for_account(s, account=me, domain="noisy.example")  # idempotent
+        first = await own_blocks.block_domain_for_account(s, account=me, domain="Noisy.Example")
+        again = await own_blocks.block_domain_for_account(s, account=me, domain="noisy.example")  # idempotent
         assert first.id == again.id
-        await blocks.block_domain_for_account(s, account=me, domain="한국.kr")
+        await own_blocks.block_domain_for_account(s, account=me, domain="한국.kr")
         with pytest.raises(Invalid):
-            await blocks.block_domain_for_account(s, account=me, domain="https://noisy.example")
+            await own_blocks.block_domain_for_account(s, account=me, domain="https://noisy.example")
     follows = await _follows(db)
     assert (ids["fan"], ids["citizen"]) not in follows and (ids["sub"], ids["citizen"]) not in follows
     assert {(ids["friend"], ids["citizen"]), (ids["fan"], ids["neighbour"]), (ids["citizen"], ids["fan"])} <= follows
@@ -269,20 +270,20 @@ async def test_an_account_blocks_a_domain_for_itself(db: Database) -> None:
         assert await s.scalar(select(func.count()).select_from(FollowRequest)) == 0
         assert (await s.get(Account, ids["citizen"])).followers_count == 1
         me = await s.get(Account, ids["citizen"])
-        assert [b.domain for b in await blocks.list_account_domain_blocks(s, account=me)] == \
+        assert [b.domain for b in await own_blocks.list_account_domain_blocks(s, account=me)] == \
             ["xn--3e0b707e.kr", "noisy.example"]
-        [newest] = await blocks.list_account_domain_blocks(s, account=me, limit=1)
-        [older] = await blocks.list_account_domain_blocks(s, account=me, max_id=newest.id)
+        [newest] = await own_blocks.list_account_domain_blocks(s, account=me, limit=1)
+        [older] = await own_blocks.list_account_domain_blocks(s, account=me, max_id=newest.id)
         assert older.domain == "noisy.example"
-        assert await blocks.blocks_domain(s, account_id=me.id, domain="m.noisy.example")
-        assert not await blocks.blocks_domain(s, account_id=ids["neighbour"], domain="noisy.example")
-        visible = set(await s.scalars(select(Status.id).where(blocks.not_domain_blocked_by(me.id))))
+        assert await own_blocks.blocks_domain(s, account_id=me.id, domain="m.noisy.example")
+        assert not await own_blocks.blocks_domain(s, account_id=ids["neighbour"], domain="noisy.example")
+        visible = set(await s.scalars(select(Status.id).where(own_blocks.not_domain_blocked_by(me.id))))
         assert {friend_post.id, local_post.id} <= visible and noisy_post.id not in visible
-        theirs = set(await s.scalars(select(Status.id).where(blocks.not_domain_blocked_by(ids["neighbour"]))))
+        theirs = set(await s.scalars(select(Status.id).where(own_blocks.not_domain_blocked_by(ids["neighbour"]))))
         assert noisy_post.id in theirs
     async with db.write() as s:
         me = await s.get(Account, ids["citizen"])
-        await blocks.unblock_domain_for_account(s, account=me, domain="NOISY.example")
-        await blocks.unblock_domain_for_account(s, account=me, domain="noisy.example")  # idempotent
-        assert [b.domain for b in await blocks.list_account_domain_blocks(s, account=me)] == ["xn--3e0b707e.kr"]
+        await own_blocks.unblock_domain_for_account(s, account=me, domain="NOISY.example")
+        await own_blocks.unblock_domain_for_account(s, account=me, domain="noisy.example")  # idempotent
+        assert [b.domain for b in await own_blocks.list_account_domain_blocks(s, account=me)] == ["xn--3e0b707e.kr"]
     assert (ids["fan"], ids["citizen"]) not in await _follows(db)  # removed followers do not come back

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from madang.accounts.policies import active_mute
+from madang.accounts.policies import active_mute, on_blocked_domain
 from madang.models import Account, Block, Follow, FollowRequest, Mute
+from madang.models.account_domain_blocks import AccountDomainBlock
 
 
 @dataclass
@@ -61,12 +62,12 @@ class _Facts:
     requested_by: set[int]
     blocks: dict[int, Block]
     blocked_by: set[int]
-    mutes: dict[int, Mute]
+    mutes: dict[int, bool]  # target -> the mute hides its notifications
+    domain_blocked: set[int]
 
     def about(self, tid: int) -> Relationship:
         # A pending request carries the options the follow will get, so show those meanwhile.
         options = self.follows.get(tid) or self.requests.get(tid)
-        mute = self.mutes.get(tid)
         return Relationship(
             id=tid,
             following=tid in self.follows,
@@ -75,10 +76,11 @@ class _Facts:
             followed_by=tid in self.followed_by,
             blocking=tid in self.blocks,
             blocked_by=tid in self.blocked_by,
-            muting=mute is not None,
-            muting_notifications=bool(mute and mute.hide_notifications),
+            muting=tid in self.mutes,
+            muting_notifications=self.mutes.get(tid, False),
             requested=tid in self.requests,
             requested_by=tid in self.requested_by,
+            domain_blocking=tid in self.domain_blocked,
         )
 
 
@@ -93,9 +95,27 @@ async def get_relationships(
     follows, followed_by = await _split(session, Follow, me, others)
     requests, requested_by = await _split(session, FollowRequest, me, others)
     blocks, blocked_by = await _split(session, Block, me, others)
-    mute_rows = await session.scalars(
-        select(Mute).where(Mute.account_id == me, Mute.target_account_id.in_(others), active_mute())
-    )
-    mutes = {mute.target_account_id: mute for mute in mute_rows}
-    facts = _Facts(follows, followed_by, requests, requested_by, blocks, blocked_by, mutes)
+    mutes, domain_blocked = await _hiding(session, me, others)
+    facts = _Facts(follows, followed_by, requests, requested_by, blocks, blocked_by, mutes, domain_blocked)
     return [facts.about(tid) for tid in target_ids]
+
+
+async def _hiding(session: AsyncSession, me: int, others: set[int]) -> tuple[dict[int, bool], set[int]]:
+    """The mutes of ``others`` (target -> hides notifications), and which of ``others`` are on
+    a server ``me`` blocked (domain_blocking), in one query."""
+    rows = await session.execute(union_all(
+        select(literal("m").label("kind"), Mute.target_account_id, Mute.hide_notifications)
+        .where(Mute.account_id == me, Mute.target_account_id.in_(others), active_mute()),
+        # From the targets (by key) to me's blocks of their server: a blocked server's other
+        # stored accounts are never read.
+        select(literal("d"), Account.id, literal(True)).where(Account.id.in_(others), exists().where(
+            AccountDomainBlock.account_id == me, on_blocked_domain(AccountDomainBlock.domain, Account.domain))),
+    ))
+    mutes: dict[int, bool] = {}
+    domain_blocked: set[int] = set()
+    for kind, target, hides in rows:
+        if kind == "m":
+            mutes[target] = bool(hides)
+        else:
+            domain_blocked.add(target)
+    return mutes, domain_blocked

@@ -5,15 +5,18 @@ from __future__ import annotations
 from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from madang.accounts.policies import hidden_account_ids_query
+from madang.accounts.policies import hidden_account_ids_query, not_on_blocked_domain
 from madang.core.errors import NotFound
 from madang.db.paging import Page, fetch_page
 from madang.models import AccountConversation, Mention, Status
 
 
 async def list_conversations(session: AsyncSession, *, account_id: int, page: Page) -> list[AccountConversation]:
-    """Newest activity first; the cursors are last status ids, as Mastodon pages them."""
-    stmt = select(AccountConversation).where(AccountConversation.account_id == account_id)
+    """Newest activity first; the cursors are last status ids, as Mastodon pages them. A
+    conversation whose last status comes from a server the owner blocked is left out."""
+    from_blocked_server = exists().where(Status.id == AccountConversation.last_status_id,
+                                         ~not_on_blocked_domain(account_id, Status.account_id))
+    stmt = select(AccountConversation).where(AccountConversation.account_id == account_id, ~from_blocked_server)
     return await fetch_page(session, stmt, AccountConversation.last_status_id, page)
 
 
@@ -48,5 +51,6 @@ async def list_direct_timeline(session: AsyncSession, *, viewer_id: int, page: P
     addressed = exists().where(Mention.status_id == Status.id, Mention.account_id == viewer_id)
     stmt = select(Status).where(
         Status.visibility == "direct", Status.deleted_at.is_(None), or_(Status.account_id == viewer_id, addressed),
-        Status.account_id.not_in(hidden_account_ids_query(viewer_id)))
+        Status.account_id.not_in(hidden_account_ids_query(viewer_id)),
+        not_on_blocked_domain(viewer_id, Status.account_id))
     return await fetch_page(session, stmt, Status.id, page)

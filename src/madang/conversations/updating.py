@@ -15,11 +15,12 @@ import hashlib
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from madang.accounts.policies import blocked_account_ids
+from madang.accounts.policies import blocked_account_ids, on_blocked_domain
 from madang.core.clock import utcnow
 from madang.events import publish
 from madang.jobs import handler
 from madang.models import Account, AccountConversation, Mention, Status
+from madang.models.account_domain_blocks import AccountDomainBlock
 
 ADD_STATUS_JOB = "conversations.add_status"
 CONVERSATION_EVENT = "conversation"  # the event's type, and Mastodon's streaming event name
@@ -42,6 +43,11 @@ async def add_direct_status(session: AsyncSession, status: Status) -> int:
     local = set(await session.scalars(select(Account.id).where(Account.id.in_(everyone), Account.domain.is_(None))))
     # Who blocks the author (or is blocked) was not addressed in any way that shows.
     local -= await blocked_account_ids(session, status.account_id)
+    # Nor who blocked the author's server (a remote author only: one probe of their blocks).
+    author = await session.get(Account, status.account_id)
+    if author is not None and author.domain is not None and local:
+        local -= set(await session.scalars(select(AccountDomainBlock.account_id).where(
+            AccountDomainBlock.account_id.in_(local), on_blocked_domain(AccountDomainBlock.domain, author.domain))))
     now = utcnow()
     touched: list[AccountConversation] = []
     for owner in sorted(local):

@@ -1,6 +1,6 @@
 """What federation may do with a domain: the instance's domain blocks and each account's own
-(madang.moderation.domain_blocks decides; this module only asks), and in allow-list mode the
-instance's domain allows (madang.moderation.domain_allows; decision 0040)."""
+(madang.moderation.domain_blocks and .account_domain_blocks decide; this module only asks), and
+in allow-list mode the instance's domain allows (madang.moderation.domain_allows; decision 0040)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.federation.config import CONFIG_KEY
+from madang.moderation.account_domain_blocks import blocks_domain
 from madang.moderation.domain_allows import ALLOWS_CACHE, load_allowed_domains
 from madang.moderation.domain_blocks import (
     BLOCKS_CACHE,
     CACHE_SECONDS,
-    blocks_domain,
     covered_by,
     domain_block_for,
     load_suspended_domains,

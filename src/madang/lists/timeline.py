@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from madang.accounts import hidden_account_ids_query
+from madang.accounts.policies import not_on_blocked_domain
 from madang.core.clock import utcnow
 from madang.db.paging import Page
 from madang.lists.manage import get_list
@@ -74,6 +75,7 @@ def _shown(row: List) -> list[ColumnElement[bool]]:
         Status.visibility != "direct",
         visible_to(viewer), not_blocked(viewer),
         Status.account_id.not_in(hidden),
+        not_on_blocked_domain(viewer, Status.account_id),  # issue 14: servers the owner blocked
         _replies_shown(row),
         _boost_shown(viewer, hidden),
     ]

@@ -1,5 +1,5 @@
 """Domain blocks against remote servers (decision 0039): the instance's, kept by its admins
-(Mastodon's admin domain blocks), and each account's own (Mastodon's /api/v1/domain_blocks).
+(Mastodon's admin domain blocks).
 
 A block of ``example.com`` covers ``a.example.com``. Domains are kept as Mastodon keeps them:
 lower case, internationalised names in their ASCII (punycode) form, so ``한국.kr`` and
@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 import idna
-from sqlalchemy import ColumnElement, and_, delete, exists, literal, or_, select, update
+from sqlalchemy import ColumnElement, delete, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,7 +32,6 @@ from madang.core.clock import utcnow
 from madang.core.errors import Conflict, Invalid, NotFound
 from madang.db.paging import Page, fetch_page
 from madang.models import Account, DomainBlock, Follow, FollowRequest, HomeFeedEntry, Status
-from madang.models.account_domain_blocks import AccountDomainBlock
 from madang.models.moderation_admin import InstanceSetting
 from madang.moderation.audit import REASON_MAX, record_action
 from madang.moderation.permissions import require_admin
@@ -41,8 +40,6 @@ SEVERITIES = ("noop", "silence", "suspend")
 _STRENGTH = {"noop": 0, "silence": 1, "suspend": 2}
 DOMAIN_MAX = 253
 COMMENT_MAX = REASON_MAX
-# Mastodon's limits for the user-level list (default 100, at most 200 a page).
-ACCOUNT_LIST_DEFAULT, ACCOUNT_LIST_MAX = 100, 200
 
 DOMAIN_BLANK = "Domain can't be blank"
 DOMAIN_INVALID = "Domain is not valid"
@@ -377,68 +374,3 @@ async def list_public_domain_blocks(session: AsyncSession, *, signed_in: bool) -
                                  .order_by(DomainBlock.severity, DomainBlock.domain))
     return [PublicDomainBlock(domain=obfuscated(b.domain) if b.obfuscate else b.domain, digest=domain_digest(b.domain),
                               severity=b.severity, comment=b.public_comment) for b in rows]
-
-
-# -- each account's own blocks -------------------------------------------------------------------
-
-async def block_domain_for_account(session: AsyncSession, *, account: Account, domain: Any) -> AccountDomainBlock:
-    """Idempotent. The account's followers from that domain (and its subdomains) are removed and
-    their pending follow requests dropped, as Mastodon removes them."""
-    value = normalise_domain(domain)
-    existing = await session.scalar(select(AccountDomainBlock).where(
-        AccountDomainBlock.account_id == account.id, AccountDomainBlock.domain == value))
-    if existing is not None:
-        return existing
-    row = AccountDomainBlock(account_id=account.id, domain=value, created_at=utcnow())
-    try:
-        async with session.begin_nested():
-            session.add(row)
-    except IntegrityError:  # the same block, made by a concurrent request
-        found = await session.scalar(select(AccountDomainBlock).where(
-            AccountDomainBlock.account_id == account.id, AccountDomainBlock.domain == value))
-        if found is None:
-            raise
-        return found
-    followers = list(await session.scalars(select(Account).join(Follow, Follow.account_id == Account.id).where(
-        Follow.target_account_id == account.id, accounts_under(value))))
-    for follower in followers:
-        await remove_follow(session, follower=follower, target=account)
-    await session.execute(delete(FollowRequest).where(
-        FollowRequest.target_account_id == account.id,
-        FollowRequest.account_id.in_(select(Account.id).where(accounts_under(value))))
-        .execution_options(synchronize_session=False))
-    await session.flush()
-    return row
-
-
-async def unblock_domain_for_account(session: AsyncSession, *, account: Account, domain: Any) -> None:
-    """Idempotent; removed followers do not come back."""
-    value = normalise_domain(domain)
-    await session.execute(delete(AccountDomainBlock).where(
-        AccountDomainBlock.account_id == account.id, AccountDomainBlock.domain == value))
-
-
-async def list_account_domain_blocks(
-    session: AsyncSession, *, account: Account, max_id: int | None = None, since_id: int | None = None,
-    min_id: int | None = None, limit: int = ACCOUNT_LIST_DEFAULT,
-) -> list[AccountDomainBlock]:
-    """Newest first; the row id is the cursor (Link headers)."""
-    page = Page(max_id=max_id, since_id=since_id, min_id=min_id, limit=max(1, min(int(limit), ACCOUNT_LIST_MAX)))
-    stmt = select(AccountDomainBlock).where(AccountDomainBlock.account_id == account.id)
-    return await fetch_page(session, stmt, AccountDomainBlock.id, page)
-
-
-async def blocks_domain(session: AsyncSession, *, account_id: int, domain: str | None) -> bool:
-    """Does the account block ``domain`` (or a parent of it)? For relationships' domain_blocking."""
-    value = _lenient(domain)
-    if value is None:
-        return False
-    return bool(await session.scalar(select(exists().where(
-        AccountDomainBlock.account_id == account_id, AccountDomainBlock.domain.in_(_with_parents(value))))))
-
-
-def not_domain_blocked_by(viewer_id: int) -> ColumnElement[bool]:
-    """A clause for status queries: the author's server is not one ``viewer_id`` blocked."""
-    hidden = select(Account.id).join(AccountDomainBlock, and_(
-        AccountDomainBlock.account_id == viewer_id, _accounts_of(Account.domain, AccountDomainBlock.domain)))
-    return Status.account_id.not_in(hidden)

@@ -1,5 +1,5 @@
 """Writing notifications. Idempotent by (recipient, type, sender, activity); muted and
-blocked senders are skipped, as on Mastodon."""
+blocked senders, and senders on a server the recipient blocked, are skipped, as on Mastodon."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from madang.core.clock import utcnow
 from madang.core.ids import new_id
 from madang.db.dialect import insert_ignore
 from madang.events import notification_event, publish
-from madang.models import Block, Mute, Notification
+from madang.accounts.policies import on_blocked_domain
+from madang.models import Account, Block, Mute, Notification
+from madang.models.account_domain_blocks import AccountDomainBlock
 from madang.jobs import enqueue
 from madang.models.push import WebPushSubscription
 
@@ -23,7 +25,10 @@ async def _silenced(session: AsyncSession, recipient_id: int, sender_id: int) ->
     blocked = exists().where(or_(
         and_(Block.account_id == recipient_id, Block.target_account_id == sender_id),
         and_(Block.account_id == sender_id, Block.target_account_id == recipient_id)))
-    return bool(await session.scalar(select(or_(muted, blocked))))
+    # Starts from the recipient's domain blocks: one empty index probe for most recipients.
+    domain_blocked = exists().where(AccountDomainBlock.account_id == recipient_id, Account.id == sender_id,
+                                    on_blocked_domain(AccountDomainBlock.domain, Account.domain))
+    return bool(await session.scalar(select(or_(muted, blocked, domain_blocked))))
 
 
 async def notify(

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from madang.accounts.policies import hidden_account_ids_query
+from madang.accounts.policies import hidden_account_ids_query, not_on_blocked_domain
 from madang.core.clock import utcnow
 from madang.models import Account, Follow, MediaAttachment, Mention, Poll, Status, StatusSearchTerm
 from madang.search.operators import Filters, clause, resolve
@@ -71,6 +71,7 @@ def searchable_by(viewer_id: Any, *, now: Any = None) -> ColumnElement[bool]:
     return and_(
         visible_to(viewer_id),
         Status.account_id.not_in(hidden_account_ids_query(viewer_id, now=now)),
+        not_on_blocked_domain(viewer_id, Status.account_id),
         or_(Status.account_id == viewer_id,
             and_(indexable, or_(and_(Status.visibility == "public", ~limited), follows_author, mentioned))),
     )

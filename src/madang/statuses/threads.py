@@ -1,8 +1,8 @@
 """A status's thread (Mastodon's context): ancestors and descendants the viewer may see.
 
 As on Mastodon, each post is judged on its own: a reply the viewer may not see (deleted,
-followers-only, by a blocked or muted account) is left out, and the visible replies below
-it still show. Descendants come in thread order (depth first, siblings oldest first), with
+followers-only, by a blocked or muted account, from a server the viewer blocked) is left out,
+and the visible replies below it still show. Descendants come in thread order (depth first, siblings oldest first), with
 self-replies (threads an author continues) brought to the top.
 """
 
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts import muted_account_ids
+from madang.accounts.policies import not_on_blocked_domain
 from madang.models import Status
 from madang.statuses.policies import not_blocked, visible_to
 
@@ -72,6 +73,7 @@ async def _shown(session: AsyncSession, ids: list[int], viewer_id: int | None) -
         return set()
     stmt = select(Status.id).where(Status.id.in_(ids), visible_to(viewer_id), not_blocked(viewer_id))
     if viewer_id is not None:
+        stmt = stmt.where(not_on_blocked_domain(viewer_id, Status.account_id))
         muted = await muted_account_ids(session, viewer_id)
         if muted:
             stmt = stmt.where(Status.account_id.not_in(muted))

@@ -10,13 +10,14 @@ from madang.streaming.streams import HASHTAG, PUBLIC, Stream
 
 
 def _hidden(viewer: int, facts: StatusFacts, rel: Relations, kind: str) -> bool:
-    """Blocked either way with the author (or the boosted author), or muting either:
-    not shown. Deletions are only ids, and a client may hold the post from before the
+    """Blocked either way with the author (or the boosted author), muting either, or either
+    on a server the viewer blocked: not shown. Deletions are only ids, and a client may hold the post from before the
     block or mute, so they pass."""
     if kind == DELETED:
         return False
     others = {facts.status.account_id, facts.post.account_id} - {viewer}
-    return bool(others & rel.blocked.get(viewer, set()) or others & rel.muted.get(viewer, set()))
+    return bool(others & rel.blocked.get(viewer, set()) or others & rel.muted.get(viewer, set())
+                or others & rel.domain_blocked.get(viewer, set()))
 
 
 def _home(viewer: int, facts: StatusFacts, rel: Relations) -> bool:

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts import hidden_account_ids_query
+from madang.accounts.policies import not_on_blocked_domain
 from madang.db.fast_select import FastSelect
 from madang.db.paging import Page, fetch_page
 from madang.core.clock import utcnow
@@ -30,7 +31,10 @@ def _home_statement(with_max: bool, with_since: bool, with_min: bool) -> FastSel
     stmt = (select(*Status.__table__.c).join(HomeFeedEntry, HomeFeedEntry.status_id == Status.id)
             .where(HomeFeedEntry.account_id == bindparam("viewer"), Status.deleted_at.is_(None),
                    HomeFeedEntry.author_id.not_in(hidden), Status.account_id.not_in(hidden),
-                   Status.account_id.not_in(exclusive)))
+                   Status.account_id.not_in(exclusive),
+                   # A server the viewer blocked: the post's author, and a boost's booster.
+                   not_on_blocked_domain(bindparam("viewer"), HomeFeedEntry.author_id),
+                   not_on_blocked_domain(bindparam("viewer"), Status.account_id)))
     if with_max:
         stmt = stmt.where(feed_id < bindparam("max_id"))
     if with_since:
@@ -43,8 +47,9 @@ def _home_statement(with_max: bool, with_since: bool, with_min: bool) -> FastSel
 
 
 async def list_home_timeline(session: AsyncSession, *, viewer_id: int, page: Page) -> list[Status]:
-    """The viewer's feed, newest first. Muted and blocked accounts are left out whether
-    they wrote the post or boosted it; deleted posts never show."""
+    """The viewer's feed, newest first. Muted and blocked accounts, and accounts on servers
+    the viewer blocked, are left out whether they wrote the post or boosted it; deleted posts
+    never show."""
     stmt = _home_statement(page.max_id is not None, page.since_id is not None, page.min_id is not None)
     params = {"viewer": viewer_id, "now": utcnow(), "limit": page.limit, "max_id": page.max_id,
               "since_id": page.since_id, "min_id": page.min_id}
@@ -87,7 +92,8 @@ async def list_public_timeline(
     if only_media:
         stmt = stmt.where(has_media(Status.id))
     if viewer_id is not None:
-        stmt = stmt.where(Status.account_id.not_in(hidden_account_ids_query(viewer_id).scalar_subquery()))
+        stmt = stmt.where(Status.account_id.not_in(hidden_account_ids_query(viewer_id).scalar_subquery()),
+                          not_on_blocked_domain(viewer_id, Status.account_id))
     return await fetch_page(session, stmt, Status.id, page)
 
 
@@ -129,6 +135,7 @@ async def list_tag_timeline(
         post.append(has_media(Status.id))
     if viewer_id is not None:
         post.append(Status.account_id.not_in(hidden_account_ids_query(viewer_id).scalar_subquery()))
+        post.append(not_on_blocked_domain(viewer_id, Status.account_id))
     found: set[int] = set()
     for tag_id in tag_ids:
         ids = select(StatusTag.status_id).where(StatusTag.tag_id == tag_id, exists().where(*post))

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from madang.accounts.policies import hidden_account_ids_query
+from madang.accounts.policies import hidden_account_ids_query, not_on_blocked_domain
 from madang.models import Status, Tag, TrendingStatus, TrendingTag
 from madang.statuses.policies import visible_to
 from madang.trends.counting import uses_by_tag
@@ -47,6 +47,7 @@ async def list_trending_statuses(session: AsyncSession, *, viewer_id: int | None
     """Trending posts the viewer may see: blocks, mutes and deletions since the last run apply now."""
     stmt = select(Status).join(TrendingStatus, TrendingStatus.status_id == Status.id).where(visible_to(viewer_id))
     if viewer_id is not None:
-        stmt = stmt.where(Status.account_id.not_in(hidden_account_ids_query(viewer_id)))
+        stmt = stmt.where(Status.account_id.not_in(hidden_account_ids_query(viewer_id)),
+                          not_on_blocked_domain(viewer_id, Status.account_id))
     rows = await session.scalars(stmt.order_by(TrendingStatus.rank).offset(offset).limit(limit))
     return list(rows)

@@ -23,6 +23,7 @@ from madang.web.routes import desk_citizen, desk_cases, desk_inbox, desk_intake
 from madang.web.routes import admin_accounts, admin_audit, admin_registrations, admin_reports, admin_settings, reports
 from madang.web.routes import admin_domain_blocks  # issue 14: blocked servers
 from madang.web.routes import admin_domain_allows, admin_domain_import, authorize_interaction  # issue 14
+from madang.web.routes import settings_domain_blocks  # issue 14: servers a citizen blocked
 from madang.web.routes.admin_common import InstanceSettingsRefresh
 from madang.web.routes import conversations, follow_requests, polls, status_edits  # issue 13
 from madang.web.routes import office_publish
@@ -46,7 +47,7 @@ ROUTERS.insert(ROUTERS.index(desk_settings.router), desk_services.router)
 ROUTERS += [desk_intake.router, desk_inbox.router, desk_cases.router, desk_citizen.router]
 ROUTERS += [admin_reports.router, admin_accounts.router, admin_registrations.router, admin_settings.router,
             admin_audit.router, reports.router]
-ROUTERS += [admin_domain_blocks.router]
+ROUTERS += [admin_domain_blocks.router, settings_domain_blocks.router]
 ROUTERS += [admin_domain_allows.router, admin_domain_import.router, authorize_interaction.router]
 ROUTERS += [office_publish.router]
 ROUTERS += [short_links.router, office_links.router, office_blog.router]

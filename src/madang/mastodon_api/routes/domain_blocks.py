@@ -20,6 +20,7 @@ from madang.mastodon_api.responses import JSON
 from madang.mastodon_api.routes.common import base_url, ctx, page_of, path_id
 from madang.mastodon_api.serializers.formats import ts
 from madang.models import DomainBlock
+from madang.moderation import account_domain_blocks as own_blocks
 from madang.moderation import domain_blocks as blocks
 
 router = APIRouter()
@@ -122,9 +123,9 @@ async def instance_domain_blocks(request: Request) -> Response:
 async def own_list(request: Request) -> Response:
     _, me = await require_user(request, "read:blocks")
     params = await read_params(request)
-    page = page_of(params, blocks.ACCOUNT_LIST_DEFAULT, blocks.ACCOUNT_LIST_MAX)
+    page = page_of(params, own_blocks.ACCOUNT_LIST_DEFAULT, own_blocks.ACCOUNT_LIST_MAX)
     async with ctx(request).db.read() as session:
-        rows = await blocks.list_account_domain_blocks(session, account=me, max_id=page.max_id,
+        rows = await own_blocks.list_account_domain_blocks(session, account=me, max_id=page.max_id,
                                                        since_id=page.since_id, min_id=page.min_id, limit=page.limit)
     return JSON([r.domain for r in rows], headers=link_header(request, base_url(request), [r.id for r in rows],
                                                                page.limit))
@@ -141,7 +142,7 @@ async def own_block(request: Request) -> Response:
     _, me = await require_user(request, "write:blocks")
     domain = _domain(await read_params(request))
     async with ctx(request).db.write() as session:
-        await blocks.block_domain_for_account(session, account=me, domain=domain)
+        await own_blocks.block_domain_for_account(session, account=me, domain=domain)
     return JSON({})
 
 
@@ -150,5 +151,5 @@ async def own_unblock(request: Request) -> Response:
     _, me = await require_user(request, "write:blocks")
     domain = _domain(await read_params(request))
     async with ctx(request).db.write() as session:
-        await blocks.unblock_domain_for_account(session, account=me, domain=domain)
+        await own_blocks.unblock_domain_for_account(session, account=me, domain=domain)
     return JSON({})
