@@ -24,7 +24,7 @@ from madang.accounts.follows import create_follow, unfollow_account
 from madang.federation import fetching
 from madang.federation.config import FederationConfig, config_of
 from madang.federation.delivery import followers_digest
-from madang.federation.parse import as_list, first_id, host_of
+from madang.federation.parse import ParseError, as_list, first_id, host_of
 from madang.federation.remote_posts import local_account
 from madang.jobs import enqueue, handler
 from madang.models import Account, Follow, FollowRequest
@@ -37,6 +37,13 @@ CHECKED_KEY = "federation.followers_sync_checked"
 CHECK_SECONDS = 3600.0  # one repair per remote actor and hour per process at most
 MAX_ITEMS = 10_000
 MAX_PAGES = 10
+
+
+def _host(uri: str | None) -> str | None:
+    try:
+        return host_of(uri or "")
+    except ParseError:
+        return None
 
 
 def parse_header(value: str) -> dict[str, str]:
@@ -70,7 +77,7 @@ async def check_header(db: Any, config: FederationConfig, signer: Account, heade
     url = params.get("url", "")
     if signer.domain is None or not signer.followers_url or params.get("collectionId") != signer.followers_url:
         return
-    if not url or host_of(url) != host_of(signer.uri or ""):
+    if not url or _host(url) is None or _host(url) != _host(signer.uri):
         return  # the list is read only from the actor's own server
     async with db.read() as session:
         ours = await local_followers_digest(session, config, signer.id)
@@ -107,7 +114,7 @@ async def _items(db: Any, config: FederationConfig, url: str, owner_uri: str) ->
 
 async def _page_of(db: Any, config: FederationConfig, value: Any, owner_uri: str) -> Any:
     url = first_id(value)
-    if not url or host_of(url) != host_of(owner_uri):
+    if not url or _host(url) is None or _host(url) != _host(owner_uri):
         return None
     return await fetching.get_json(db, config, url)
 
@@ -120,7 +127,7 @@ async def sync_followers(db: Any, payload: dict) -> None:
     if remote is None or remote.domain is None or remote.uri is None:
         return
     url = str(payload.get("url") or "")
-    if host_of(url) != host_of(remote.uri):
+    if _host(url) is None or _host(url) != _host(remote.uri):
         return
     try:
         listed = await _items(db, config, url, remote.uri)

@@ -23,7 +23,7 @@ from madang.federation import fetching
 from madang.federation.config import FederationConfig
 from madang.federation.delivery import domain_of, enqueue_delivery
 from madang.federation.keys import get_or_create_actor_key
-from madang.federation.parse import first_id, host_of, same_origin
+from madang.federation.parse import first_id, same_origin
 from madang.federation.reach import followers_inboxes
 from madang.federation.resolve import NotResolved, account_for_uri, fetch_object
 from madang.models import Account, Status
@@ -52,7 +52,7 @@ async def forward_reply(session: AsyncSession, config: FederationConfig, activit
     local_boosters = list(await session.scalars(select(Status.account_id).where(
         Status.reblog_of_id == status.id, Status.local.is_(True))))
     inboxes = await followers_inboxes(session, [owner.id, *local_boosters])
-    origin = host_of(actor.uri or "")
+    origin = domain_of(actor.uri or "")
     wanted = sorted(i for i in inboxes if domain_of(i) != origin)
     if not wanted:
         return

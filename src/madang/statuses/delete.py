@@ -55,7 +55,8 @@ async def reaches_remote(session: AsyncSession, status: Status, booster_ids: lis
     if status.in_reply_to_account_id is not None and await session.scalar(
             select(Account.domain).where(Account.id == status.in_reply_to_account_id)) is not None:
         return True
-    for account_id in booster_ids:
+    boosters = {*booster_ids, *await session.scalars(select(Status.account_id).where(Status.reblog_of_id == status.id))}
+    for account_id in sorted(boosters):
         if await session.scalar(select(Account.domain).where(Account.id == account_id)) is not None \
                 or await has_remote_followers(session, account_id):
             return True
