@@ -26,7 +26,7 @@ from madang.federation.keys import get_or_create_actor_key
 from madang.federation.parse import first_id, same_origin
 from madang.federation.reach import followers_inboxes
 from madang.federation.resolve import NotResolved, account_for_uri, fetch_object
-from madang.models import Account, Status
+from madang.models import Account, Follow, Status
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,22 @@ async def forward_reply(session: AsyncSession, config: FederationConfig, activit
 
 
 # ---------------------------------------------------------------- in
+
+async def responds_to_followed_account(db: Any, in_reply_to: str | None) -> bool:
+    """Mastodon's rule for a reply no local account is addressed by: kept when it answers a
+    known post whose author is followed here (how a forwarded reply finds its thread)."""
+    if not in_reply_to:
+        return False
+    from madang.statuses.remote import find_status_by_uri
+
+    async with db.read() as session:
+        parent = await find_status_by_uri(session, in_reply_to)
+        if parent is None:
+            return False
+        return await session.scalar(
+            select(Follow.id).join(Account, Account.id == Follow.account_id)
+            .where(Follow.target_account_id == parent.account_id, Account.domain.is_(None)).limit(1)) is not None
+
 
 class NotTaken(Exception):
     """A forwarded activity that could not be confirmed at its origin."""

@@ -224,7 +224,9 @@ async def _relevant(db: Any, config: FederationConfig, note: RemoteNote, actor: 
     addressed = [*note.to, *note.cc, *(h for h, _ in note.mentions)]
     if any(config.is_local(uri) for uri in addressed):
         return True
-    return bool(note.in_reply_to and config.is_local(note.in_reply_to))
+    if note.in_reply_to and config.is_local(note.in_reply_to):
+        return True
+    return await forwarding.responds_to_followed_account(db, note.in_reply_to)
 
 
 async def _create(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
