@@ -304,3 +304,73 @@ async def test_a_block_and_a_domain_suspension_cut_the_other_server_off(pair: tu
             await unblock_domain(session, actor=admin, block_id=block.id)
     finally:
         await db.dispose()
+
+
+# ---------------------------------------------------------------- reach, pins, forwarding (decision 0042)
+
+def _gone(client: Any, status_id: str) -> bool:
+    try:
+        client.status(status_id)
+    except Exception:  # noqa: BLE001 - Mastodon.py raises MastodonNotFoundError
+        return True
+    return False
+
+
+async def test_pins_cross_as_add_and_remove_and_a_deletion_reaches_who_boosted_it(
+        pair: tuple[Server, Server]) -> None:
+    a, b = pair
+    alice, _ = await user(a)
+    bob, bob_name = await user(b)
+    remote_bob = resolve(alice, f"{bob_name}@{b.domain}")
+    alice.account_follow(remote_bob["id"])
+    wait_for(lambda: alice.account_relationships(remote_bob["id"])[0]["following"], what="b's Accept")
+
+    # A pin on b is an Add to bob's featured collection: a shows it among bob's pinned posts.
+    notice = bob.status_post("고정 공지: 평촌 도서관 운영 시간 #도서관")
+    wait_for(lambda: in_home(alice, notice["uri"]), what="the notice on a")
+    bob.status_pin(notice["id"])
+    wait_for(lambda: [s["uri"] for s in alice.account_statuses(remote_bob["id"], pinned=True)] == [notice["uri"]],
+             what="the pin on a")
+    bob.status_unpin(notice["id"])
+    wait_for(lambda: alice.account_statuses(remote_bob["id"], pinned=True) == [], what="the unpin on a")
+
+    # dan on a has no followers anywhere; carol on b finds his post by its URL, likes and boosts it.
+    # His deletion reaches b all the same: b's server saw the post.
+    dan, _ = await user(a)
+    carol, _ = await user(b)
+    lonely = dan.status_post("팔로워 없는 시민의 글")
+    seen = wait_for(lambda: carol.search_v2(lonely["uri"], resolve=True, result_type="statuses")["statuses"],
+                    what="dan's post found from b")[0]
+    carol.status_favourite(seen["id"])
+    carol.status_reblog(seen["id"])
+    wait_for(lambda: (s := dan.status(lonely["id"]))["favourites_count"] == 1 and s["reblogs_count"] == 1,
+             what="the Like and the Announce on a")
+    dan.status_delete(lonely["id"])
+    wait_for(lambda: _gone(carol, seen["id"]), what="the deletion on b")
+
+
+async def test_a_gotosocial_reply_is_forwarded_to_the_authors_followers_on_the_other_madang(
+        pair: tuple[Server, Server], gotosocial: Any, lab: Lab) -> None:
+    """Three servers: citizen@gts.test replies to bob's post on b; b forwards the reply to bob's
+    followers' servers (a), which takes it only by fetching it from gts.test."""
+    from tests.federation.test_gotosocial import gts_client
+
+    a, b = pair
+    alice, _ = await user(a)
+    bob, bob_name = await user(b)
+    remote_bob = resolve(alice, f"{bob_name}@{b.domain}")
+    alice.account_follow(remote_bob["id"])
+    wait_for(lambda: alice.account_relationships(remote_bob["id"])[0]["following"], what="b's Accept")
+    post = bob.status_post("안양천 정비 계획에 의견 주세요")
+    on_a = wait_for(lambda: in_home(alice, post["uri"]), what="bob's post on a")
+
+    gts = gts_client(lab, gotosocial)
+    found = wait_for(lambda: gts.search_v2(post["uri"], resolve=True, result_type="statuses")["statuses"],
+                     what="bob's post found from GoToSocial")[0]
+    reply = gts.status_post(f"@{bob_name}@{b.domain} 자전거 도로도 넓혀 주세요", in_reply_to_id=found["id"],
+                            visibility="public")
+    wait_for(lambda: any(s["uri"] == reply["uri"] for s in bob.status_context(post["id"])["descendants"]),
+             what="the reply on b")
+    forwarded = wait_for(lambda: next((s for s in alice.status_context(on_a["id"])["descendants"]
+                                       if s["uri"] == reply["uri"]), None), what="the forwarded reply on a")
+    assert "자전거 도로" in forwarded["content"] and forwarded["account"]["acct"] == "citizen@gts.test"

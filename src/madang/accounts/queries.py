@@ -13,7 +13,15 @@ from madang.models import Account, User
 
 
 async def find_account(session: AsyncSession, account_id: int) -> Account | None:
-    return await session.get(Account, account_id)
+    return await with_moved(session, await session.get(Account, account_id))
+
+
+async def with_moved(session: AsyncSession, account: Account | None) -> Account | None:
+    """A moved account carries the account it moved to (``moved`` in the API), read here
+    because the serializers do no I/O."""
+    if account is not None and account.moved_to_account_id is not None:
+        account.moved_to = await session.get(Account, account.moved_to_account_id)  # type: ignore[attr-defined]
+    return account
 
 
 async def get_account(session: AsyncSession, account_id: int) -> Account:
@@ -50,7 +58,7 @@ async def find_account_by_acct(
     key = acct_key(acct, local_domain=local_domain)
     if key is None:
         return None
-    return await session.scalar(select(Account).where(Account.acct_key == key))
+    return await with_moved(session, await session.scalar(select(Account).where(Account.acct_key == key)))
 
 
 async def find_local_accounts_by_usernames(

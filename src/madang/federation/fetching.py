@@ -17,7 +17,12 @@ INSTANCE_KEY = "madang.federation.instance_key"
 
 
 class FetchError(Exception):
-    """A remote document could not be had: refused, gone, failed or not ActivityPub."""
+    """A remote document could not be had: refused, gone, failed or not ActivityPub.
+    ``status`` is the HTTP status when one came (404 and 410 say the document is gone)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 async def instance_key(db: Any) -> str:
@@ -40,4 +45,4 @@ async def get_json(db: Any, config: FederationConfig, url: str, *, accept: str |
             return await transport.get_json(url, key_id=key_id_of(config.instance_actor_uri),
                                             private_pem=private_pem, accept=accept or AS2_ACCEPT)
     except OutboundError as exc:
-        raise FetchError(f"{url}: {exc}") from None
+        raise FetchError(f"{url}: {exc}", getattr(exc, "status", None)) from None

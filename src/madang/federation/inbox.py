@@ -14,6 +14,7 @@ from madang.federation import fetching
 from madang.federation.config import FederationConfig
 from madang.federation.delivery import mark_domain_reachable
 from madang.federation.domain_policy import host_suspended
+from madang.federation.forwarding import FORWARDABLE
 from madang.federation.parse import first_id, host_of, same_origin
 from madang.federation.resolve import NotResolved, account_for_key
 from madang.federation.signatures import SignatureError, check_digest, parse_signature, verify_signature
@@ -97,13 +98,20 @@ async def accept_activity(db: Any, config: FederationConfig, *, method: str, pat
     signer, refusal = await verified_signer(db, config, parsed)
     if signer is None:
         return InboxAnswer(401, refusal)
+    job: dict[str, Any] = {"activity": activity, "signer_id": signer.id}
     if signer.uri != actor_uri:
-        # No LD signatures or proofs here: a relay's forward is not taken (reference §6.2).
-        return InboxAnswer(401, "The signer is not the activity's actor")
+        # No LD signatures or proofs here: a forward is taken only as a pointer to what is
+        # then fetched from its origin (federation.forwarding); a relay's Announce is not.
+        if activity.get("type") not in FORWARDABLE:
+            return InboxAnswer(401, "The signer is not the activity's actor")
+        job["forwarded"] = True
     activity_id = activity.get("id")
     if isinstance(activity_id, str) and not same_origin(activity_id, actor_uri):
         return InboxAnswer(400, "The activity's id is not on its actor's server")
-    await writer_for(db).add(RECEIVE_JOB, {"activity": activity, "signer_id": signer.id})
+    sync = {k.lower(): v for k, v in headers.items() if k.lower() == "collection-synchronization"}
+    if sync and signer.uri == actor_uri:
+        job["sync"] = sync["collection-synchronization"][:2000]  # FEP-8fcf: checked in the job
+    await writer_for(db).add(RECEIVE_JOB, job)
     if signer.domain and _reachability_due(db, signer.domain):
         async with db.write() as session:
             await mark_domain_reachable(session, signer.domain)  # evidently up: its failure days go

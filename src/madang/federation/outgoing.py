@@ -15,6 +15,7 @@ from madang.federation.config import FederationConfig, config_of
 from madang.federation.delivery import enqueue_delivery, followers_sync_headers
 from madang.federation.documents import actor_of, status_parts
 from madang.federation.keys import get_or_create_actor_key
+from madang.federation.reach import reach_inboxes
 from madang.jobs import handler
 from madang.models import Account, Follow, FollowRequest, Mention, Status
 
@@ -140,7 +141,9 @@ async def status_updated(session: AsyncSession, payload: dict) -> None:
     author = await session.get(Account, status.account_id)
     note = await status_parts(session, status, author, config)  # type: ignore[arg-type]
     activity = render.update(note, _uri(author, config), updated_iso=status.edited_at.isoformat().replace("+00:00", "Z"))  # type: ignore[arg-type]
-    await _send(session, config, activity, author, await audience(session, status))  # type: ignore[arg-type]
+    # Everyone who saw it sees the edit: boosters, favouriters and repliers too (decision 0042).
+    inboxes = await audience(session, status) + await reach_inboxes(session, status, unsafe=False)
+    await _send(session, config, activity, author, inboxes)  # type: ignore[arg-type]
 
 
 @handler("federation.status_deleted")
@@ -162,7 +165,13 @@ async def status_deleted(session: AsyncSession, payload: dict) -> None:
         to, cc = addressing(status.visibility, followers_uri=f"{actor}/followers",
                             mention_uris=[a.uri for a in await _mentioned(session, status.id) if a.uri])
         activity = render.delete(status.uri or "", actor, to=to, cc=cc)
-    await _send(session, config, activity, author, await audience(session, status))
+    inboxes = await audience(session, status)
+    if status.reblog_of_id is None:
+        # Every server that saw the post (decision 0042); its boosts are gone by now, so the
+        # deletion's unit named their authors in the payload.
+        inboxes += await reach_inboxes(session, status, unsafe=True,
+                                       booster_ids=[int(i) for i in payload.get("booster_ids") or []])
+    await _send(session, config, activity, author, inboxes)
 
 
 @handler("federation.follow")

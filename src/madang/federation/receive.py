@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from madang.accounts.follows import create_follow, remove_follow
 from madang.core.clock import utcnow
 from madang.core.ids import new_id
-from madang.federation import fetching, outgoing
+from madang.federation import fetching, followers_sync, forwarding, moves, outgoing, pins
 from madang.federation.config import FederationConfig, config_of
 from madang.federation.domain_policy import blocked_by_account
 from madang.federation.parse import ParseError, RemoteNote, as_list, first_id, parse_note, same_origin
@@ -46,7 +46,12 @@ async def receive(db: Any, payload: dict) -> None:
     if signer is None:
         return
     try:
-        await dispatch(db, config, activity, signer)
+        if payload.get("sync"):
+            await followers_sync.check_header(db, config, signer, payload["sync"])
+        if payload.get("forwarded"):
+            await forwarding.receive_forwarded(db, config, activity, dispatch)
+        else:
+            await dispatch(db, config, activity, signer)
     except Dropped as exc:
         log.info("activity %s from %s dropped: %s", activity.get("id"), signer.uri, exc)
 
@@ -55,7 +60,7 @@ async def dispatch(db: Any, config: FederationConfig, activity: dict, actor: Acc
     kind = activity.get("type")
     handlers = {"Follow": _follow, "Accept": _accept, "Reject": _reject, "Undo": _undo, "Create": _create,
                 "Update": _update, "Delete": _delete, "Like": _like, "Announce": _announce, "Block": _block,
-                "Flag": _flag}
+                "Flag": _flag, "Add": pins.receive_add, "Remove": pins.receive_remove, "Move": moves.receive_move}
     if actor.suspended_at is not None and kind not in ("Delete", "Undo", "Reject", "Update"):
         raise Dropped("the actor is suspended here")
     fn = handlers.get(kind)  # type: ignore[arg-type]
@@ -219,7 +224,9 @@ async def _relevant(db: Any, config: FederationConfig, note: RemoteNote, actor: 
     addressed = [*note.to, *note.cc, *(h for h, _ in note.mentions)]
     if any(config.is_local(uri) for uri in addressed):
         return True
-    return bool(note.in_reply_to and config.is_local(note.in_reply_to))
+    if note.in_reply_to and config.is_local(note.in_reply_to):
+        return True
+    return await forwarding.responds_to_followed_account(db, note.in_reply_to)
 
 
 async def _create(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
@@ -248,7 +255,8 @@ async def _create(db: Any, config: FederationConfig, activity: dict, actor: Acco
         raise Dropped("nobody here follows, is addressed or is replied to")
     post = await post_of(db, config, note)
     async with db.write() as session:
-        await store_post(session, config, actor, post)
+        status = await store_post(session, config, actor, post)
+        await forwarding.forward_reply(session, config, activity, actor, status)
 
 
 async def _update(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
@@ -272,6 +280,7 @@ async def _update(db: Any, config: FederationConfig, activity: dict, actor: Acco
             await update_remote_status(session, status=status, post=post)
             if post.poll is not None:
                 await refresh_remote_poll(session, status=status, spec=post.poll)
+            await forwarding.forward_reply(session, config, activity, actor, status)
 
 
 async def _delete(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
@@ -289,6 +298,7 @@ async def _delete(db: Any, config: FederationConfig, activity: dict, actor: Acco
             if status.account_id != actor.id:
                 raise Dropped("only the author deletes a post")
             await delete_remote_status(session, status=status)
+            await forwarding.forward_reply(session, config, activity, actor, status)
         if await session.scalar(select(RemoteTombstone.id).where(RemoteTombstone.uri == uri)) is None:
             session.add(RemoteTombstone(id=new_id(), uri=uri, account_uri=actor.uri, created_at=utcnow()))
 

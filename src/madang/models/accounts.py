@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text, true
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from madang.models.base import Base, SnowflakePK
@@ -78,6 +78,9 @@ class Account(AccountNames, SnowflakePK, Base):
     avatar_remote_url: Mapped[str | None] = mapped_column(String(1000), default=None)
     header_remote_url: Mapped[str | None] = mapped_column(String(1000), default=None)
     fetched_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A remote account that moved (a Move it sent, checked against the new one's alsoKnownAs).
+    # No foreign key: SQLite would rebuild the whole accounts table to add one (decision 0042).
+    moved_to_account_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class User(SnowflakePK, Base):

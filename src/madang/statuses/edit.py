@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.remote_followers import has_remote_followers
+from madang.statuses.delete import reaches_remote
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid, NotFound
 from madang.core.ids import new_id
@@ -109,7 +110,8 @@ async def edit_status(
                   {"status_id": status.id, "edit_id": revision.id, "edited_at": revision.created_at.isoformat()})
     if added:
         await enqueue(session, "notifications.status_posted", {"status_id": status.id, "new": False})
-    if status.local and await has_remote_followers(session, status.account_id):
+    if status.local and (await has_remote_followers(session, status.account_id)
+                         or await reaches_remote(session, status, [])):
         await enqueue(session, "federation.status_updated", {"status_id": status.id})
     publish(session, status_event(EDITED, status))
     return status

@@ -176,12 +176,23 @@ async def pin_status(session: AsyncSession, *, account: Account, status: Status)
             raise Invalid(f"You can pin at most {MAX_PINS} posts", field="status")
         session.add(StatusPin(account_id=account.id, status_id=status.id, created_at=utcnow()))
         await session.flush()
+        await _pin_goes_out(session, account, status, undo=False)
     return status
+
+
+async def _pin_goes_out(session: AsyncSession, account: Account, status: Status, *, undo: bool) -> None:
+    """A pin of a public or unlisted post is an Add (an unpin a Remove) to the account's
+    featured collection, for its remote followers' servers (decision 0042)."""
+    if account.domain is None and status.visibility in ("public", "unlisted") \
+            and await has_remote_followers(session, account.id):
+        await enqueue(session, "federation.pinned", {"account_id": account.id, "status_id": status.id, "undo": undo})
 
 
 async def unpin_status(session: AsyncSession, *, account: Account, status: Status) -> Status:
     if status.account_id != account.id:
         raise NotFound("Record not found")
-    await session.execute(delete(StatusPin).where(StatusPin.account_id == account.id,
-                                                  StatusPin.status_id == status.id))
+    removed = await session.execute(delete(StatusPin).where(StatusPin.account_id == account.id,
+                                                            StatusPin.status_id == status.id))
+    if removed.rowcount:
+        await _pin_goes_out(session, account, status, undo=True)
     return status

@@ -25,7 +25,7 @@ _ACCOUNTS: VersionedCache[dict[str, Any]] = VersionedCache(20_000)
 
 def account_json(a: Account, base_url: str) -> dict[str, Any]:
     key = (a.id, a.updated_at, a.followers_count, a.following_count, a.statuses_count, a.last_status_at,
-           a.suspended_at, base_url)
+           a.suspended_at, base_url, a.moved_to_account_id, getattr(a, "moved_to", None) is not None)
     return _ACCOUNTS.get_or_make(key, lambda: _account_json(a, base_url))
 
 
@@ -71,7 +71,14 @@ def _account_json(a: Account, base_url: str) -> dict[str, Any]:
         "organisation": a.organisation,
         "suspended": a.suspended_at is not None,
         "limited": False,
+        **_moved(a, base_url),
     }
+
+
+def _moved(a: Account, base_url: str) -> dict[str, Any]:
+    """Mastodon's ``moved``: the account this one moved to, where the query loaded it."""
+    moved = getattr(a, "moved_to", None)
+    return {"moved": account_json(moved, base_url)} if a.moved_to_account_id and moved is not None else {}
 
 
 def credential_account_json(a: Account, user: User | None, base_url: str, follow_requests_count: int = 0) -> dict[str, Any]:
