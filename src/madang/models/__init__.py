@@ -65,3 +65,5 @@ from madang.models.account_domain_blocks import AccountDomainBlock  # noqa: E402
 __all__ += ["AccountDomainBlock"]
 from madang.models.federation_delivery import OutgoingActivity  # noqa: E402
 __all__ += ["OutgoingActivity"]
+from madang.models.custom_emojis import CustomEmoji  # noqa: E402
+__all__ += ["CustomEmoji"]

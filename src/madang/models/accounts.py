@@ -78,6 +78,9 @@ class Account(AccountNames, SnowflakePK, Base):
     avatar_remote_url: Mapped[str | None] = mapped_column(String(1000), default=None)
     header_remote_url: Mapped[str | None] = mapped_column(String(1000), default=None)
     fetched_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The custom emoji shortcodes its name, note and fields use, space-separated (NULL: none),
+    # so serialising an account without any asks nothing more (federation.emoji).
+    emoji_shortcodes: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class User(SnowflakePK, Base):
