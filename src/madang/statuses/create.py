@@ -218,6 +218,8 @@ def _status_row(
         "replies_count": 0,
         "reblogs_count": 0,
         "favourites_count": 0,
+        "in_reply_to_uri": None,
+        "emoji_shortcodes": None,  # local posts use no custom emoji yet (decision 0043)
     }
 
 
