@@ -390,3 +390,49 @@ async def test_web_cards_show_emoji_as_images_and_open_no_html(db: Database, tmp
     out = str(emojify_html(tricky, [ref]))
     assert out.startswith('<p><a href="https://x.example/?q=a>:ok:" class="mention"><img class="custom-emoji" src="/media/aa/bb.png"')
     assert emojify_text("no emoji here", [ref]) is None and emojify_html(tricky, []) is tricky
+
+
+# --- Local emoji -------------------------------------------------------------------------------------
+
+
+def test_an_admin_adds_a_local_emoji_that_posts_and_the_api_list(database_url: str, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from typer.testing import CliRunner
+
+    from madang.cli import app
+
+    monkeypatch.setenv("MADANG_DATABASE_URL", database_url)
+    monkeypatch.setenv("MADANG_MEDIA_PATH", str(tmp_path / "media"))
+    monkeypatch.setenv("MADANG_SECRET_KEY", "y" * 40)
+    (tmp_path / "anyang.png").write_bytes(_png())
+    runner = CliRunner()
+    added = runner.invoke(app, ["emoji", "add", ":anyang:", str(tmp_path / "anyang.png")], catch_exceptions=False)
+    assert added.exit_code == 0 and "added :anyang:" in added.output, added.output
+    refused = runner.invoke(app, ["emoji", "add", "<b>", str(tmp_path / "anyang.png")])
+    assert refused.exit_code == 1 and "shortcode" in refused.output
+    assert ":anyang: " in runner.invoke(app, ["emoji", "list"], catch_exceptions=False).output
+
+    async def post_with_it() -> str:
+        db = Database(database_url)
+        try:
+            async with db.write() as session:
+                author = await make_account(session, username="anyangcitizen")
+                post = await make_status(session, author, "안양 :anyang: :unknown: 12:30:45")
+                plain = await make_status(session, author, "그냥 글")
+            assert post.emoji_shortcodes == "anyang" and plain.emoji_shortcodes is None
+            data = await _api_json(db, post.id)
+            key = (await _rows(db))[(None, "anyang")].file_key
+            assert data["emojis"] == [{"shortcode": "anyang", "url": f"{BASE}/media/{key}",
+                                       "static_url": data["emojis"][0]["static_url"], "visible_in_picker": True}]
+            assert (tmp_path / "media" / key).is_file()
+            return key
+        finally:
+            await db.dispose()
+
+    key = asyncio.run(post_with_it())
+    with running_server(database_url, media_path=tmp_path / "media") as base:
+        listed = httpx.get(f"{base}/api/v1/custom_emojis").json()
+        assert [(e["shortcode"], e["url"]) for e in listed] == [("anyang", f"{base}/media/{key}")]
+        assert httpx.get(listed[0]["url"]).status_code == 200

@@ -120,3 +120,52 @@ async def revision_emojis(session: AsyncSession, domain: str | None,
         return {}
     found = await load_emojis(session, wanted)
     return {edit_id: refs_for(found, domain, codes) for edit_id, codes in used.items()}
+
+
+# A local emoji's image: as small as Mastodon asks of its own (CustomEmoji::LOCAL_LIMIT).
+LOCAL_MAX_BYTES = 256 * 1024
+LOCAL_MAX_PIXELS = 1024 * 1024
+
+
+def check_shortcode(shortcode: str) -> str:
+    code = shortcode.strip().strip(":")
+    if not SHORTCODE.fullmatch(code):
+        from madang.core.errors import Invalid
+
+        raise Invalid("A shortcode is 2 to 100 letters, digits or underscores", field="shortcode")
+    return code
+
+
+async def save_local_emoji(session: AsyncSession, *, store: Any, shortcode: str, upload: Any,
+                           visible_in_picker: bool = True) -> CustomEmoji:
+    """A local emoji from a stored upload (``media.uploads.store_upload``): made, or its image
+    replaced (the old files removed once this commits)."""
+    from madang.core.clock import utcnow
+    from madang.core.ids import new_id
+    from madang.media.file_removal import remove_files_later
+
+    code = check_shortcode(shortcode)
+    now = utcnow()
+    row = await session.scalar(select(CustomEmoji).where(CustomEmoji.domain.is_(None), CustomEmoji.shortcode == code))
+    if row is None:
+        row = CustomEmoji(id=new_id(), shortcode=code, domain=None, created_at=now, updated_at=now)
+        session.add(row)
+    else:
+        await remove_files_later(session, store=store, keys=[row.file_key, row.static_key])
+    row.file_key, row.static_key = upload.file_key, upload.small_key
+    row.content_type = upload.image.original.content_type[:50]
+    row.file_size = len(upload.image.original.data)
+    row.visible_in_picker, row.disabled, row.updated_at = visible_in_picker, False, now
+    await session.flush()
+    return row
+
+
+async def local_shortcodes_used(session: AsyncSession, *texts: str | None) -> str | None:
+    """The column's value for a local post: the enabled local emoji its texts use. Asks the
+    database only when a text has a ``:shortcode:`` at all."""
+    codes = shortcodes_in(*texts)
+    if not codes:
+        return None
+    found = set(await session.scalars(select(CustomEmoji.shortcode).where(
+        CustomEmoji.domain.is_(None), CustomEmoji.shortcode.in_(codes), CustomEmoji.disabled.is_(False))))
+    return encode_shortcodes(c for c in codes if c in found)
