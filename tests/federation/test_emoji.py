@@ -436,3 +436,37 @@ def test_an_admin_adds_a_local_emoji_that_posts_and_the_api_list(database_url: s
         listed = httpx.get(f"{base}/api/v1/custom_emojis").json()
         assert [(e["shortcode"], e["url"]) for e in listed] == [("anyang", f"{base}/media/{key}")]
         assert httpx.get(listed[0]["url"]).status_code == 200
+
+
+async def test_an_edit_brings_new_emoji_and_the_history_lists_each_revisions(db: Database, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from madang.federation.emoji import store_status_emojis
+    from madang.mastodon_api.serializers.statuses import status_edit_json
+    from madang.media.custom_emojis import revision_emojis
+    from madang.statuses.edit import list_revision_views
+    from madang.statuses.remote import update_remote_status
+
+    config = _config(db, tmp_path, remote_media="link")
+    author = await _remote_author(db, "far.example")
+    cat = ("blobcat", "https://far.example/emoji/blobcat.png")
+    fox = ("blobfox", "https://far.example/emoji/blobfox.png")
+    async with db.write() as session:
+        status = await store_post(session, config, author, RemotePost(
+            uri="https://far.example/notes/5", url=None, content="<p>:blobcat:</p>", text="",
+            created_at=utcnow() - timedelta(minutes=5), emojis=[cat]))
+    first = await _api_json(db, status.id)
+    assert [e["shortcode"] for e in first["emojis"]] == ["blobcat"]
+    edit = RemotePost(uri=status.uri, url=None, content="<p>:blobfox: 로 바꿈</p>", text="",
+                      edited_at=utcnow(), emojis=[cat, fox])
+    async with db.write() as session:
+        row = await session.get(Status, status.id)
+        assert await update_remote_status(session, status=row, post=edit)
+        await store_status_emojis(session, config, author=author, status=row, tags=edit.emojis)
+    assert [e["shortcode"] for e in (await _api_json(db, status.id))["emojis"]] == ["blobfox"]
+    async with db.read() as session:
+        row = await session.get(Status, status.id)
+        revisions = await list_revision_views(session, row)
+        emojis = await revision_emojis(session, author.domain, revisions)
+    history = [status_edit_json(r.edit, author, BASE, emojis=emojis.get(r.edit.id, ())) for r in revisions]
+    assert [[e["shortcode"] for e in h["emojis"]] for h in history] == [["blobcat"], ["blobfox"]]
