@@ -70,7 +70,8 @@ async def load_status_views(
     apps = await _applications(session, by_id.values())
     marks = await _marks(session, ids, viewer_id) if viewer_id is not None else None
     polls = await load_polls(session, ids, viewer_id)
-    emojis = await _emojis(session, by_id.values(), accounts)
+    wanted = _emoji_pairs(by_id.values(), accounts)
+    emojis = await load_emojis(session, wanted) if wanted else None
 
     def view(status: Status) -> StatusView:
         author = accounts[status.account_id]
@@ -99,10 +100,9 @@ async def load_status_views(
     return out
 
 
-async def _emojis(session: AsyncSession, statuses: Iterable[Status],
-                  accounts: dict[int, Account]) -> dict[tuple[str | None, str], EmojiRef]:
-    """The custom emoji of statuses and authors that use some: one query, and none at all
-    when no status or author on the page has any."""
+def _emoji_pairs(statuses: Iterable[Status], accounts: dict[int, Account]) -> set[tuple[str | None, str]]:
+    """The (domain, shortcode) pairs of the custom emoji that statuses and authors use: empty,
+    and so no query, when none on the page has any (reading one column of each row)."""
     wanted: set[tuple[str | None, str]] = set()
     for status in statuses:
         if status.emoji_shortcodes:
@@ -111,7 +111,7 @@ async def _emojis(session: AsyncSession, statuses: Iterable[Status],
     for account in accounts.values():
         if account.emoji_shortcodes:
             wanted.update((account.domain, code) for code in decode_shortcodes(account.emoji_shortcodes))
-    return await load_emojis(session, wanted) if wanted else {}
+    return wanted
 
 
 async def _with_originals(session: AsyncSession, statuses: Sequence[Status]) -> dict[int, Status]:
