@@ -45,7 +45,8 @@ JOB_MODULES += ("madang.office.scheduled",)
 # Federation (decision 0035): inbox processing, local changes going out, delivery, actor keys.
 JOB_MODULES += ("madang.federation.receive", "madang.federation.outgoing", "madang.federation.delivery",
                 "madang.federation.keys", "madang.federation.media_cache", "madang.federation.backfill",
-                "madang.federation.pins", "madang.federation.followers_sync")  # the follow-up of an office draft's scheduled publication
+                "madang.federation.pins", "madang.federation.followers_sync",
+                "madang.federation.emoji")  # the follow-up of an office draft's scheduled publication
 
 
 def register_jobs() -> None:

@@ -29,6 +29,9 @@ app.add_typer(open311_app, name="open311")
 from madang.records_cli import records_app  # noqa: E402
 
 app.add_typer(records_app, name="records")
+from madang.emoji_cli import emoji_app  # noqa: E402
+
+app.add_typer(emoji_app, name="emoji")
 console = Console()
 T = TypeVar("T")
 

@@ -15,6 +15,7 @@ from madang.core.ids import new_id
 from madang.federation import fetching, followers_sync, forwarding, moves, outgoing, pins
 from madang.federation.config import FederationConfig, config_of
 from madang.federation.domain_policy import blocked_by_account
+from madang.federation.emoji import store_status_emojis
 from madang.federation.parse import ParseError, RemoteNote, as_list, first_id, parse_note, same_origin
 from madang.federation.remote_posts import MAX_ANCESTORS, NOTE_TYPES, local_account, post_of, status_for, store_post
 from madang.federation.resolve import NotResolved, account_for_uri, fetch_object
@@ -278,6 +279,8 @@ async def _update(db: Any, config: FederationConfig, activity: dict, actor: Acco
         status = await find_status_by_uri(session, note.uri)
         if status is not None and status.account_id == actor.id:
             await update_remote_status(session, status=status, post=post)
+            await store_status_emojis(session, config, author=actor, status=status, tags=post.emojis,
+                                      poll_options=[t for t, _ in post.poll.options] if post.poll else ())
             if post.poll is not None:
                 await refresh_remote_poll(session, status=status, spec=post.poll)
             await forwarding.forward_reply(session, config, activity, actor, status)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from madang.federation import fetching
 from madang.federation.config import FederationConfig
 from madang.federation.domain_policy import rejects_media
+from madang.federation.emoji import store_status_emojis
 from madang.federation.parse import ParseError, RemoteNote, first_id, parse_note, same_origin
 from madang.federation.remote_accounts import find_account_by_uri
 from madang.federation.resolve import NotResolved, account_for_uri, fetch_object
@@ -54,7 +55,7 @@ async def post_of(db: Any, config: FederationConfig, note: RemoteNote, *, depth:
                       spoiler_text=note.summary or "", sensitive=note.sensitive, language=note.language,
                       visibility=note.visibility, created_at=note.published, edited_at=note.updated,
                       in_reply_to=parent, in_reply_to_uri=note.in_reply_to, mentioned=mentioned,
-                      hashtags=list(note.hashtags), media=media, poll=poll)
+                      hashtags=list(note.hashtags), media=media, poll=poll, emojis=list(note.emojis))
 
 
 async def status_for(db: Any, config: FederationConfig, uri: str, *, depth: int) -> Status | None:
@@ -86,6 +87,9 @@ async def status_for(db: Any, config: FederationConfig, uri: str, *, depth: int)
 async def store_post(session: Any, config: FederationConfig, author: Account, post: RemotePost) -> Status:
     """Store a remote post and, unless media is only linked, queue the caching of its photos."""
     status, created = await store_remote_status(session, author=author, post=post)
+    if created and post.emojis:
+        await store_status_emojis(session, config, author=author, status=status, tags=post.emojis,
+                                  poll_options=[t for t, _ in post.poll.options] if post.poll else ())
     if created and post.media and config.remote_media == "cache" and not await rejects_media(session, author.domain):
         from madang.jobs import enqueue
         from madang.models import MediaAttachment

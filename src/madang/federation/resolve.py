@@ -9,7 +9,8 @@ from typing import Any
 from urllib.parse import quote
 
 from madang.federation import fetching
-from madang.federation.config import FederationConfig
+from madang.federation.config import FederationConfig, config_of
+from madang.federation.emoji import store_account_emojis
 from madang.federation.parse import ParseError, RemoteActor, host_of, parse_actor, same_origin
 from madang.federation.remote_accounts import find_account_by_key_id, find_account_by_uri, upsert_remote_account
 from madang.models import Account
@@ -80,6 +81,8 @@ async def store_actor(db: Any, actor: RemoteActor) -> Account:
     async with db.write() as session:
         new = await find_account_by_uri(session, actor.uri) is None
         account = await upsert_remote_account(session, actor)
+        if actor.emojis or account.emoji_shortcodes:
+            await store_account_emojis(session, config_of(db), account, actor.emojis)
         if new and actor.outbox and not account.suspended_at:
             from madang.jobs import enqueue
 

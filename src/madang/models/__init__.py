@@ -69,3 +69,5 @@ from madang.models.federation_delivery import OutgoingActivity  # noqa: E402
 __all__ += ["OutgoingActivity"]
 from madang.models.two_factor import RecoveryCode, TwoFactor  # noqa: E402
 __all__ += ["RecoveryCode", "TwoFactor"]
+from madang.models.custom_emojis import CustomEmoji  # noqa: E402
+__all__ += ["CustomEmoji"]

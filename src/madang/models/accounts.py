@@ -81,6 +81,9 @@ class Account(AccountNames, SnowflakePK, Base):
     # A remote account that moved (a Move it sent, checked against the new one's alsoKnownAs).
     # No foreign key: SQLite would rebuild the whole accounts table to add one (decision 0042).
     moved_to_account_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # The custom emoji shortcodes its name, note and fields use, space-separated (NULL: none),
+    # so serialising an account without any asks nothing more (federation.emoji).
+    emoji_shortcodes: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class User(SnowflakePK, Base):

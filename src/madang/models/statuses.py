@@ -53,6 +53,9 @@ class Status(SnowflakePK, Base):
     favourites_count: Mapped[int] = mapped_column(Integer, default=0, server_default=sql_text("0"))
     # A remote reply whose parent is not (yet) here: the parent's ActivityPub id.
     in_reply_to_uri: Mapped[str | None] = mapped_column(String(500), default=None)
+    # The custom emoji shortcodes its text, warning and poll use, space-separated (NULL: none):
+    # a timeline looks emoji up only for posts that have some (federation.emoji).
+    emoji_shortcodes: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class StatusEdit(SnowflakePK, Base):

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
+from madang.media.custom_emojis import local_shortcodes_used
 from madang.core.settings import Settings
 from madang.accounts.remote_followers import has_remote_followers
 from madang.core.clock import utcnow
@@ -117,9 +118,12 @@ async def create_status(
     parent = await _parent(session, in_reply_to_id, author.id)
     composed = await compose(session, text=text, spoiler_text=spoiler_text, max_characters=site.max_characters,
                              base_url=site.base_url, local_domain=site.domain, prepared=prepared)
-    status = await _insert_status(session, _status_row(site, author, composed, parent, visibility=visibility,
-                                                       language=language, sensitive=sensitive,
-                                                       application_id=application_id))
+    row = _status_row(site, author, composed, parent, visibility=visibility, language=language,
+                      sensitive=sensitive, application_id=application_id)
+    # Local custom emoji it uses (decision 0043); a text without ":shortcode:" asks nothing.
+    row["emoji_shortcodes"] = await local_shortcodes_used(session, composed.text, composed.spoiler_text,
+                                                          *(poll.options if poll is not None else ()))
+    status = await _insert_status(session, row)
     await _write_rows(session, status, composed)
     if media_ids:
         await attach_media(session, status=status, account_id=author.id, media_ids=media_ids)
@@ -218,6 +222,8 @@ def _status_row(
         "replies_count": 0,
         "reblogs_count": 0,
         "favourites_count": 0,
+        "in_reply_to_uri": None,
+        "emoji_shortcodes": None,
     }
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.media.custom_emojis import local_shortcodes_used
 from madang.accounts.remote_followers import has_remote_followers
 from madang.statuses.delete import reaches_remote
 from madang.core.clock import utcnow
@@ -93,6 +94,9 @@ async def edit_status(
     await _record_shown(session, await _latest_revision(session, status.id), status.id)
     revision = _apply(status, composed, sensitive=sensitive, language=language)
     session.add(revision)
+    if status.local:  # local custom emoji (decision 0043); remote edits: federation.emoji
+        status.emoji_shortcodes = await local_shortcodes_used(
+            session, composed.text, composed.spoiler_text, *(poll.options if isinstance(poll, PollSpec) else ()))
     added = await _sync_mentions_and_tags(session, status, composed)
     if media_ids is not None:
         # Refused ids (someone else's, a fifth) raise here and the unit rolls back whole.

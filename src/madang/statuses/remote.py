@@ -75,6 +75,7 @@ class RemotePost:
     hashtags: list[str] = field(default_factory=list)
     media: list[RemoteMedia] = field(default_factory=list)
     poll: RemotePoll | None = None
+    emojis: list[tuple[str, str]] = field(default_factory=list)  # Emoji tags: shortcode, icon URL
 
 
 async def find_status_by_uri(session: AsyncSession, uri: str) -> Status | None:

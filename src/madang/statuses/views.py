@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.db.fast_select import FastSelect
 from madang.media import load_media_for_statuses
+from madang.media.custom_emojis import EmojiRef, decode_shortcodes, load_emojis, refs_for
 from madang.models import Account, Application, MediaAttachment, Bookmark, Favourite, Mention, Status, StatusPin, StatusTag, Tag
 from madang.models.accounts import AccountNames
 from madang.statuses.polls import PollView, load_polls
@@ -43,6 +44,9 @@ class StatusView:
     pinned: bool | None = None
     # Counts and the viewer's votes change without the status changing: never cached with it.
     poll: PollView | None = None
+    # Custom emoji its text uses, and its author's (decision 0043); () for almost every post.
+    emojis: tuple[EmojiRef, ...] = ()
+    account_emojis: tuple[EmojiRef, ...] = ()
 
 
 async def load_status_views(
@@ -66,13 +70,19 @@ async def load_status_views(
     apps = await _applications(session, by_id.values())
     marks = await _marks(session, ids, viewer_id) if viewer_id is not None else None
     polls = await load_polls(session, ids, viewer_id)
+    wanted = _emoji_pairs(by_id.values(), accounts)
+    emojis = await load_emojis(session, wanted) if wanted else None
 
     def view(status: Status) -> StatusView:
+        author = accounts[status.account_id]
         v = StatusView(
-            status=status, account=accounts[status.account_id], mentions=mentions.get(status.id, []),
+            status=status, account=author, mentions=mentions.get(status.id, []),
             tags=tags.get(status.id, []), media=media.get(status.id, []), application=apps.get(status.application_id or 0),
             poll=polls.get(status.id),
         )
+        if emojis:
+            v.emojis = refs_for(emojis, author.domain, decode_shortcodes(status.emoji_shortcodes))
+            v.account_emojis = refs_for(emojis, author.domain, decode_shortcodes(author.emoji_shortcodes))
         if marks is not None:
             sid = status.id
             v.favourited = sid in marks["favourited"]
@@ -88,6 +98,20 @@ async def load_status_views(
             v.reblog = view(by_id[status.reblog_of_id])
         out.append(v)
     return out
+
+
+def _emoji_pairs(statuses: Iterable[Status], accounts: dict[int, Account]) -> set[tuple[str | None, str]]:
+    """The (domain, shortcode) pairs of the custom emoji that statuses and authors use: empty,
+    and so no query, when none on the page has any (reading one column of each row)."""
+    wanted: set[tuple[str | None, str]] = set()
+    for status in statuses:
+        if status.emoji_shortcodes:
+            domain = accounts[status.account_id].domain if status.account_id in accounts else None
+            wanted.update((domain, code) for code in decode_shortcodes(status.emoji_shortcodes))
+    for account in accounts.values():
+        if account.emoji_shortcodes:
+            wanted.update((account.domain, code) for code in decode_shortcodes(account.emoji_shortcodes))
+    return wanted
 
 
 async def _with_originals(session: AsyncSession, statuses: Sequence[Status]) -> dict[int, Status]:

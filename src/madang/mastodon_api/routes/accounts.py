@@ -20,6 +20,7 @@ from madang.mastodon_api.pagination import link_header
 from madang.mastodon_api.params import read_params
 from madang.mastodon_api.responses import JSON, error
 from madang.mastodon_api.routes.common import base_url, ctx, page_of, path_id, render_statuses_bytes
+from madang.media.custom_emojis import emojis_of_account
 from madang.mastodon_api.serializers.accounts import account_json, credential_account_json, relationship_json
 from madang.models import Application, FollowRequest, User
 from madang.search import search_accounts
@@ -155,9 +156,10 @@ async def lookup(request: Request) -> Response:
     acct = params.str("acct") or ""
     async with ctx(request).db.read() as session:
         account = await domain.find_account_by_acct(session, acct, local_domain=ctx(request).settings.public_host)
+        emojis = await emojis_of_account(session, account) if account is not None else ()
     if account is None or account.suspended_at is not None:
         raise NotFound("Record not found")
-    return JSON(account_json(account, base_url(request)))
+    return JSON(account_json(account, base_url(request), emojis))
 
 
 @router.get("/api/v1/accounts/search")
@@ -185,7 +187,12 @@ async def _account(request: Request, account_id: str):  # type: ignore[no-untype
 @router.get("/api/v1/accounts/{account_id}")
 async def show(request: Request, account_id: str) -> Response:
     await optional_caller(request)
-    return JSON(account_json(await _account(request, account_id), base_url(request)))
+    account = await _account(request, account_id)
+    emojis = ()
+    if account.emoji_shortcodes:
+        async with ctx(request).db.read() as session:
+            emojis = await emojis_of_account(session, account)
+    return JSON(account_json(account, base_url(request), emojis))
 
 
 @router.get("/api/v1/accounts/{account_id}/statuses")

@@ -83,7 +83,7 @@ async def post_markers(request: Request) -> Response:
 
 # Valid empty answers: these resources arrive with later issues ([api], [office]).
 EMPTY_LISTS = (
-    "/api/v1/custom_emojis", "/api/v1/announcements",
+    "/api/v1/announcements",
     "/api/v1/trends/links",
     "/api/v1/endorsements",
 )
@@ -95,6 +95,18 @@ def _empty_list(request: Request) -> Response:
 
 for _path in EMPTY_LISTS:
     router.add_api_route(_path, _empty_list, methods=["GET"])
+
+
+@router.get("/api/v1/custom_emojis")
+async def custom_emojis(request: Request) -> Response:
+    """The server's own enabled emoji (remote ones are only shown where used), as Mastodon."""
+    from madang.mastodon_api.serializers.accounts import emoji_json
+    from madang.media.custom_emojis import list_local_emojis
+
+    async with ctx(request).db.read() as session:
+        emojis = await list_local_emojis(session)
+    url = base_url(request)
+    return JSON([{**emoji_json(e, url), "category": None} for e in emojis])
 
 
 @router.get("/api/v2/notifications/policy")

@@ -19,6 +19,7 @@ from madang.mastodon_api.routes.scheduled import schedule
 from madang.mastodon_api.routes.common import base_url, ctx, page_of, path_id, render_status, render_status_bytes, render_statuses, site
 from madang.mastodon_api.serializers.accounts import account_json
 from madang.mastodon_api.serializers.statuses import status_edit_json
+from madang.media.custom_emojis import revision_emojis
 from madang.models import Status
 from madang.statuses import interactions
 from madang.federation.mentions import resolve_mentioned
@@ -194,8 +195,11 @@ async def history(request: Request, status_id: str) -> Response:
         status = await get_visible_status(session, path_id(status_id), viewer)
         revisions = await list_revision_views(session, status)
         authors = await get_accounts(session, {r.edit.account_id for r in revisions})
+        emojis = await revision_emojis(session, authors[status.account_id].domain if status.account_id in authors else None,
+                                        revisions)
     url = base_url(request)
-    return JSON([status_edit_json(r.edit, authors[r.edit.account_id], url, media=r.media, poll_options=r.poll_options)
+    return JSON([status_edit_json(r.edit, authors[r.edit.account_id], url, media=r.media, poll_options=r.poll_options,
+                                  emojis=emojis.get(r.edit.id, ()))
                  for r in revisions])
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from madang.accounts.profiles import render_field_html
 from madang.mastodon_api.serializers.formats import day, ts
 from madang.mastodon_api.serializers.memo import VersionedCache
+from madang.media.custom_emojis import EmojiRef
 from madang.models import Account, User
 
 
@@ -23,13 +24,21 @@ def media_url(base_url: str, path: str | None, fallback: str) -> str:
 _ACCOUNTS: VersionedCache[dict[str, Any]] = VersionedCache(20_000)
 
 
-def account_json(a: Account, base_url: str) -> dict[str, Any]:
+def emoji_json(e: EmojiRef, base_url: str) -> dict[str, Any]:
+    """A custom emoji as Mastodon lists it; a cached image is served from here."""
+    return {"shortcode": e.shortcode, "url": media_url(base_url, e.url, ""),
+            "static_url": media_url(base_url, e.static_url, ""), "visible_in_picker": e.visible_in_picker}
+
+
+def account_json(a: Account, base_url: str, emojis: tuple[EmojiRef, ...] = ()) -> dict[str, Any]:
+    """``emojis``: the custom emoji its name, note and fields use (federation.emoji), when
+    the caller loaded them (media.custom_emojis); they are part of the cache key."""
     key = (a.id, a.updated_at, a.followers_count, a.following_count, a.statuses_count, a.last_status_at,
-           a.suspended_at, base_url, a.moved_to_account_id, getattr(a, "moved_to", None) is not None)
-    return _ACCOUNTS.get_or_make(key, lambda: _account_json(a, base_url))
+           a.suspended_at, base_url, a.moved_to_account_id, getattr(a, "moved_to", None) is not None, emojis)
+    return _ACCOUNTS.get_or_make(key, lambda: _account_json(a, base_url, emojis))
 
 
-def _account_json(a: Account, base_url: str) -> dict[str, Any]:
+def _account_json(a: Account, base_url: str, emojis: tuple[EmojiRef, ...] = ()) -> dict[str, Any]:
     created = a.created_at.astimezone(timezone.utc)
     midnight = datetime(created.year, created.month, created.day, tzinfo=timezone.utc)
     avatar = media_url(base_url, a.avatar_path, "avatars/original/missing.png")
@@ -58,7 +67,7 @@ def _account_json(a: Account, base_url: str) -> dict[str, Any]:
         "last_status_at": day(a.last_status_at),
         "hide_collections": False,
         "noindex": False,
-        "emojis": [],
+        "emojis": [emoji_json(e, base_url) for e in emojis],
         "roles": [],
         # Clients insert a field's name as text and its value as HTML (Mastodon's rule).
         "fields": [

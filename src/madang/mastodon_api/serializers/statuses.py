@@ -8,11 +8,12 @@ from urllib.parse import quote
 
 import orjson
 
-from madang.mastodon_api.serializers.accounts import account_json
+from madang.mastodon_api.serializers.accounts import account_json, emoji_json
 from madang.mastodon_api.serializers.formats import sid, ts
 from madang.mastodon_api.serializers.media import media_attachment_json
 from madang.mastodon_api.serializers.memo import VersionedCache
 from madang.mastodon_api.serializers.polls import poll_json
+from madang.media.custom_emojis import EmojiRef
 from madang.models import Account, MediaAttachment, StatusEdit, Tag
 from madang.statuses.views import StatusView
 
@@ -49,7 +50,7 @@ def _static_json(v: StatusView, base_url: str) -> dict[str, Any]:
                         if v.application is not None else None),
         "mentions": [mention_json(a, base_url) for a in v.mentions],
         "tags": [tag_json(t, base_url) for t in v.tags],
-        "emojis": [],
+        "emojis": [emoji_json(e, base_url) for e in v.emojis],
         "in_reply_to_id": sid(s.in_reply_to_id),
         "in_reply_to_account_id": sid(s.in_reply_to_account_id),
         "card": None,
@@ -69,14 +70,16 @@ def status_json(v: StatusView, base_url: str, *, with_source: bool = False,
         accounts_cache = {}
     author = accounts_cache.get(v.account.id)
     if author is None:
-        author = accounts_cache[v.account.id] = account_json(v.account, base_url)
+        author = accounts_cache[v.account.id] = account_json(v.account, base_url, v.account_emojis)
     reblog = (status_json(v.reblog, base_url, accounts_cache=accounts_cache, filtered=filtered)
               if v.reblog is not None else None)
-    data = dict(_STATIC.get_or_make((s.id, s.edited_at, s.deleted_at, base_url), lambda: _static_json(v, base_url)))
+    # A custom emoji cached after the post arrived changes its URL: the emoji are in the key.
+    data = dict(_STATIC.get_or_make((s.id, s.edited_at, s.deleted_at, base_url, v.emojis),
+                                    lambda: _static_json(v, base_url)))
     data["account"] = author
     data["reblog"] = reblog
     # Not in the cached part: a poll's counts and the viewer's votes change on their own.
-    data["poll"] = poll_json(v.poll) if v.poll is not None else None
+    data["poll"] = poll_json(v.poll, v.emojis, base_url) if v.poll is not None else None
     data["text"] = s.text if with_source else None
     data["filtered"] = filtered.get(s.id, []) if filtered else []
     if reblog is None:
@@ -108,13 +111,13 @@ _MARKS = {(f, r, b, p): (f',"favourited":{_b(f)},"reblogged":{_b(r)},"bookmarked
           for f in (False, True) for r in (False, True) for b in (False, True) for p in (False, True)}
 
 
-def _account_bytes(a: Any, base_url: str) -> bytes:
+def _account_bytes(a: Any, base_url: str, emojis: tuple[EmojiRef, ...] = ()) -> bytes:
     # A SQLite fast-read row is a tuple of the stored values: itself a complete version key, and
     # cheaper than reading (and so parsing) the timestamps that make one.
-    key = ((tuple(a), base_url) if getattr(a, "RAW_VALUES", False) else
+    key = ((tuple(a), base_url, emojis) if getattr(a, "RAW_VALUES", False) else
            (a.id, a.updated_at, a.followers_count, a.following_count, a.statuses_count, a.last_status_at,
-            a.suspended_at, base_url))
-    return _ACCOUNT_BYTES.get_or_make(key, lambda: orjson.dumps(account_json(a, base_url)))
+            a.suspended_at, base_url, emojis))
+    return _ACCOUNT_BYTES.get_or_make(key, lambda: orjson.dumps(account_json(a, base_url, emojis)))
 
 
 def _status_bytes(v: StatusView, base_url: str,
@@ -122,14 +125,15 @@ def _status_bytes(v: StatusView, base_url: str,
     if v.reblog is not None:
         return orjson.dumps(status_json(v, base_url, filtered=filtered))
     s = v.status
-    head = _STATIC_BYTES.get_or_make((s.id, s.edited_at, s.deleted_at, base_url),
+    head = _STATIC_BYTES.get_or_make((s.id, s.edited_at, s.deleted_at, base_url, v.emojis),
                                      lambda: orjson.dumps(_static_json(v, base_url))[:-1])
     counts = b',"reblogs_count":%d,"favourites_count":%d,"replies_count":%d' % (
         s.reblogs_count, s.favourites_count, s.replies_count)
     marks = (_MARKS[(bool(v.favourited), bool(v.reblogged), bool(v.bookmarked), bool(v.pinned))]
              if v.favourited is not None else b"")
-    poll = b',"poll":' + orjson.dumps(poll_json(v.poll)) if v.poll is not None else b',"poll":null'
-    return b"".join((head, b',"account":', _account_bytes(v.account, base_url), b',"reblog":null,"text":null',
+    poll = (b',"poll":' + orjson.dumps(poll_json(v.poll, v.emojis, base_url)) if v.poll is not None
+            else b',"poll":null')
+    return b"".join((head, b',"account":', _account_bytes(v.account, base_url, v.account_emojis), b',"reblog":null,"text":null',
                      _filtered_bytes(filtered, s.id), poll, counts, marks, b"}"))
 
 
@@ -151,9 +155,11 @@ def statuses_json_bytes(views: list[StatusView], base_url: str,
 
 def status_edit_json(edit: StatusEdit, account: Account, base_url: str, *,
                      media: Sequence[tuple[MediaAttachment, str | None]] = (),
-                     poll_options: Sequence[str] | None = None) -> dict[str, Any]:
+                     poll_options: Sequence[str] | None = None,
+                     emojis: Sequence[EmojiRef] = ()) -> dict[str, Any]:
     """A revision as Mastodon's history shows it: each attachment with the alt text it had
-    then, and the poll as its options' titles (no counts: votes belong to the live poll)."""
+    then, and the poll as its options' titles (no counts: votes belong to the live poll);
+    ``emojis``: the custom emoji its text, warning and options use."""
     return {
         "content": edit.content,
         "spoiler_text": edit.spoiler_text,
@@ -162,5 +168,5 @@ def status_edit_json(edit: StatusEdit, account: Account, base_url: str, *,
         "account": account_json(account, base_url),
         "poll": {"options": [{"title": t} for t in poll_options]} if poll_options else None,
         "media_attachments": [{**media_attachment_json(m, base_url), "description": d} for m, d in media],
-        "emojis": [],
+        "emojis": [emoji_json(e, base_url) for e in emojis],
     }

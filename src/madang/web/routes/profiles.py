@@ -35,6 +35,8 @@ from madang.web.views.profiles import (
     relationship_to,
     relationships_to,
 )
+from madang.media.custom_emojis import emojis_of_account
+from madang.web.views.emoji import emojify_html, emojify_text
 from madang.web.views.statuses import safe_html
 
 router = APIRouter()
@@ -53,8 +55,13 @@ async def _profile(request: Request, username: str, tab_key: str) -> Response:
         rel = await relationship_to(session, me, account)
         pinned, cards, older = await profile_statuses(session, account=account, viewer_id=me.id if me else None,
                                                       tab=tab, page=page)
+        emojis = await emojis_of_account(session, account) if account.emoji_shortcodes else ()
     settings = ctx(request).settings
-    return render(request, "web/profile.html", account=account_card(account), bio=safe_html(account.note_html or ""),
+    card = account_card(account)
+    if emojis:  # custom emoji in the name and bio (decision 0043)
+        card["name_html"] = emojify_text(card["name"], emojis)
+    return render(request, "web/profile.html", account=card,
+                  bio=emojify_html(safe_html(account.note_html or ""), emojis),
                   joined=joined_on(account.created_at, settings.time_zone), rel=rel, tabs=TABS.values(), tab=tab,
                   pinned=pinned, statuses=cards, older=older, own=me is not None and me.id == account.id)
 

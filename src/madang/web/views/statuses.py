@@ -16,6 +16,7 @@ from madang.models import Status
 from madang.statuses.polls import PollView, is_expired
 from madang.statuses.views import StatusView, load_status_views
 from madang.web.views.accounts import account_card
+from madang.web.views.emoji import emojify_html, emojify_text
 
 # Post HTML is rendered by madang itself from plain text, but it is cleaned again here so a
 # page can never carry markup the renderer did not mean (and remote HTML, later, is safe).
@@ -73,15 +74,18 @@ def status_card(view: StatusView, *, filtered: str | None = None) -> dict[str, A
     shown = view.reblog or view
     s = shown.status
     author = account_card(shown.account)
+    if shown.account_emojis:
+        author["name_html"] = emojify_text(author["name"], shown.account_emojis)
     return {
         "id": s.id,
         "url": f"{author['url']}/{s.id}",
         "author": author,
         "boosted_by": account_card(view.account) if view.reblog else None,
         "boost_id": view.status.id if view.reblog else None,
-        "content": safe_html(s.content),
+        "content": emojify_html(safe_html(s.content), shown.emojis),
         "text": s.text,
         "spoiler_text": s.spoiler_text,
+        "spoiler_html": emojify_text(s.spoiler_text, shown.emojis),
         "sensitive": s.sensitive,
         "language": s.language or "ko",
         "visibility": s.visibility,
