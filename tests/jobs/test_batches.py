@@ -75,3 +75,35 @@ def test_a_batch_handler_needs_a_unit_free_handler_first() -> None:
 
     with pytest.raises(Conflict):
         batch_handler(name)(lambda db, payloads: None)
+
+
+async def test_a_backlog_of_one_batch_name_is_claimed_up_to_its_size(db: Database, frozen: FrozenClock) -> None:
+    name, other = unique_name("batch"), unique_name("single")
+    calls: list[int] = []
+
+    @handler(name, unit=False)
+    async def one(database, payload):  # type: ignore[no-untyped-def]
+        calls.append(1)
+
+    @batch_handler(name, size=25)
+    async def many(database, payloads):  # type: ignore[no-untyped-def]
+        calls.append(len(payloads))
+        return [None] * len(payloads)
+
+    @handler(other)
+    async def single(session, payload):  # type: ignore[no-untyped-def]
+        pass
+
+    async with db.write() as session:
+        for n in range(30):
+            await enqueue(session, name, {"n": n})
+    assert await Worker(db, batch=10).run_until_idle() == 30
+    assert calls == [25, 5]  # a full claim of that name only: 15 more taken for the same call
+
+    calls.clear()
+    async with db.write() as session:
+        await enqueue(session, other, {})
+        for n in range(30):
+            await enqueue(session, name, {"n": n})
+    assert await Worker(db, batch=10).run_until_idle() == 31
+    assert calls == [9, 21]  # a mixed claim is not extended; the next one, full, takes the rest

@@ -39,6 +39,7 @@ class Registration:
     max_attempts: int
     unit: bool = True  # False: called with the Database after the claim, in no unit
     batch: BatchHandler | None = None  # several claimed jobs of this name in one call
+    batch_size: int = 0  # how many the worker claims for one call when they are waiting
 
 
 _registry: dict[str, Registration] = {}
@@ -80,20 +81,24 @@ def handler(name: str, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS, unit: bool =
     return register
 
 
-def batch_handler(name: str) -> Callable[[Any], Any]:
+DEFAULT_BATCH_SIZE = 100
+
+
+def batch_handler(name: str, *, size: int = DEFAULT_BATCH_SIZE) -> Callable[[Any], Any]:
     """Register ``async def fn(db, payloads) -> outcomes`` to run several claimed jobs called
     ``name`` in one call (its handler, registered first with ``unit=False``, stays the one-job
     path). The worker passes the consecutive claims of that name in claim order and marks done,
     in one unit, those whose outcome is None; each exception fails (and retries) only its own
     job. The batch handler owns the all-or-nothing question: a failure of one job must neither
     lose nor repeat the others' effects (decision 0041). If it raises, every job of the batch
-    runs alone through the one-job handler."""
+    runs alone through the one-job handler. ``size``: when a worker's whole claim is jobs of this
+    name (a backlog), it claims more of them, up to ``size`` for one call."""
 
     def register(fn: Any) -> Any:
         existing = _registry.get(name)
         if existing is None or existing.unit:
             raise Conflict(f"job {name!r} needs a unit-free handler registered before its batch handler")
-        _registry[name] = Registration(name, existing.fn, existing.max_attempts, existing.unit, fn)
+        _registry[name] = Registration(name, existing.fn, existing.max_attempts, existing.unit, fn, size)
         return fn
 
     return register

@@ -122,9 +122,11 @@ async def store_remote_status(session: AsyncSession, *, author: Account, post: R
         "created_at": created, "edited_at": post.edited_at, "deleted_at": None,
         "replies_count": 0, "reblogs_count": 0, "favourites_count": 0}
     await _STATUS_ROWS.run(session, [row])
-    status = Status(**row)
+    # The same row as an entity with every attribute loaded (never loads, as one read back
+    # would be), made without the mapped constructor's per-attribute events (~140 µs).
+    status = _new_status()
+    status.__dict__.update(row)
     make_transient_to_detached(status)
-    session.add(status)  # persistent, every attribute set: reading it never loads
     await _EDIT_ROWS.run(session, [{
         "status_id": status.id, "account_id": author.id, "text": status.text, "content": status.content,
         "spoiler_text": status.spoiler_text, "sensitive": status.sensitive, "language": status.language,
@@ -153,6 +155,7 @@ async def store_remote_status(session: AsyncSession, *, author: Account, post: R
     return status, True
 
 
+_new_status = Status._sa_class_manager.new_instance
 _URI_TAKEN = FastSelect(select(Status.id).where(Status.uri == bindparam("uri")), name="StatusUriRow")
 _STATUS_ROWS = FastInsert(Status.__table__)
 _EDIT_ROWS = FastInsert(StatusEdit.__table__)
