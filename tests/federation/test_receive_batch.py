@@ -150,3 +150,16 @@ async def test_activities_in_one_batch_keep_their_order(fed: tuple[Database, int
     stored = await statuses(db)
     assert "고친 글 5" in stored[f"{uri}/statuses/5"]
     assert f"{uri}/statuses/6" in stored
+
+
+async def test_activities_queued_before_their_domain_was_suspended_are_dropped(
+        fed: tuple[Database, int, int, FrozenClock]) -> None:
+    from madang.models import DomainBlock
+
+    db, actor_id, _, _ = fed
+    ids = await queue(db, actor_id, [create(7), create(8)])
+    async with db.write() as session:  # the row an admin's suspension writes (madang.moderation)
+        session.add(DomainBlock(id=new_id(), domain="remote.example", severity="suspend", created_at=utcnow()))
+    await Worker(db, batch=20).run_until_idle()
+    assert await states(db, ids) == ["done", "done"]  # dropped, not retried
+    assert await statuses(db) == {}

@@ -15,7 +15,7 @@ from madang.core.clock import utcnow
 from madang.core.ids import new_id
 from madang.federation import fetching, outgoing
 from madang.federation.config import FederationConfig, config_of
-from madang.federation.domain_policy import blocked_by_account
+from madang.federation.domain_policy import blocked_by_account, covered_by, suspended_hosts
 from madang.federation.parse import ParseError, RemoteNote, as_list, first_id, parse_note, same_origin
 from madang.federation.remote_posts import MAX_ANCESTORS, NOTE_TYPES, local_account, post_of, status_for, store_post
 from madang.federation.resolve import NotResolved, account_for_uri, fetch_object
@@ -57,10 +57,14 @@ async def receive_batch(db: Any, payloads: list[dict]) -> list[BaseException | N
     async with db.read() as session:
         ids = {int(p["signer_id"]) for p in payloads}
         signers = {a.id: a for a in await session.scalars(select(Account).where(Account.id.in_(ids)))}
+    suspended = await suspended_hosts(db)  # a block made after the inbox took the activity
     creates: list[tuple[int, dict, Account]] = []
     for index, payload in enumerate(payloads):
         activity, signer = payload["activity"], signers.get(int(payload["signer_id"]))
         if signer is None:
+            continue
+        if covered_by(suspended, signer.domain):
+            _dropped(activity, signer, Dropped("its domain is suspended here"))
             continue
         if _plain_create(activity, signer):
             creates.append((index, activity, signer))
