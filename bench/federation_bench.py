@@ -10,6 +10,12 @@ incoming  K remote actors (keys known, so no key fetch) send M signed Create act
 
     .venv/bin/python bench/federation_bench.py outgoing [--servers 1000]
     .venv/bin/python bench/federation_bench.py incoming [--activities 3000] [--concurrency 32]
+    .venv/bin/python bench/federation_bench.py incoming --wrk --accept-only --drain [--profile-drain F]
+
+--drain   after an --accept-only run, the server stops and one worker process (the `madang
+          worker` setup, in this script) runs the queued `federation.receive` jobs until none
+          is left: processed per second (wall and CPU), and every distinct accepted Create
+          must be exactly one status (redeliveries in the queue store nothing twice).
 """
 
 from __future__ import annotations
@@ -249,7 +255,7 @@ def incoming(args: argparse.Namespace) -> None:
         raw = json.dumps(activity, ensure_ascii=False).encode()
         bodies.append((raw, uri, private_pem))
     serving.free_port = lambda: port  # start() below takes the port the activities were signed for
-    env = {"MADANG_ACCESS_LOG": "false"}
+    env = {"MADANG_ACCESS_LOG": "false", "MADANG_FEDERATION_INBOX_PER_5MIN": "1000000"}
     if args.accept_only:
         env["MADANG_EMBEDDED_WORKER"] = "false"  # the inbox alone: jobs wait for a worker
     command = None
@@ -297,6 +303,15 @@ def incoming(args: argparse.Namespace) -> None:
                 unique = min(written, len(signed))
                 print(json.dumps({"jobs_left": left, "seconds_after_sending": round(time.perf_counter() - waited, 1),
                                   "stored": stored, "distinct_sent_at_most": unique, "failed_jobs": failed}))
+            elif args.drain:
+                conn.close()
+                madang.stop()
+                cmd = [str(PY), str(Path(__file__).resolve()), "drain", "--db", str(db), "--base", base]
+                if args.profile_drain:
+                    cmd += ["--profile", args.profile_drain]
+                if args.batch:
+                    cmd += ["--batch", str(args.batch)]
+                subprocess.run(cmd, check=True, cwd=str(ROOT))
             return
         started = time.perf_counter()
         codes = asyncio.run(send_all())
@@ -320,6 +335,53 @@ def incoming(args: argparse.Namespace) -> None:
         madang.stop()
 
 
+def drain(args: argparse.Namespace) -> None:
+    """One worker process (as `madang worker` sets it up) runs every queued job until none is
+    due; then checks that each distinct accepted Create is exactly one status."""
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ["MADANG_DATABASE_URL"] = f"sqlite+aiosqlite:///{args.db}"
+    os.environ["MADANG_HOST"], os.environ["MADANG_PORT"] = "127.0.0.1", args.base.rsplit(":", 1)[1]
+    from madang.app import register_jobs
+    from madang.core.settings import Settings
+    from madang.db import Database
+    from madang.federation import config as federation_config
+    from madang.jobs import Worker
+
+    register_jobs()
+    conn = sqlite3.connect(args.db)
+    jobs = conn.execute("select count(*) from jobs where name='federation.receive' and state='pending'").fetchone()[0]
+    objects = {json.loads(p)["activity"]["object"]["id"] for (p,) in
+               conn.execute("select payload from jobs where name='federation.receive'")}
+
+    async def go() -> tuple[float, float]:
+        settings = Settings()
+        db = Database(settings.database_url)
+        federation_config.attach(db, settings)
+        worker = Worker(db, poll_seconds=0.05, **({"batch": args.batch} if args.batch else {}))
+        started, cpu = time.perf_counter(), time.process_time()
+        await worker.run_until_idle(timeout=3600)
+        took, cpu = time.perf_counter() - started, time.process_time() - cpu
+        await db.dispose()
+        return took, cpu
+
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        took, cpu = profiler.runcall(asyncio.run, go())
+        profiler.dump_stats(args.profile)
+    else:
+        took, cpu = asyncio.run(go())
+    stored = {u for (u,) in conn.execute("select uri from statuses where local = 0")}
+    rows = conn.execute("select count(*) from statuses where local = 0").fetchone()[0]
+    states = dict(conn.execute("select state, count(*) from jobs where name='federation.receive' group by state"))
+    print(json.dumps({
+        "receive_jobs": jobs, "distinct_creates": len(objects), "seconds": round(took, 2),
+        "processed_per_second": round(jobs / took, 1), "cpu_ms_per_job": round(cpu * 1000 / max(jobs, 1), 3),
+        "statuses": rows, "every_create_stored_once": stored == objects and rows == len(objects),
+        "job_states": states}, indent=1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="what", required=True)
@@ -336,8 +398,16 @@ def main() -> None:
     inc.add_argument("--wrk", action="store_true", help="send with wrk (a client that is not the bottleneck)")
     inc.add_argument("--seconds", type=int, default=10)
     inc.add_argument("--profile", help="run the server under cProfile, writing this file")
+    inc.add_argument("--drain", action="store_true", help="with --accept-only: then one worker runs the jobs")
+    inc.add_argument("--profile-drain", help="the draining worker under cProfile, writing this file")
+    inc.add_argument("--batch", type=int, help="with --drain: jobs a claim takes (default: the Worker's)")
+    dr = sub.add_parser("drain")
+    dr.add_argument("--db", required=True)
+    dr.add_argument("--base", required=True)
+    dr.add_argument("--profile")
+    dr.add_argument("--batch", type=int, help="jobs a claim takes (default: the Worker's)")
     args = parser.parse_args()
-    outgoing(args) if args.what == "outgoing" else incoming(args)
+    {"outgoing": outgoing, "incoming": incoming, "drain": drain}[args.what](args)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,9 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid
@@ -98,8 +99,10 @@ async def store_status_emojis(session: Any, config: FederationConfig, *, author:
     codes = await remember_emojis(session, config, author.domain, used) if used else []
     value = encode_shortcodes(codes)
     if status.emoji_shortcodes != value:
-        status.emoji_shortcodes = value
-        await session.flush()
+        # A statement, not the attribute: a newly stored remote status is a detached entity
+        # (statuses.remote, decision 0041) whose attribute changes no flush would write.
+        await session.execute(update(Status).where(Status.id == status.id).values(emoji_shortcodes=value))
+        set_committed_value(status, "emoji_shortcodes", value)
 
 
 async def store_account_emojis(session: Any, config: FederationConfig, account: Account,

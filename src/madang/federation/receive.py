@@ -5,24 +5,27 @@ changes nothing. Unit-free: fetching an author or a parent happens with no unit 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from madang.accounts.follows import create_follow, remove_follow
 from madang.core.clock import utcnow
 from madang.core.ids import new_id
 from madang.federation import fetching, followers_sync, forwarding, moves, outgoing, pins
 from madang.federation.config import FederationConfig, config_of
-from madang.federation.domain_policy import blocked_by_account
+from madang.federation.domain_policy import blocked_by_account, covered_by, suspended_hosts
 from madang.federation.emoji import store_status_emojis
 from madang.federation.parse import ParseError, RemoteNote, as_list, first_id, parse_note, same_origin
 from madang.federation.remote_posts import MAX_ANCESTORS, NOTE_TYPES, local_account, post_of, status_for, store_post
 from madang.federation.resolve import NotResolved, account_for_uri, fetch_object
 from madang.federation.uris import local_status_id
-from madang.jobs import enqueue, handler
+from madang.text.search_terms import document_terms
+from madang.jobs import batch_handler, enqueue, handler
 from madang.models import Account, Favourite, Follow, FollowRequest, RemoteTombstone, Status
 from madang.statuses.create import Site
+from madang.statuses.delivery import INLINE_FOLLOWERS
 from madang.statuses.remote import (
     delete_remote_status,
     find_status_by_uri,
@@ -40,21 +43,54 @@ class Dropped(Exception):
 
 @handler("federation.receive", unit=False)
 async def receive(db: Any, payload: dict) -> None:
+    [outcome] = await receive_batch(db, [payload])
+    if outcome is not None:
+        raise outcome
+
+
+@batch_handler("federation.receive")
+async def receive_batch(db: Any, payloads: list[dict]) -> list[BaseException | None]:
+    """Several accepted activities in arrival order (decision 0041). A run of Creates of embedded
+    Notes (the bulk of what arrives) is checked with one read and stored in one write unit;
+    anything else goes through ``dispatch`` one by one, after the Creates before it."""
     config = config_of(db)
-    activity = payload["activity"]
+    outcomes: list[BaseException | None] = [None] * len(payloads)
     async with db.read() as session:
-        signer = await session.get(Account, int(payload["signer_id"]))
-    if signer is None:
-        return
-    try:
-        if payload.get("sync"):
-            await followers_sync.check_header(db, config, signer, payload["sync"])
-        if payload.get("forwarded"):
-            await forwarding.receive_forwarded(db, config, activity, dispatch)
-        else:
-            await dispatch(db, config, activity, signer)
-    except Dropped as exc:
-        log.info("activity %s from %s dropped: %s", activity.get("id"), signer.uri, exc)
+        ids = {int(p["signer_id"]) for p in payloads}
+        signers = {a.id: a for a in await session.scalars(select(Account).where(Account.id.in_(ids)))}
+    suspended = await suspended_hosts(db)  # a block made after the inbox took the activity
+    creates: list[tuple[int, dict, Account]] = []
+    for index, payload in enumerate(payloads):
+        activity, signer = payload["activity"], signers.get(int(payload["signer_id"]))
+        if signer is None:
+            continue
+        if covered_by(suspended, signer.domain):
+            _dropped(activity, signer, Dropped("its domain is suspended here"))
+            continue
+        if not payload.get("sync") and not payload.get("forwarded") and _plain_create(activity, signer):
+            creates.append((index, activity, signer))
+            continue
+        if creates:
+            await _create_many(db, config, creates, outcomes)
+            creates = []
+        try:
+            if payload.get("sync"):
+                await followers_sync.check_header(db, config, signer, payload["sync"])
+            if payload.get("forwarded"):
+                await forwarding.receive_forwarded(db, config, activity, dispatch)
+            else:
+                await dispatch(db, config, activity, signer)
+        except Dropped as exc:
+            _dropped(activity, signer, exc)
+        except Exception as exc:
+            outcomes[index] = exc
+    if creates:
+        await _create_many(db, config, creates, outcomes)
+    return outcomes
+
+
+def _dropped(activity: dict, signer: Account, exc: Exception) -> None:
+    log.info("activity %s from %s dropped: %s", activity.get("id"), signer.uri, exc)
 
 
 async def dispatch(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:
@@ -217,10 +253,12 @@ async def _note_of(db: Any, config: FederationConfig, obj: Any, actor: Account) 
         raise Dropped(str(exc)) from None
 
 
-async def _relevant(db: Any, config: FederationConfig, note: RemoteNote, actor: Account) -> bool:
+async def _relevant(db: Any, config: FederationConfig, note: RemoteNote, actor: Account,
+                    has_follower: bool | None = None) -> bool:
     """Mastodon's rule: kept if a local account follows the author, is addressed or mentioned,
-    or is replied to; anything else is not stored (spam stays out)."""
-    if await _has_local_follower(db, actor):
+    or is replied to; anything else is not stored (spam stays out). ``has_follower``: already
+    known by the caller."""
+    if has_follower if has_follower is not None else await _has_local_follower(db, actor):
         return True
     addressed = [*note.to, *note.cc, *(h for h, _ in note.mentions)]
     if any(config.is_local(uri) for uri in addressed):
@@ -258,6 +296,97 @@ async def _create(db: Any, config: FederationConfig, activity: dict, actor: Acco
     async with db.write() as session:
         status = await store_post(session, config, actor, post)
         await forwarding.forward_reply(session, config, activity, actor, status)
+
+
+def _plain_create(activity: dict, actor: Account) -> bool:
+    """A Create of one embedded Note-like object by a signer that is not suspended, and not a
+    poll vote: the batched path (``_create_many``); anything else takes ``dispatch``."""
+    obj = activity.get("object")
+    return (activity.get("type") == "Create" and actor.suspended_at is None and isinstance(obj, dict)
+            and obj.get("type") in NOTE_TYPES and isinstance(obj.get("id"), str)
+            and not (obj.get("type") == "Note" and isinstance(obj.get("name"), str)))
+
+
+@dataclass
+class _Ready:
+    index: int
+    activity: dict
+    actor: Account
+    post: Any  # statuses.remote.RemotePost
+    terms: frozenset[str]
+
+
+async def _create_many(db: Any, config: FederationConfig, creates: list[tuple[int, dict, Account]],
+                       outcomes: list[BaseException | None]) -> None:
+    """``_create`` for a run of plain Creates: one read for what is tombstoned, already stored
+    and followed here; each post prepared with no unit open; then one write unit for all. If
+    that unit fails, each post is stored alone in its own unit, so one bad post neither loses
+    the others nor (the uri being unique and checked) stores any of them twice."""
+    checked: list[tuple[int, dict, Account]] = []
+    for index, activity, actor in creates:
+        document = activity["object"]
+        if not same_origin(document["id"], actor.uri or ""):
+            _dropped(activity, actor, Dropped("the object is not on the actor's server"))
+        elif first_id(document.get("attributedTo")) != actor.uri:
+            _dropped(activity, actor, Dropped("attributedTo is not the actor"))
+        else:
+            checked.append((index, activity, actor))
+    if not checked:
+        return
+    uris = list({activity["object"]["id"] for _, activity, _ in checked})
+    actor_ids = list({actor.id for _, _, actor in checked})
+    async with db.read() as session:
+        gone = set(await session.scalars(select(RemoteTombstone.uri).where(RemoteTombstone.uri.in_(uris))))
+        known = set(await session.scalars(select(Status.uri).where(Status.uri.in_(uris))))
+        followers = dict((await session.execute(
+            select(Follow.target_account_id, func.count()).join(Account, Account.id == Follow.account_id)
+            .where(Follow.target_account_id.in_(actor_ids), Account.domain.is_(None))
+            .group_by(Follow.target_account_id))).all())
+    ready: list[_Ready] = []
+    for index, activity, actor in checked:
+        uri = activity["object"]["id"]
+        if uri in gone:
+            _dropped(activity, actor, Dropped("deleted before it arrived"))
+            continue
+        if uri in known:
+            continue  # a redelivery (or a second copy in this batch): stored once
+        known.add(uri)
+        try:
+            note = parse_note(activity["object"], author_followers_uri=actor.followers_url)
+            if not await _relevant(db, config, note, actor, has_follower=bool(followers.get(actor.id))):
+                raise Dropped("nobody here follows, is addressed or is replied to")
+            post = await post_of(db, config, note)
+        except ParseError as exc:
+            _dropped(activity, actor, Dropped(str(exc)))
+            continue
+        except Dropped as exc:
+            _dropped(activity, actor, exc)
+            continue
+        except Exception as exc:
+            outcomes[index] = exc
+            continue
+        ready.append(_Ready(index, activity, actor, post, frozenset(document_terms(post.text, post.spoiler_text))))
+
+    async def store(session: Any, item: _Ready) -> None:
+        status = await store_post(session, config, item.actor, item.post,
+                                  small_audience=followers.get(item.actor.id, 0) <= INLINE_FOLLOWERS, terms=item.terms)
+        await forwarding.forward_reply(session, config, item.activity, item.actor, status)
+
+    try:
+        async with db.write() as session:
+            for item in ready:
+                await store(session, item)
+    except Exception as exc:
+        if len(ready) == 1:
+            outcomes[ready[0].index] = exc
+            return
+        log.warning("a batch of %d incoming posts failed to store; storing each alone", len(ready), exc_info=True)
+        for item in ready:
+            try:
+                async with db.write() as session:
+                    await store(session, item)
+            except Exception as exc:
+                outcomes[item.index] = exc
 
 
 async def _update(db: Any, config: FederationConfig, activity: dict, actor: Account) -> None:

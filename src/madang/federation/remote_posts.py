@@ -84,9 +84,12 @@ async def status_for(db: Any, config: FederationConfig, uri: str, *, depth: int)
 
 
 
-async def store_post(session: Any, config: FederationConfig, author: Account, post: RemotePost) -> Status:
-    """Store a remote post and, unless media is only linked, queue the caching of its photos."""
-    status, created = await store_remote_status(session, author=author, post=post)
+async def store_post(session: Any, config: FederationConfig, author: Account, post: RemotePost, *,
+                     small_audience: bool = False, terms: Any = None) -> Status:
+    """Store a remote post and, unless media is only linked, queue the caching of its photos.
+    ``small_audience`` and ``terms``: see `store_remote_status`."""
+    status, created = await store_remote_status(session, author=author, post=post, small_audience=small_audience,
+                                                terms=terms)
     if created and post.emojis:
         await store_status_emojis(session, config, author=author, status=status, tags=post.emojis,
                                   poll_options=[t for t, _ in post.poll.options] if post.poll else ())

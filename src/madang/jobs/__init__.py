@@ -2,10 +2,10 @@
 
 from madang.jobs.maintenance import list_jobs, prune_done, retry_job
 from madang.jobs.queue import enqueue
-from madang.jobs.registry import Handler, UnknownJob, get_handler, handler, registered_names
+from madang.jobs.registry import Handler, UnknownJob, batch_handler, get_handler, handler, registered_names
 from madang.jobs.worker import Worker
 
 __all__ = [
-    "Handler", "UnknownJob", "Worker", "enqueue", "get_handler", "handler", "list_jobs",
+    "Handler", "UnknownJob", "Worker", "batch_handler", "enqueue", "get_handler", "handler", "list_jobs",
     "prune_done", "registered_names", "retry_job",
 ]

@@ -52,16 +52,20 @@ def _claimable(now: datetime, lease_seconds: float) -> ColumnElement[bool]:
 
 
 async def claim_due(
-    session: AsyncSession, *, worker: str, batch: int, lease_seconds: float, now: datetime
+    session: AsyncSession, *, worker: str, batch: int, lease_seconds: float, now: datetime,
+    name: str | None = None,
 ) -> tuple[list[Claim], int]:
     """Mark up to ``batch`` due jobs running for ``worker``; returns the claims and how
-    many abandoned jobs were failed instead because they had used up their attempts."""
+    many abandoned jobs were failed instead because they had used up their attempts.
+    ``name``: only jobs of that name (more of a backlog for a batch handler)."""
     query = (
         select(Job.id, Job.name, Job.payload, Job.state, Job.attempts, Job.max_attempts)
         .where(_claimable(now, lease_seconds))
         .order_by(Job.run_at, Job.id)
         .limit(batch)
     )
+    if name is not None:
+        query = query.where(Job.name == name)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = (await session.execute(query)).all()

@@ -20,6 +20,10 @@ Handler = Callable[[AsyncSession, dict], Awaitable[None]]
 # no import of madang.db) and opens its own short units around its network call.
 UnitFreeHandler = Callable[[Any, dict], Awaitable[None]]
 
+# Runs several jobs of one name at once (unit-free, with the Database): one outcome per
+# payload, in order, None for done or the exception that job failed with (decision 0041).
+BatchHandler = Callable[[Any, list[dict]], Awaitable[list[BaseException | None]]]
+
 DEFAULT_MAX_ATTEMPTS = 8
 NAME_LENGTH = 100  # the width of jobs.name
 
@@ -34,6 +38,8 @@ class Registration:
     fn: Handler | UnitFreeHandler
     max_attempts: int
     unit: bool = True  # False: called with the Database after the claim, in no unit
+    batch: BatchHandler | None = None  # several claimed jobs of this name in one call
+    batch_size: int = 0  # how many the worker claims for one call when they are waiting
 
 
 _registry: dict[str, Registration] = {}
@@ -70,6 +76,29 @@ def handler(name: str, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS, unit: bool =
         if existing is not None and existing.fn is not fn:
             raise Conflict(f"job {name!r} already has a handler: {existing.fn.__qualname__}")
         _registry[name] = Registration(name, fn, max_attempts, unit)
+        return fn
+
+    return register
+
+
+DEFAULT_BATCH_SIZE = 100
+
+
+def batch_handler(name: str, *, size: int = DEFAULT_BATCH_SIZE) -> Callable[[Any], Any]:
+    """Register ``async def fn(db, payloads) -> outcomes`` to run several claimed jobs called
+    ``name`` in one call (its handler, registered first with ``unit=False``, stays the one-job
+    path). The worker passes the consecutive claims of that name in claim order and marks done,
+    in one unit, those whose outcome is None; each exception fails (and retries) only its own
+    job. The batch handler owns the all-or-nothing question: a failure of one job must neither
+    lose nor repeat the others' effects (decision 0041). If it raises, every job of the batch
+    runs alone through the one-job handler. ``size``: when a worker's whole claim is jobs of this
+    name (a backlog), it claims more of them, up to ``size`` for one call."""
+
+    def register(fn: Any) -> Any:
+        existing = _registry.get(name)
+        if existing is None or existing.unit:
+            raise Conflict(f"job {name!r} needs a unit-free handler registered before its batch handler")
+        _registry[name] = Registration(name, existing.fn, existing.max_attempts, existing.unit, fn, size)
         return fn
 
     return register

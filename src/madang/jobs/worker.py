@@ -16,7 +16,7 @@ from madang.core.clock import utcnow
 from madang.db.database import Database
 from madang.jobs.claims import Claim, claim_due, held
 from madang.jobs.failures import backoff, error_text
-from madang.jobs.registry import NAME_LENGTH, find_registration, registered_names
+from madang.jobs.registry import NAME_LENGTH, Registration, find_registration, registered_names
 from madang.jobs.wakeups import Waker
 from madang.models.jobs import Job
 
@@ -52,15 +52,32 @@ class Worker:
         """Claim due jobs and run them one by one; returns how many were handled (ran,
         successfully or not, or were failed for good after their worker died)."""
         async with self.db.write() as session:
+            now = utcnow()
             claims, spent = await claim_due(
                 session, worker=self.name, batch=self.batch,
-                lease_seconds=self.lease_seconds, now=utcnow(),
+                lease_seconds=self.lease_seconds, now=now,
             )
+            backlog = _backlog(claims, self.batch)
+            if backlog is not None:  # a batch handler's backlog: more of it for one call (decision 0041)
+                more, more_spent = await claim_due(
+                    session, worker=self.name, batch=backlog.batch_size - len(claims),
+                    lease_seconds=self.lease_seconds, now=now, name=backlog.name,
+                )
+                claims, spent = claims + more, spent + more_spent
         waiting = list(claims)
         try:
             while waiting:
-                await self._run(waiting[0])
-                waiting.pop(0)
+                registration = find_registration(waiting[0].name)
+                if registration is not None and registration.batch is not None:
+                    # The consecutive claims of that name, in claim order (decision 0041).
+                    run = 1
+                    while run < len(waiting) and waiting[run].name == waiting[0].name:
+                        run += 1
+                    await self._run_batch(registration, waiting[:run])
+                    del waiting[:run]
+                else:
+                    await self._run(waiting[0])
+                    waiting.pop(0)
                 # Jobs queued behind slow ones would outlive their lease and be run again
                 # by another worker: give them back instead.
                 if waiting and self._lease_half_gone(waiting[0]):
@@ -128,6 +145,33 @@ class Worker:
         except Exception:
             await self._fail(claim, traceback.format_exc(), max_attempts=registration.max_attempts)
 
+    async def _run_batch(self, registration: Registration, claims: list[Claim]) -> None:
+        """Several jobs through the batch handler; those it reports done are marked in one unit,
+        each failure is recorded (and retried) for its own job only."""
+        assert registration.batch is not None
+        try:
+            outcomes = await registration.batch(self.db, [claim.payload for claim in claims])
+            if len(outcomes) != len(claims):
+                raise RuntimeError(f"batch handler of {registration.name} gave {len(outcomes)} outcomes "
+                                   f"for {len(claims)} jobs")
+        except Exception:
+            log.exception("batch handler of %s failed; its %d jobs run one by one", registration.name, len(claims))
+            for claim in claims:
+                await self._run(claim)
+            return
+        done = [claim for claim, outcome in zip(claims, outcomes, strict=True) if outcome is None]
+        if done:
+            try:
+                async with self.db.write() as session:
+                    await _mark_all_done(session, done)
+            except Exception:
+                # Not marked: they run again (the handler's effects are idempotent, as for any job).
+                log.exception("job worker %s could not mark %d %s jobs done", self.name, len(done), registration.name)
+        for claim, outcome in zip(claims, outcomes, strict=True):
+            if outcome is not None:
+                error = "".join(traceback.format_exception(type(outcome), outcome, outcome.__traceback__))
+                await self._fail(claim, error, max_attempts=registration.max_attempts)
+
     async def _fail(self, claim: Claim, error: str, *, max_attempts: int | None = None,
                     final: bool = False) -> None:
         # The handler's own transaction has rolled back; this records the failure apart.
@@ -164,6 +208,34 @@ class Worker:
 
     def _lease_half_gone(self, claim: Claim) -> bool:
         return (utcnow() - claim.locked_at).total_seconds() > self.lease_seconds / 2
+
+
+def _backlog(claims: list[Claim], batch: int) -> Registration | None:
+    """The registration whose batch handler should get more than one claim's worth: the claim
+    was full and every job in it had that name."""
+    if not claims or len(claims) < batch or any(c.name != claims[0].name for c in claims):
+        return None
+    registration = find_registration(claims[0].name)
+    if registration is None or registration.batch is None or registration.batch_size <= len(claims):
+        return None
+    return registration
+
+
+async def _mark_all_done(session: AsyncSession, claims: list[Claim]) -> None:
+    """``_mark_done`` for several claims of one claim (same worker, same lease) in one statement;
+    one whose lease was lost meanwhile is left to the worker that holds it now."""
+    first = claims[0]
+    result = await session.execute(
+        update(Job)
+        .where(Job.id.in_([c.id for c in claims]), Job.state == "running", Job.locked_by == first.locked_by,
+               Job.locked_at == first.locked_at)
+        .values(state="done", finished_at=utcnow())
+        .returning(Job.id)
+        .execution_options(synchronize_session=False)
+    )
+    lost = {c.id for c in claims} - set(result.scalars())
+    for job_id in sorted(lost):
+        log.warning("job %s was re-claimed by another worker; its run here stays (unit-free, idempotent)", job_id)
 
 
 async def _mark_done(session: AsyncSession, claim: Claim) -> None:
