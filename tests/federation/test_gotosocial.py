@@ -193,6 +193,35 @@ async def test_a_locked_madang_account_approves_a_gotosocial_follower(
     wait_for(lambda: gts.account_relationships(remote["id"])[0]["following"], what="the Accept after approval")
 
 
+async def test_a_gotosocial_reply_to_a_madang_post_is_forwarded_to_the_authors_followers_elsewhere(
+        lab: Lab, gotosocial: GoToSocial, city: LabMadang, madang_b: LabMadang) -> None:
+    """Three servers (decision 0042): citizen@gts.test replies to a post on madang-a; madang-a
+    forwards the reply to the author's followers' servers (madang-b), which takes it only by
+    fetching it from gts.test. madang-b is the conftest's (PostgreSQL), new to GoToSocial: a
+    madang-a other than this module's would carry keys GoToSocial has not seen for that name."""
+    author_name, author_token = await madang_user(city, display_name="안양시 도시계획과")
+    author = madang_client(lab, city, author_token)
+    _reader_name, reader_token = await madang_user(madang_b)
+    reader = madang_client(lab, madang_b, reader_token)
+    remote_author = _resolve(reader, f"{author_name}@{city.domain}")
+    reader.account_follow(remote_author["id"])
+    wait_for(lambda: reader.account_relationships(remote_author["id"])[0]["following"], what="madang-a's Accept")
+    post = author.status_post("안양천 정비 계획에 의견 주세요")
+    on_b = wait_for(lambda: next((s for s in reader.timeline_home() if s["uri"] == post["uri"]), None),
+                    what="the post on madang-b")
+
+    gts = gts_client(lab, gotosocial)
+    found = wait_for(lambda: gts.search_v2(post["uri"], resolve=True, result_type="statuses")["statuses"],
+                     what="the post found from GoToSocial")[0]
+    reply = gts.status_post(f"@{author_name}@{city.domain} 자전거 도로도 넓혀 주세요", in_reply_to_id=found["id"],
+                            visibility="public")
+    wait_for(lambda: any(s["uri"] == reply["uri"] for s in author.status_context(post["id"])["descendants"]),
+             what="the reply on madang-a")
+    forwarded = wait_for(lambda: next((s for s in reader.status_context(on_b["id"])["descendants"]
+                                       if s["uri"] == reply["uri"]), None), what="the forwarded reply on madang-b")
+    assert "자전거 도로" in forwarded["content"] and forwarded["account"]["acct"] == "citizen@gts.test"
+
+
 def _jpeg() -> bytes:
     import io
 

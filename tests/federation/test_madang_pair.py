@@ -348,29 +348,3 @@ async def test_pins_cross_as_add_and_remove_and_a_deletion_reaches_who_boosted_i
     dan.status_delete(lonely["id"])
     wait_for(lambda: _gone(carol, seen["id"]), what="the deletion on b")
 
-
-async def test_a_gotosocial_reply_is_forwarded_to_the_authors_followers_on_the_other_madang(
-        pair: tuple[Server, Server], gotosocial: Any, lab: Lab) -> None:
-    """Three servers: citizen@gts.test replies to bob's post on b; b forwards the reply to bob's
-    followers' servers (a), which takes it only by fetching it from gts.test."""
-    from tests.federation.test_gotosocial import gts_client
-
-    a, b = pair
-    alice, _ = await user(a)
-    bob, bob_name = await user(b)
-    remote_bob = resolve(alice, f"{bob_name}@{b.domain}")
-    alice.account_follow(remote_bob["id"])
-    wait_for(lambda: alice.account_relationships(remote_bob["id"])[0]["following"], what="b's Accept")
-    post = bob.status_post("안양천 정비 계획에 의견 주세요")
-    on_a = wait_for(lambda: in_home(alice, post["uri"]), what="bob's post on a")
-
-    gts = gts_client(lab, gotosocial)
-    found = wait_for(lambda: gts.search_v2(post["uri"], resolve=True, result_type="statuses")["statuses"],
-                     what="bob's post found from GoToSocial")[0]
-    reply = gts.status_post(f"@{bob_name}@{b.domain} 자전거 도로도 넓혀 주세요", in_reply_to_id=found["id"],
-                            visibility="public")
-    wait_for(lambda: any(s["uri"] == reply["uri"] for s in bob.status_context(post["id"])["descendants"]),
-             what="the reply on b")
-    forwarded = wait_for(lambda: next((s for s in alice.status_context(on_a["id"])["descendants"]
-                                       if s["uri"] == reply["uri"]), None), what="the forwarded reply on a")
-    assert "자전거 도로" in forwarded["content"] and forwarded["account"]["acct"] == "citizen@gts.test"

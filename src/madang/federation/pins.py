@@ -17,7 +17,7 @@ from madang.federation import fetching, render
 from madang.federation.config import FederationConfig, config_of
 from madang.federation.outgoing import _send, _uri, follower_inboxes
 from madang.federation.parse import first_id, same_origin
-from madang.federation.remote_posts import MAX_ANCESTORS, status_for
+from madang.federation.remote_posts import status_for
 from madang.federation.resolve import NotResolved, account_for_uri
 from madang.jobs import handler
 from madang.models import Account, Status, StatusPin
@@ -69,9 +69,7 @@ async def receive_add(db: Any, config: FederationConfig, activity: dict, actor: 
     uri = first_id(activity.get("object"))
     if not uri or not same_origin(uri, actor.uri or ""):
         return
-    status = await status_for(db, config, uri, depth=MAX_ANCESTORS)  # known: no fetch
-    if status is None:
-        status = await status_for(db, config, uri, depth=0)
+    status = await status_for(db, config, uri, depth=0)  # known, else fetched from its origin
     if status is None or status.account_id != actor.id or status.deleted_at is not None:
         return
     async with db.write() as session:
