@@ -26,6 +26,7 @@ from madang.mastodon_api.routes import push as push_routes
 from madang.mastodon_api.routes import compat
 from madang.mastodon_api.routes import filters as filter_routes
 from madang.mastodon_api.routes import conversations, featured_tags, reports, suggestions, trends
+from madang.mastodon_api.routes import announcements as announcement_routes
 from madang.mastodon_api.routes import polls as poll_routes
 from madang.mastodon_api.routes import scheduled as scheduled_routes
 from madang.mastodon_api.routes import grouped_notifications, tags, translation
@@ -44,7 +45,8 @@ def install(app: FastAPI, *, rate_limit: int) -> None:
     # compat first: its fixed paths (accounts/familiar_followers, notifications/requests) would
     # otherwise be taken for ids by accounts/{id} and notifications/{id}.
     for module in (compat, timelines, notifications, statuses, accounts, instance, apps, oauth, search_routes, streaming, media, list_routes, push_routes, filter_routes, trends, reports, conversations, featured_tags, suggestions, poll_routes, scheduled_routes, misc,
-                   tags, translation, grouped_notifications, domain_block_routes, domain_allow_routes):
+                   tags, translation, grouped_notifications, domain_block_routes, domain_allow_routes,
+                   announcement_routes):
         app.include_router(module.router)
     app.add_middleware(RateLimit, limit=rate_limit)
     app.add_middleware(

@@ -71,3 +71,5 @@ from madang.models.two_factor import RecoveryCode, TwoFactor  # noqa: E402
 __all__ += ["RecoveryCode", "TwoFactor"]
 from madang.models.custom_emojis import CustomEmoji  # noqa: E402
 __all__ += ["CustomEmoji"]
+from madang.models.announcements import Announcement, AnnouncementDismissal, AnnouncementReaction  # noqa: E402
+__all__ += ["Announcement", "AnnouncementDismissal", "AnnouncementReaction"]

@@ -17,6 +17,8 @@ MODERATION_ACTIONS = (
     "block_email_domain", "unblock_email_domain", "update_settings",
     "block_domain", "update_domain_block", "unblock_domain",  # issue 14: remote servers
     "allow_domain", "disallow_domain",  # issue 14: allow-list mode (decision 0040)
+    "create_announcement", "update_announcement", "publish_announcement", "unpublish_announcement",
+    "delete_announcement",  # issue 15: instance announcements
 )
 REGISTRATION_MODES = ("open", "closed", "approval")
 

@@ -26,4 +26,5 @@ def page_context(request: Request) -> dict[str, Any]:
         "time_zone": settings.time_zone,
         "path": request.url.path,
         "notice": request.query_params.get("notice"),
+        "announcements": getattr(request.state, "announcements", ()),
     }

@@ -41,6 +41,8 @@ _KOREAN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), k) for p, k in [
     (r"^(.+) is not a valid language code$", "{0}은(는) 올바른 언어 코드가 아닙니다."),
     (r"^Visibility must be one of", "공개 범위가 올바르지 않습니다."),
     (r"^Poll options can't be blank$", "투표 항목을 비워 둘 수 없습니다."), (r"^Poll options must have more than one item$", "투표 항목은 두 개 이상이어야 합니다."), (r"^Poll options can't contain more than (\d+) items$", "투표 항목은 {0}개까지 둘 수 있습니다."), (r"^Poll options cannot be longer than (\d+) characters each$", "투표 항목 하나는 {0}자까지 쓸 수 있습니다."), (r"^Poll options contain duplicate items$", "같은 투표 항목이 두 번 있습니다."), (r"^Poll expires at is too (soon|far)", "투표 기간을 목록에서 골라 주세요."), (r"^Cannot attach both files and a poll to one post$", "사진과 투표는 한 글에 함께 올릴 수 없습니다."), (r"^The poll has already ended$", "이미 끝난 투표입니다."), (r"^The chosen vote option does not exist$", "투표할 항목을 골라 주세요."), (r"^You cannot vote in your own polls$", "자신의 투표에는 참여할 수 없습니다."), (r"^You have already voted on this poll$", "이미 투표했습니다."), (r"^A reblog cannot be edited$", "부스트는 수정할 수 없습니다."),
+    (r"^Validation failed: Name is not a recognized emoji$", "이모지 하나나 이 서버의 커스텀 이모지만 반응으로 남길 수 있습니다."),
+    (r"^Validation failed: Limit of different reactions reached$", "이 공지에는 다른 반응을 더 남길 수 없습니다. 이미 있는 반응을 골라 주세요."),
     (r"^Search query can't be blank$", "검색어를 입력해 주세요."),
     (r"^Search query is too long \(at most (\d+)", "검색어가 너무 깁니다. {0}자까지 입력할 수 있습니다."),
     (r"^Unknown property: (.+) \((\w+): takes (.+)\)$", "{1}: 뒤에는 {2} 중 하나를 쓸 수 있습니다. ({0}은(는) 알 수 없습니다.)"),

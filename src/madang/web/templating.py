@@ -9,8 +9,10 @@ from typing import Any
 
 from functools import cache
 
+from zoneinfo import ZoneInfo
+
 from babel import Locale
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup
 from starlette.requests import Request
@@ -48,6 +50,21 @@ def local_time(when: datetime | None, time_zone: str = "Asia/Seoul") -> str:
         return ""
     locale = i18n.current_locale()
     return format_datetime(_aware(when), _LONG.get(locale, _LONG["ko"]), tzinfo=time_zone, locale=_locale(locale))
+
+
+def local_date(when: datetime | None, time_zone: str = "Asia/Seoul") -> str:
+    """The day ``when`` falls on in ``time_zone``, as the reader's language writes a date."""
+    if when is None:
+        return ""
+    locale = i18n.current_locale()
+    return format_date(_aware(when).astimezone(ZoneInfo(time_zone)).date(), "long", locale=_locale(locale))
+
+
+def local_input(when: datetime | None, time_zone: str = "Asia/Seoul") -> str:
+    """A datetime-local input's value (``2026-07-20T09:00``) in ``time_zone``."""
+    if when is None:
+        return ""
+    return _aware(when).astimezone(ZoneInfo(time_zone)).strftime("%Y-%m-%dT%H:%M")
 
 
 def relative_time(when: datetime | None, time_zone: str = "Asia/Seoul") -> str:
@@ -95,6 +112,8 @@ def _build() -> Environment:
     )
     env.install_gettext_callables(i18n.gettext_, i18n.ngettext_, newstyle=True)  # type: ignore[attr-defined]
     env.filters["local_time"] = local_time
+    env.filters["local_date"] = local_date
+    env.filters["local_input"] = local_input
     env.filters["ago"] = relative_time
     env.filters["number"] = number
     env.filters["in_desk"] = in_desk

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
+from madang.announcements import active_announcements, none_active
 from madang.accounts import find_account
 from madang.accounts.queries import find_user_for_account
 from madang.auth.tokens import digest
@@ -47,9 +48,15 @@ async def load_viewer(request: Request) -> Viewer | None:
         request.state.desk_staff = True
     if viewer is not None and request.method == "GET" and not request.headers.get("hx-request"):
         # The nav's unread badge, on every page (without JavaScript too); at most 100 counted.
-        async with ctx_of(request).db.read() as session:
+        db = ctx_of(request).db
+        async with db.read() as session:
             request.state.unread_notifications = await count_unread(
                 session, account_id=viewer.account.id, cap=UNREAD_CAP)
+            # The banner of the viewer's undismissed announcements: no query while the
+            # process knows none is active.
+            if not none_active(db.session_info):
+                request.state.announcements = await active_announcements(
+                    session, account_id=viewer.account.id, with_dismissed=False, info=db.session_info)
     if viewer is not None and viewer.user.locale in i18n.AVAILABLE:
         i18n.set_locale(viewer.user.locale)
     elif request.cookies.get(LANG_COOKIE) in i18n.AVAILABLE:
