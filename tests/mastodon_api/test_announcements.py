@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from madang.announcements import AnnouncementForm, create_announcement
 from madang.core.clock import utcnow
-from madang.models import Account, Announcement, CustomEmoji
+from madang.models import Account, CustomEmoji
 from madang.core.ids import new_id
 from tests.mastodon_api.clients import auth, new_app, register
 from tests.web.test_desk_settings import run
