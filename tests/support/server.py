@@ -23,6 +23,8 @@ def _random_key(overrides: dict[str, object]) -> dict[str, object]:
 @contextmanager
 def running_server(database_url: str, **overrides: object) -> Iterator[str]:
     port = free_port()
+    if overrides.pop("on_localhost", False):  # named localhost: WebAuthn takes no IP address for a site
+        overrides["domain"] = f"localhost:{port}"
     settings = Settings(database_url=database_url, host="127.0.0.1", port=port, worker_poll_seconds=0.2,
                         **{"gc_freeze": False, "rate_limit_per_5min": 100_000, "sign_ups_per_5min": 100_000, **_random_key(overrides),
                            **overrides})  # type: ignore[arg-type]

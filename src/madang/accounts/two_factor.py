@@ -26,7 +26,7 @@ from madang.accounts.passwords import verify_password
 from madang.core.clock import utcnow
 from madang.core.errors import Conflict, Invalid, Unauthorized
 from madang.core.ids import new_id
-from madang.models import RecoveryCode, StaffMember, TwoFactor, User
+from madang.models import RecoveryCode, SecurityKey, StaffMember, TwoFactor, User
 
 INTERVAL = 30
 DIGITS = 6
@@ -194,6 +194,7 @@ async def turn_off(session: AsyncSession, *, user: User, secret_key: str, passwo
     except Unauthorized:
         raise Invalid(WRONG_CODE, field="code") from None
     await session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    await session.execute(delete(SecurityKey).where(SecurityKey.user_id == user.id))  # as Mastodon
     await session.execute(delete(TwoFactor).where(TwoFactor.user_id == user.id))
 
 

@@ -67,8 +67,8 @@ from madang.models.domain_allows import DomainAllow  # noqa: E402
 __all__ += ["DomainAllow"]
 from madang.models.federation_delivery import OutgoingActivity  # noqa: E402
 __all__ += ["OutgoingActivity"]
-from madang.models.two_factor import RecoveryCode, TwoFactor  # noqa: E402
-__all__ += ["RecoveryCode", "TwoFactor"]
+from madang.models.two_factor import RecoveryCode, SecurityKey, TwoFactor  # noqa: E402
+__all__ += ["RecoveryCode", "SecurityKey", "TwoFactor"]
 from madang.models.custom_emojis import CustomEmoji  # noqa: E402
 __all__ += ["CustomEmoji"]
 from madang.models.announcements import Announcement, AnnouncementDismissal, AnnouncementReaction  # noqa: E402

@@ -23,6 +23,10 @@ class TwoFactor(Base):
     pending_secret: Mapped[str | None] = mapped_column(String(300), default=None)
     enabled_at: Mapped[datetime | None] = mapped_column(default=None)
     last_step: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # A security key ceremony under way (base64url challenge, and when it was issued).
+    webauthn_challenge: Mapped[str | None] = mapped_column(String(200), default=None)
+    webauthn_purpose: Mapped[str | None] = mapped_column(String(20), default=None)
+    webauthn_challenge_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class RecoveryCode(SnowflakePK, Base):
@@ -35,3 +39,20 @@ class RecoveryCode(SnowflakePK, Base):
     code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class SecurityKey(SnowflakePK, Base):
+    """A security key (WebAuthn credential) a user signs in with instead of a code; only with
+    two-factor on, as Mastodon. ``sign_count`` is the authenticator's counter: a smaller one
+    than stored means a cloned key (refused). The pending challenge of a ceremony lives on the
+    user's TwoFactor row (``webauthn_challenge``) and is consumed by the first answer."""
+
+    __tablename__ = "security_keys"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    credential_id: Mapped[str] = mapped_column(String(1400), unique=True)  # base64url
+    public_key: Mapped[str] = mapped_column(String(2000))  # base64url COSE key
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    name: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)

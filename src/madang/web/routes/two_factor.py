@@ -45,9 +45,18 @@ EXPIRED = N_("로그인을 처음부터 다시 해 주세요. 비밀번호를 �
 async def code_page(request: Request) -> Response:
     await load_viewer(request)
     next_url = safe_next(request.query_params.get("next"))
-    if two_factor_ticket.user_id_of(request) is None:
+    user_id = two_factor_ticket.user_id_of(request)
+    if user_id is None:
         return redirect(f"/auth/sign_in?next={next_url}")
-    return render(request, "web/sign_in_code.html", error=None, next=next_url)
+    return render(request, "web/sign_in_code.html", error=None, next=next_url,
+                  has_keys=await _has_keys(request, user_id))
+
+
+async def _has_keys(request: Request, user_id: int) -> bool:
+    from madang.accounts.security_keys import list_security_keys
+
+    async with ctx(request).db.read() as session:
+        return bool(await list_security_keys(session, user_id))
 
 
 @router.post("/auth/sign_in/code")
@@ -99,14 +108,18 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
 
 
-async def _status_page(request: Request, *, status: int = 200, errors: dict[str, str] | None = None) -> Response:
+async def _status_page(request: Request, *, status: int = 200, errors: dict[str, str] | None = None,
+                       values: dict[str, str] | None = None) -> Response:
+    from madang.accounts.security_keys import list_security_keys
+
     viewer = await signed_in(request)
     async with ctx(request).db.read() as session:
-        on = await is_on(session, (await find_user_for_account(session, viewer.account.id)).id)
-        left = await recovery_codes_left(session, (await find_user_for_account(session, viewer.account.id)).id) \
-            if on else 0
+        user = await find_user_for_account(session, viewer.account.id)
+        on = await is_on(session, user.id)
+        left = await recovery_codes_left(session, user.id) if on else 0
+        keys = await list_security_keys(session, user.id) if on else []
     return render(request, "web/settings_two_factor.html", status=status, section="two_factor", on=on, left=left,
-                  errors=errors or {})
+                  keys=keys, errors=errors or {}, values=values or {})
 
 
 def _setup_page(request: Request, setup: Setup, *, status: int = 200, error: str | None = None) -> Response:
