@@ -1,7 +1,7 @@
 """Web Push: subscriptions, the instance VAPID key, and delivering notifications to phones."""
 
 from madang.push.config import PushConfig, attach
-from madang.push.keys import ServerKey, ensure_server_key, find_server_key
+from madang.push.keys import ServerKey, ensure_server_key, find_server_key, public_key
 from madang.push.subscriptions import (
     create_subscription,
     delete_subscription,
@@ -12,5 +12,5 @@ from madang.push.subscriptions import (
 
 __all__ = [
     "PushConfig", "ServerKey", "attach", "create_subscription", "delete_subscription", "ensure_server_key",
-    "find_server_key", "find_subscription", "get_subscription", "update_subscription",
+    "find_server_key", "find_subscription", "get_subscription", "public_key", "update_subscription",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import base64
 from dataclasses import dataclass
 
@@ -51,3 +53,16 @@ async def ensure_server_key(session: AsyncSession) -> ServerKey:
     found = await find_server_key(session)
     assert found is not None
     return found
+
+
+async def public_key(db: Any, kept: dict[str, Any]) -> str:
+    """The instance's VAPID public key (made on first need). It never changes once made, so a
+    process reads it once into ``kept`` (its extras); both surfaces that show it ask here."""
+    if "push.public_key" not in kept:
+        async with db.read() as session:
+            key = await find_server_key(session)
+        if key is None:
+            async with db.write() as session:
+                key = await ensure_server_key(session)
+        kept["push.public_key"] = key.public_key
+    return kept["push.public_key"]

@@ -26,6 +26,7 @@ from madang.web.routes import admin_domain_allows, admin_domain_import, authoriz
 from madang.web.routes import settings_domain_blocks  # issue 14: servers a citizen blocked
 from madang.web.routes import announcements, office_announcements  # issue 15: instance announcements
 from madang.web.routes import security_keys  # issue 15: WebAuthn second factor
+from madang.web.routes import app_shell  # issue 15: manifest, service worker, offline page, browser push
 from madang.web.routes.admin_common import InstanceSettingsRefresh
 from madang.web.routes import conversations, follow_requests, polls, status_edits  # issue 13
 from madang.web.routes import office_publish
@@ -51,7 +52,8 @@ ROUTERS += [admin_reports.router, admin_accounts.router, admin_registrations.rou
             admin_audit.router, reports.router]
 ROUTERS += [admin_domain_blocks.router, settings_domain_blocks.router]
 ROUTERS += [admin_domain_allows.router, admin_domain_import.router, authorize_interaction.router]
-ROUTERS += [office_publish.router, office_announcements.router, announcements.router, security_keys.router]
+ROUTERS += [office_publish.router, office_announcements.router, announcements.router, security_keys.router,
+            app_shell.router]
 ROUTERS += [short_links.router, office_links.router, office_blog.router]
 ROUTERS += [office_records.router]
 # First: `/@name.rss` and `/tags/안양.rss` would otherwise be taken for a profile and a tag page.

@@ -66,17 +66,7 @@ async def _contact_account(request: Request) -> dict[str, Any] | None:
 
 
 async def _vapid_public_key(request: Request) -> str:
-    """The instance's VAPID public key (made on first need); it never changes once made,
-    so each process reads it once."""
-    extras = ctx(request).extras
-    if "push.public_key" not in extras:
-        async with ctx(request).db.read() as session:
-            key = await push.find_server_key(session)
-        if key is None:
-            async with ctx(request).db.write() as session:
-                key = await push.ensure_server_key(session)
-        extras["push.public_key"] = key.public_key
-    return extras["push.public_key"]
+    return await push.public_key(ctx(request).db, ctx(request).extras)
 
 
 def _streaming(request: Request) -> str:
