@@ -27,6 +27,7 @@ from madang.web.routes import settings_domain_blocks  # issue 14: servers a citi
 from madang.web.routes import announcements, office_announcements  # issue 15: instance announcements
 from madang.web.routes import security_keys  # issue 15: WebAuthn second factor
 from madang.web.routes import app_shell  # issue 15: manifest, service worker, offline page, browser push
+from madang.web.routes import scheduled_posts  # issue 15: a citizen's scheduled posts
 from madang.web.routes.admin_common import InstanceSettingsRefresh
 from madang.web.routes import conversations, follow_requests, polls, status_edits  # issue 13
 from madang.web.routes import office_publish
@@ -53,7 +54,7 @@ ROUTERS += [admin_reports.router, admin_accounts.router, admin_registrations.rou
 ROUTERS += [admin_domain_blocks.router, settings_domain_blocks.router]
 ROUTERS += [admin_domain_allows.router, admin_domain_import.router, authorize_interaction.router]
 ROUTERS += [office_publish.router, office_announcements.router, announcements.router, security_keys.router,
-            app_shell.router]
+            app_shell.router, scheduled_posts.router]
 ROUTERS += [short_links.router, office_links.router, office_blog.router]
 ROUTERS += [office_records.router]
 # First: `/@name.rss` and `/tags/안양.rss` would otherwise be taken for a profile and a tag page.

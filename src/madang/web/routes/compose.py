@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
 from starlette.requests import Request
@@ -13,6 +15,7 @@ from madang.auth.web_sessions import web_application
 from madang.core.errors import Forbidden, Invalid, NotFound
 from madang.media import stored_upload
 from madang.models import Account
+from madang.scheduling.manage import schedule_status
 from madang.statuses.create import create_status
 from madang.statuses.polls import MAX_OPTIONS, PollSpec
 from madang.statuses.with_uploads import Photo, create_status_with_uploads
@@ -24,6 +27,7 @@ from madang.web.templating import render
 from madang.web.views.photos import PhotoField, attached, check_photos, read_photos
 
 router = APIRouter()
+SCHEDULE_PHOTOS = "사진이 있는 글은 아직 예약할 수 없습니다. 사진 없이 예약하거나 바로 게시해 주세요."
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 POLL_DURATIONS = (300, 1800, 3600, 21600, 86400, 259200, 604800)
 
@@ -40,6 +44,15 @@ def read_poll(form) -> tuple[dict, PollSpec | None]:  # type: ignore[no-untyped-
         return shown, None
     return shown, PollSpec(options=written, expires_in=expires_in, multiple=shown["multiple"])
 
+
+
+def _local_time(value: str, time_zone: str) -> datetime:
+    """A datetime-local field (``2026-07-20T09:00``) in the server's zone."""
+    try:
+        local = datetime.fromisoformat(value)
+    except ValueError:
+        raise Invalid("예약 시각은 2026-07-20 09:00처럼 적어 주세요", field="scheduled_at") from None
+    return local if local.tzinfo else local.replace(tzinfo=ZoneInfo(time_zone))
 
 
 @router.get("/compose")
@@ -66,12 +79,16 @@ async def post_status(request: Request) -> Response:
     next_url = safe_next(form.get("next"))
     photos = read_photos(form)
     poll_form, poll = read_poll(form)
+    options = {"spoiler_text": text_field(form, "spoiler_text", limit=1000), "sensitive": form.get("sensitive") == "1",
+               "language": text_field(form, "language", limit=10), "scheduled_at": text_field(form, "scheduled_at",
+                                                                                             limit=40).strip()}
 
-    def again(draft_error: str | None = None, poll_error: str | None = None) -> Response:
+    def again(draft_error: str | None = None, poll_error: str | None = None, options_error: str | None = None
+              ) -> Response:
         return render(request, "web/compose.html", status=422, draft=text, draft_error=draft_error,
                       visibility=visibility if visibility in VISIBILITIES else "public", form_key=new_form_key(),
                       in_reply_to=reply_to or None, next=next_url, photos=[p.row() for p in photos],
-                      poll_form={**poll_form, "error": poll_error})
+                      poll_form={**poll_form, "error": poll_error}, post_options={**options, "error": options_error})
 
     if not check_photos(photos):
         return again()
@@ -81,10 +98,20 @@ async def post_status(request: Request) -> Response:
         if reply_to and parse_id_text(reply_to) is None:
             raise NotFound("Record not found")
         post = dict(
-            site=site_of(request), text=text, spoiler_text=text_field(form, "spoiler_text", limit=1000),
-            visibility=visibility, in_reply_to_id=int(reply_to) if reply_to else None,
+            site=site_of(request), text=text, spoiler_text=options["spoiler_text"], sensitive=options["sensitive"],
+            language=options["language"] or None, visibility=visibility,
+            in_reply_to_id=int(reply_to) if reply_to else None,
             idempotency_key=("web:" + text_field(form, "form_key", limit=64)) if form.get("form_key") else None,
             default_visibility=viewer.user.default_visibility, poll=poll)
+        if options["scheduled_at"]:
+            if attached(photos):
+                raise Invalid(SCHEDULE_PHOTOS, field="scheduled_at")
+            when = _local_time(options["scheduled_at"], ctx(request).settings.time_zone)
+            async with ctx(request).db.write() as session:
+                app = await web_application(session)
+                await schedule_status(session, author=viewer.account, application_id=app.id, scheduled_at=when,
+                                      **post)
+            return redirect("/scheduled", notice="post_scheduled")
         if attached(photos):
             await _post_with_photos(request, viewer.account, photos, post)
         else:
@@ -97,6 +124,8 @@ async def post_status(request: Request) -> Response:
     except Invalid as exc:
         if exc.field == "poll" or (poll is not None and "poll" in exc.message.lower()):
             return again(poll_error=describe(exc))
+        if exc.field == "scheduled_at" or "scheduled" in exc.message.lower():
+            return again(options_error=describe(exc))
         return again(describe(exc))
     except (NotFound, Forbidden) as exc:
         return again(describe(exc))
