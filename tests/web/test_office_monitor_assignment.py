@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from madang.desk.organisations import add_staff
 from madang.models.monitor import MonitorAssignment, MonitorMark
 from tests.accounts.factories import make_account
 from tests.web.social import post
+from tests.web.test_live import _events, _stream
 from tests.web.test_desk_pages import city_of, ok, person, query, text_of
 
 
@@ -57,8 +59,12 @@ def test_staff_assign_filter_and_act_on_several_posts(web_base: str, database_ur
     offered = set(re.findall(r'<option value="(\d+)"', page.split('id="bulk-assignee"')[1].split("</select>")[0]))
     assert offered == {str(a.id) for a in (city.admin, city.triager, city.officer, city.welfare_officer)}
 
-    # One post to the 교통 officer: shown on the card and in their "mine".
-    ok(triager.post(f"/office/monitor/items/{first}/assign", {"assignee": str(city.officer.id)}))
+    # One post to the 교통 officer: a colleague watching sees it live, on the card and in their "mine".
+    with _stream(officer, "m") as client, client.stream("GET", "/office/monitor/stream") as live:
+        events = _events(live)
+        ok(triager.post(f"/office/monitor/items/{first}/assign", {"assignee": str(city.officer.id)}))
+        kind, data = next(events)
+        assert kind == "assigned" and json.loads(data) == {"status_id": first, "to": "desk_officer"}
     assert _assignments(database_url) == {(int(first), city.officer.id)}
     card = text_of(triager.get(f"/office/monitor/items/{first}").text)
     assert "담당: desk_officer" in card
