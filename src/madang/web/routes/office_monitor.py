@@ -14,6 +14,7 @@ from starlette.responses import Response, StreamingResponse
 from madang.core.errors import Conflict, DomainError, Forbidden, NotFound
 from madang.desk.organisations import HANDLE, TRIAGE
 from madang.desk.queries import Membership
+from madang.models import Account
 from madang.models.desk import KINDS
 from madang.monitor.cases import open_case_from_post
 from madang.monitor.assignments import assign, assign_many, assignable_staff, handle_many
@@ -33,7 +34,7 @@ from madang.core.ids import parse_id_text
 router = APIRouter()
 HUB_KEY = "web.monitor.hub"
 REASON_LABELS = {"mention": N_("멘션"), "reply": N_("답글"), "hashtag": N_("해시태그"), "keyword": N_("낱말")}
-SHOW_LABELS = {"all": N_("전체"), "unhandled": N_("처리 안 한 글"), "mine": N_("나에게 배정된 글")}
+SHOW_LABELS = {"all": N_("모든 글"), "unhandled": N_("처리 안 한 글"), "mine": N_("나에게 배정된 글")}
 
 
 def monitor_hub(conn: HTTPConnection) -> MonitorHub:
@@ -96,7 +97,7 @@ async def _page(request: Request, *, status: int = 200, errors: dict[str, str] |
     async with ctx(request).db.read() as session:
         rules = await load_rules(session, desk.organisation.id)
         items, older = await monitor_page(session, rules, before=int(before) if before else None, show=show,
-                                          staff_id=request.state.viewer.account.id)
+                                          staff_id=viewer.account.id)
         watches = await list_watches(session, organisation_id=desk.organisation.id)
         colleagues = await assignable_staff(session, organisation_id=desk.organisation.id)
     return render(request, "web/office_monitor.html", status=status, org=desk.organisation,
@@ -275,7 +276,7 @@ async def _as_organisation(request: Request, status_id: str, action: str) -> Res
 # --- assigning, and several posts at once (decision 0047) ---------------------------------------
 
 
-def _colleagues(accounts: list) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+def _colleagues(accounts: list[Account]) -> list[tuple[str, str]]:
     return [(str(a.id), f"{a.display_name or a.username} (@{a.acct})") for a in accounts]
 
 
