@@ -277,7 +277,7 @@ async def _as_organisation(request: Request, status_id: str, action: str) -> Res
 
 
 def _colleagues(accounts: list[Account]) -> list[tuple[str, str]]:
-    return [(str(a.id), f"{a.display_name or a.username} (@{a.acct})") for a in accounts]
+    return [(str(a.id), f"{a.display_name} (@{a.acct})" if a.display_name else f"@{a.acct}") for a in accounts]
 
 
 def _here(show: str, before: str | None) -> str:
