@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from madang.models.base import Base, SnowflakePK
@@ -35,3 +35,20 @@ class MonitorMark(Base):
                                            index=True)
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"), default=None)
     handled_at: Mapped[datetime]
+
+
+class MonitorAssignment(Base):
+    """A post on an office's monitor given to one staff member to deal with (decision 0047).
+    Apart from MonitorMark, whose row's existence means handled: an item may be assigned and
+    not yet handled, handled and still show who had it."""
+
+    __tablename__ = "monitor_assignments"
+    # "Assigned to me", newest first.
+    __table_args__ = (Index("ix_monitor_assignments_assignee", "organisation_id", "assigned_to_id", "status_id"),)
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    status_id: Mapped[int] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+    assigned_to_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"), default=None)
+    assigned_at: Mapped[datetime]

@@ -6,19 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.core.errors import NotFound
 from madang.core.ids import id_at
 from madang.models import Account, Mention, Status, StatusTag, Tag
-from madang.models.monitor import MonitorMark
+from madang.models.monitor import MonitorAssignment, MonitorMark
 from madang.monitor.matching import OPEN_VISIBILITIES, reasons
 from madang.monitor.watches import Rules, load_rules
 from madang.statuses.policies import not_blocked, visible_to
 
 PAGE = 40
+# What the list shows (decision 0047): everything, what nobody marked handled, what is assigned
+# to the staff member looking.
+SHOWS = ("all", "unhandled", "mine")
 # Replies without a mention and keywords have no index to follow: they are looked for among
 # the last days' posts only (walking the primary key from a time-derived id).
 SCAN_DAYS = 3
@@ -36,27 +39,38 @@ class Item:
     author: Account
     reasons: list[str]
     mark: Mark | None
+    assignee: Account | None = None
+    assigned_at: datetime | None = None
 
 
-async def candidate_ids(session: AsyncSession, rules: Rules, *, before: int | None, limit: int) -> list[int]:
+async def candidate_ids(session: AsyncSession, rules: Rules, *, before: int | None, limit: int,
+                        unhandled: bool = False) -> list[int]:
     org = rules.organisation_id
     below = [] if before is None else [Status.id < before]
     recent = Status.id > id_at(utcnow() - timedelta(days=SCAN_DAYS))
+
+    def open_(column):  # type: ignore[no-untyped-def]
+        # Only posts nobody marked handled (in each query, so a page is still `limit` long).
+        return [~exists().where(MonitorMark.organisation_id == org, MonitorMark.status_id == column)] \
+            if unhandled else []
+
     queries = [
         select(Mention.status_id.label("id")).where(Mention.account_id == org,
-                                                    *([Mention.status_id < before] if before else []))
+                                                    *([Mention.status_id < before] if before else []),
+                                                    *open_(Mention.status_id))
         .order_by(Mention.status_id.desc()).limit(limit),
-        select(Status.id).where(recent, Status.in_reply_to_account_id == org, *below)
+        select(Status.id).where(recent, Status.in_reply_to_account_id == org, *below, *open_(Status.id))
         .order_by(Status.id.desc()).limit(limit),
     ]
     if rules.tags:
         queries.append(
             select(StatusTag.status_id.label("id")).join(Tag, Tag.id == StatusTag.tag_id)
-            .where(Tag.key.in_(rules.tags), *([StatusTag.status_id < before] if before else []))
+            .where(Tag.key.in_(rules.tags), *([StatusTag.status_id < before] if before else []),
+                   *open_(StatusTag.status_id))
             .order_by(StatusTag.status_id.desc()).limit(limit))
     if rules.keywords:
         queries.append(
-            select(Status.id).where(recent, *below, Status.visibility.in_(OPEN_VISIBILITIES),
+            select(Status.id).where(recent, *below, *open_(Status.id), Status.visibility.in_(OPEN_VISIBILITIES),
                                     Status.reblog_of_id.is_(None), Status.deleted_at.is_(None),
                                     or_(*[Status.text.ilike(f"%{_escaped(k)}%", escape="\\") for k in rules.keywords]))
             .order_by(Status.id.desc()).limit(limit))
@@ -107,14 +121,21 @@ async def load_items(session: AsyncSession, rules: Rules, status_ids: list[int])
         MonitorMark.organisation_id == rules.organisation_id, MonitorMark.status_id.in_(ids)))}
     markers = {a.id: a for a in await session.scalars(select(Account).where(
         Account.id.in_({m.handled_by_id for m in marks.values() if m.handled_by_id})))} if marks else {}
+    given = {a.status_id: a for a in await session.scalars(select(MonitorAssignment).where(
+        MonitorAssignment.organisation_id == rules.organisation_id, MonitorAssignment.status_id.in_(ids)))}
+    assignees = {a.id: a for a in await session.scalars(select(Account).where(
+        Account.id.in_({g.assigned_to_id for g in given.values()})))} if given else {}
     items = []
     for post, why in chosen:
         author = authors.get(post.account_id)
         if author is None or author.suspended_at is not None:
             continue
         mark = marks.get(post.id)
+        assignment = given.get(post.id)
         items.append(Item(post, author, why, Mark(markers.get(mark.handled_by_id or 0), mark.handled_at)
-                          if mark else None))
+                          if mark else None,
+                          assignees.get(assignment.assigned_to_id) if assignment else None,
+                          assignment.assigned_at if assignment else None))
     return items
 
 
@@ -129,10 +150,18 @@ async def get_monitor_item(session: AsyncSession, *, organisation_id: int, statu
 
 
 async def monitor_page(
-    session: AsyncSession, rules: Rules, *, before: int | None = None, limit: int = PAGE,
+    session: AsyncSession, rules: Rules, *, before: int | None = None, limit: int = PAGE, show: str = "all",
+    staff_id: int | None = None,
 ) -> tuple[list[Item], int | None]:
-    """A page of items, newest first, and the cursor of the next (older) page if there is one."""
-    ids = await candidate_ids(session, rules, before=before, limit=limit + 1)
+    """A page of items, newest first, and the cursor of the next (older) page if there is one.
+    ``show``: one of SHOWS; "mine" lists the posts assigned to ``staff_id``."""
+    if show == "mine":
+        ids = list(await session.scalars(select(MonitorAssignment.status_id).where(
+            MonitorAssignment.organisation_id == rules.organisation_id, MonitorAssignment.assigned_to_id == staff_id,
+            *([MonitorAssignment.status_id < before] if before else []))
+            .order_by(MonitorAssignment.status_id.desc()).limit(limit + 1)))
+    else:
+        ids = await candidate_ids(session, rules, before=before, limit=limit + 1, unhandled=show == "unhandled")
     items = await load_items(session, rules, ids[: limit + 1])
     more = len(items) > limit
     items = items[:limit]

@@ -16,6 +16,7 @@ import orjson
 from madang.db import Database
 from madang.events import Event
 from madang.events.topics import CREATED, STATUS
+from madang.monitor.assignments import ASSIGNED
 from madang.monitor.marks import HANDLED
 from madang.monitor.matching import reasons
 from madang.monitor.watches import WATCHES_CHANGED, Rules, load_rules
@@ -107,6 +108,10 @@ class MonitorHub:
                                     **{k: event.get(k) for k in ("handled", "by", "at")}}).decode()
             for watcher in list(self._watchers.get(int(event["organisation_id"]), ())):
                 watcher.deliver("handled", payload)
+        elif kind == ASSIGNED:  # the card is fetched again, as for a mark
+            payload = orjson.dumps({"status_id": str(event["status_id"]), "to": event.get("to")}).decode()
+            for watcher in list(self._watchers.get(int(event["organisation_id"]), ())):
+                watcher.deliver("assigned", payload)
         elif kind == WATCHES_CHANGED:
             self._rules.pop(int(event["organisation_id"]), None)
 

@@ -107,6 +107,45 @@ async def triage(request: Request, item_id: str) -> Response:
     return redirect(desk_path(request, f"/desk?tab=untriaged&case={number}"), notice="desk_triaged")
 
 
+@router.post("/desk/inbox/bulk")
+async def bulk(request: Request) -> Response:
+    """Several ticked posts at once (decision 0047): all set aside as not a case, or all opened as
+    cases of one kind; one post that cannot be refuses the lot and nothing changes."""
+    from madang.desk.inbox_bulk import dismiss_many, triage_many
+
+    viewer = await signed_in(request)
+    form = await checked_form(request)
+    desk = await staff_desk(request, viewer)
+    chosen = [v for v in form.getlist("items") if isinstance(v, str)]
+    action = text_field(form, "action", limit=20)
+    kind, department = text_field(form, "kind", limit=40), text_field(form, "department", limit=20)
+    values = {"kind": kind, "department": department}
+    if any(parse_id_text(v) is None for v in chosen) or action not in ("dismiss", "case"):
+        problem = gettext_("할 일을 골라 주세요.") if action not in ("dismiss", "case") else \
+            gettext_("고른 글의 번호가 올바르지 않습니다. 아무것도 바꾸지 않았습니다.")
+        return await _inbox(request, desk, tab="untriaged", status=422, errors={"bulk": {"form": problem}},
+                            values=values)
+    ids = [int(v) for v in chosen]
+    try:
+        async with ctx(request).db.write() as session:
+            if action == "dismiss":
+                await dismiss_many(session, organisation=desk.organisation, staff=viewer.account, item_ids=ids)
+            else:
+                department_row = None
+                if department:
+                    if parse_id_text(department) is None:
+                        raise Invalid("부서를 목록에서 골라 주세요", field="department")
+                    department_row = await get_department_by_id(session, organisation_id=desk.organisation.id,
+                                                                department_id=int(department))
+                await triage_many(session, site=site_of(request), organisation=desk.organisation,
+                                  staff=viewer.account, item_ids=ids, kind=kind, department=department_row)
+    except (Invalid, Conflict, NotFound, Forbidden) as exc:
+        return await _inbox(request, desk, tab="untriaged", status=403 if isinstance(exc, Forbidden) else 422,
+                            errors={"bulk": {"form": say(exc)}}, values=values)
+    return redirect(desk_path(request, "/desk?tab=untriaged"),
+                    notice="desk_dismissed" if action == "dismiss" else "desk_triaged")
+
+
 @router.post("/desk/inbox/{item_id}/dismiss")
 async def dismiss(request: Request, item_id: str) -> Response:
     """민원 아님: set aside, kept with who decided."""

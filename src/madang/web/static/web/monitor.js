@@ -73,6 +73,7 @@
   var source = new EventSource(bar.getAttribute("data-stream"));
   source.addEventListener("item", onItem);
   source.addEventListener("handled", onHandled);
+  source.addEventListener("assigned", onHandled);
 
   pauseButton.addEventListener("click", function () {
     paused = pauseButton.getAttribute("aria-pressed") !== "true";
