@@ -17,6 +17,7 @@ from madang.db.database import Database
 from madang.models import Filter
 from tests.web.client import WebClient
 from tests.web.social import api, eventually, follow, person, post
+from tests.web.test_settings import photo
 
 
 def _card(page: str, status_id: str) -> str | None:
@@ -175,3 +176,28 @@ def test_bad_input_is_explained_next_to_the_field_and_nothing_is_written(web_bas
     assert _filters(web) == []
     assert web.post("/settings/filters", {**good, "csrf_token": "wrong"}).status_code == 403
     assert _filters(web) == []
+
+
+def test_warnings_and_sensitive_photos_stay_folded_inside_a_filters_fold(web_base: str) -> None:
+    reader, author = person(web_base, "cw_reader"), person(web_base, "cw_author")
+    with api(author) as client:
+        media = client.post("/api/v2/media", files={"file": ("p.jpg", photo(), "image/jpeg")},
+                            data={"description": "공사장 사진"})
+        assert media.status_code in (200, 202), media.text
+        made = {}
+        for name, extra in (("sensitive", {"sensitive": "true"}),
+                            ("warned", {"sensitive": "true", "spoiler_text": "공사 현장 사진 주의"})):
+            answer = client.post("/api/v1/statuses", data={"status": f"{name} #안양", **extra,
+                                                           "media_ids[]": media.json()["id"] if name == "sensitive" else []})
+            assert answer.status_code == 200, answer.text
+            made[name] = answer.json()["id"]
+    page = reader.get("/tags/안양").text
+    sensitive = _card(page, made["sensitive"])
+    assert sensitive is not None and '<details class="sensitive"><summary>민감한 사진 보기</summary>' in sensitive
+    assert sensitive.index("<details") < sensitive.index('alt="공사장 사진"') < sensitive.index("</details>")
+    _make(reader, "현장", ["public"], "warn", ("현장", True))
+    warned = _card(reader.get("/tags/안양").text, made["warned"])
+    assert warned is not None and _folded(warned, made["warned"], "현장")
+    # Opening the filter's fold shows the post's own warning, still folded.
+    assert warned.index('class="filtered"') < warned.index('<details class="spoiler">') < warned.index('<div class="content"')
+    assert warned.count("</details>") == 2
