@@ -22,9 +22,10 @@ from tests.web.test_settings import photo
 
 def _card(page: str, status_id: str) -> str | None:
     """The HTML of one post's card on a page, or None when the page leaves it out."""
-    start = page.find(f'<article class="status" id="status-{status_id}"')
-    if start < 0:
+    found = page.find(f'" id="status-{status_id}" aria-labelledby=')
+    if found < 0:
         return None
+    start = page.rfind("<article", 0, found)
     end = page.find("</article>", start)
     return page[start:end if end > 0 else len(page)]
 
@@ -201,3 +202,23 @@ def test_warnings_and_sensitive_photos_stay_folded_inside_a_filters_fold(web_bas
     # Opening the filter's fold shows the post's own warning, still folded.
     assert warned.index('class="filtered"') < warned.index('<details class="spoiler">') < warned.index('<div class="content"')
     assert warned.count("</details>") == 2
+
+
+def test_thread_and_notifications_contexts(web_base: str) -> None:
+    reader, author = person(web_base, "thread_reader"), person(web_base, "thread_author")
+    root = post(author, "도로 공사 안내입니다")
+    reply = post(author, "공사는 언제 끝나나요?", in_reply_to=root)
+    other = post(author, "맑은 날씨", in_reply_to=root)
+    _make(reader, "공사 이야기", ["thread", "notifications"], "warn", ("공사", True))
+    _make(reader, "비밀", ["notifications"], "hide", ("비밀", True))
+    thread = reader.get(f"/@thread_author/{root}").text
+    # The post the page is about is folded too, never left out; its replies as any thread.
+    assert _folded(thread, root, "공사 이야기") and _folded(thread, reply, "공사 이야기")
+    assert '<details class="filtered">' not in _card(thread, other)  # type: ignore[operator]
+    assert "공사 이야기" not in author.get(f"/@thread_author/{root}").text  # the author's own filters: none
+
+    told = post(author, "@thread_reader 공사 소식 알려드려요")
+    secret = post(author, "@thread_reader 비밀 이야기")
+    eventually(lambda: _card(reader.get("/notifications").text, told) is not None)
+    page = reader.get("/notifications").text
+    assert _folded(page, told, "공사 이야기") and _card(page, secret) is None
