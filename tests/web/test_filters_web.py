@@ -97,6 +97,8 @@ def test_warn_folds_and_hide_leaves_out_on_home_and_tag_pages(web_base: str) -> 
         assert not _folded(shown.text, parades, "공사 소식") and '<details class="filtered">' not in _card(shown.text, parades)  # type: ignore[operator]
         assert '<details class="filtered">' not in _card(shown.text, plain)  # type: ignore[operator]
     assert '<details class="filtered">' not in (_card(reader.get("/home").text, mine) or "")
+    profile = reader.get("/@filter_author").text  # neither filter names profiles
+    assert not _folded(profile, works, "공사 소식") and _card(profile, parade) is not None
     # The author and guests see everything as it is.
     assert '<details class="filtered">' not in author.get("/tags/안양").text
     assert _card(WebClient(web_base).get("/tags/안양").text, parade) is not None
