@@ -180,6 +180,16 @@ def test_bad_input_is_explained_next_to_the_field_and_nothing_is_written(web_bas
     assert web.post("/settings/filters", {**good, "csrf_token": "wrong"}).status_code == 403
     assert _filters(web) == []
 
+    # A filter an app made with the blur action is shown and kept as it is; the web offers blur only there.
+    assert 'value="blur"' not in web.get("/settings/filters/new").text
+    with api(web) as client:
+        made = client.post("/api/v2/filters", json={"title": "앱 필터", "context": ["home"], "filter_action": "blur",
+                                                    "keywords_attributes": [{"keyword": "공사"}]})
+        assert made.status_code == 200, made.text
+    edit = web.get(f"/settings/filters/{made.json()['id']}/edit").text
+    assert 'id="f-action-blur" name="action" type="radio" value="blur" checked' in edit
+    assert "사진만 흐리게" in web.get("/settings/filters").text
+
 
 def test_warnings_and_sensitive_photos_stay_folded_inside_a_filters_fold(web_base: str) -> None:
     reader, author = person(web_base, "cw_reader"), person(web_base, "cw_author")
