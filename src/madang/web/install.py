@@ -24,6 +24,7 @@ from madang.web.routes import admin_accounts, admin_audit, admin_registrations, 
 from madang.web.routes import admin_domain_blocks  # issue 14: blocked servers
 from madang.web.routes import admin_domain_allows, admin_domain_import, authorize_interaction  # issue 14
 from madang.web.routes import settings_domain_blocks  # issue 14: servers a citizen blocked
+from madang.web.routes import settings_filters  # issue 15: a citizen's filters
 from madang.web.routes import announcements, office_announcements  # issue 15: instance announcements
 from madang.web.routes import security_keys  # issue 15: WebAuthn second factor
 from madang.web.routes import app_shell  # issue 15: manifest, service worker, offline page, browser push
@@ -52,6 +53,7 @@ ROUTERS += [desk_intake.router, desk_inbox.router, desk_cases.router, desk_citiz
 ROUTERS += [admin_reports.router, admin_accounts.router, admin_registrations.router, admin_settings.router,
             admin_audit.router, reports.router]
 ROUTERS += [admin_domain_blocks.router, settings_domain_blocks.router]
+ROUTERS += [settings_filters.router]
 ROUTERS += [admin_domain_allows.router, admin_domain_import.router, authorize_interaction.router]
 ROUTERS += [office_publish.router, office_announcements.router, announcements.router, security_keys.router,
             app_shell.router, scheduled_posts.router]

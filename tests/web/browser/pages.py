@@ -47,6 +47,8 @@ PAGES = [
     PageType("settings: password", "/settings/password", signed_in=True),
     PageType("settings: sessions", "/settings/sessions", signed_in=True),
     PageType("settings: apps", "/settings/apps", signed_in=True),
+    PageType("settings: filters", "/settings/filters", signed_in=True),
+    PageType("settings: new filter", "/settings/filters/new", signed_in=True),
     PageType("desk inbox (staff)", "/desk", signed_in="staff"),
     PageType("desk inbox, due today (staff)", "/desk?tab=due_today", signed_in="staff"),
     PageType("desk: log a call (staff)", "/desk/cases/new", signed_in="staff"),

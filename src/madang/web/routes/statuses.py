@@ -20,7 +20,7 @@ from madang.web.routes.common import ctx, id_param, new_form_key, path_id, safe_
 from madang.web.routes.notifications import note_unread
 from madang.web.templating import render
 from madang.web.viewer import Viewer, load_viewer
-from madang.web.views.statuses import status_card, status_cards
+from madang.web.views.statuses import focused_card, status_card, status_cards
 
 router = APIRouter()
 MAX_ID = 2**63 - 1
@@ -87,7 +87,7 @@ async def status_page(request: Request, acct: str, status_id: int) -> Response:
         if status.reblog_of_id is not None:
             status = await get_visible_status(session, status.reblog_of_id, viewer_id)
         view = (await load_status_views(session, [status], viewer_id))[0]
-        focused = status_card(view)
+        focused = await focused_card(session, view, viewer_id)
         if focused["author"]["acct"].lower() != acct.lower() or status.id != status_id:
             return RedirectResponse(focused["url"], status_code=301)
         thread = await get_context(session, status, viewer_id)

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
-from madang.filters import apply_filters, filters_for
+from madang.filters import apply_filters, filters_for, match_view
 from madang.media.storage import URL_PREFIX
 from madang.models import Status
 from madang.statuses.polls import PollView, is_expired
@@ -117,3 +117,14 @@ async def status_cards(session: AsyncSession, statuses: Sequence[Status], viewer
             views, matches = apply_filters(active, views, viewer_id)
             warned = {sid: ", ".join(r.filter.title for r in results) for sid, results in matches.items()}
     return [status_card(v, filtered=warned.get(v.status.id)) for v in views]
+
+
+async def focused_card(session: AsyncSession, view: StatusView, viewer_id: int | None) -> dict[str, Any]:
+    """The post a thread page is about: never left out (the reader asked for it), but folded
+    under the names of the thread filters it matches, hide ones too, so they see why."""
+    filtered = None
+    if viewer_id is not None and view.status.account_id != viewer_id:
+        active = await filters_for(session, viewer_id, "thread")
+        if active:
+            filtered = ", ".join(m.filter.title for m in match_view(active, view)) or None
+    return status_card(view, filtered=filtered)
