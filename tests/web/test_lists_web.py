@@ -106,7 +106,8 @@ def test_a_list_from_making_to_deleting(web_base: str) -> None:
 
 
 def test_bad_input_is_refused_in_korean_and_nothing_is_written(web_base: str) -> None:
-    owner, friend, stranger = person(web_base, "bowner"), person(web_base, "bfriend"), person(web_base, "bstranger")
+    owner, stranger = person(web_base, "bowner"), person(web_base, "bstranger")
+    person(web_base, "bfriend")
     _follow(owner, "bfriend")
 
     blank = owner.post("/lists", {"title": "   ", "replies_policy": "list"})
