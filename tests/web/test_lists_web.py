@@ -159,3 +159,18 @@ def test_list_pages_in_english(sqlite_web_base: str) -> None:
     assert "You have no lists yet." in page.text and ">Lists</a>" in page.text
     refused = web.post("/lists", {"title": "", "replies_policy": "list"})
     assert refused.status_code == 422 and "Please enter a list name." in refused.text
+
+
+def test_a_list_timeline_pages_by_max_id(sqlite_web_base: str) -> None:
+    reader, writer = person(sqlite_web_base, "preader"), person(sqlite_web_base, "pwriter")
+    _follow(reader, "pwriter")
+    list_id = _list_id(reader.post("/lists", {"title": "많이 쓰는 사람", "replies_policy": "list"}))
+    reader.post(f"/lists/{list_id}/accounts/add", {"account_id": account_id(reader, "pwriter")})
+    for n in range(21):
+        post(writer, f"목록 글 {n}호")
+    first = reader.get(f"/lists/{list_id}").text
+    older = re.search(r'href="\?max_id=(\d+)" rel="next"', first)
+    assert older and "목록 글 20호" in first and "목록 글 0호" not in first
+    second = reader.get(f"/lists/{list_id}?max_id={older.group(1)}").text
+    assert "목록 글 0호" in second and "목록 글 20호" not in second
+    assert reader.get(f"/lists/{list_id}?max_id=x").status_code == 400
