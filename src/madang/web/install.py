@@ -37,6 +37,7 @@ from madang.web.routes import embeds, feeds, oembed  # issue 7: feeds and embeds
 from madang.web.routes import office_records  # issue 7: records
 from madang.web.routes import office_analytics, office_health  # issue 7: analytics and account health
 from madang.web.routes import office_home, office_monitor  # issue 7: the console and the live monitor
+from madang.web.routes import followed_tags, lists  # issue 15: lists, followed hashtags
 from madang.web.routes.common import redirect, sign_in_url
 from madang.web.security import HtmlSecurityHeaders
 from madang.web.templating import TEMPLATES, render
@@ -68,6 +69,7 @@ ROUTERS += [office_home.router, office_monitor.router]
 # status_edits before status_actions: its `POST /statuses/{id}/{action}` would take `/edit`.
 ROUTERS += [follow_requests.router, polls.router, conversations.router]
 ROUTERS.insert(ROUTERS.index(status_actions.router), status_edits.router)
+ROUTERS += [lists.router, followed_tags.router]  # issue 15
 
 class _CachedStatic(StaticFiles):
     """Page assets are linked with a version in the URL, so they can be cached for a year."""

@@ -75,4 +75,8 @@ PAGES = [
     PageType("direct messages", "/conversations", signed_in=True),
     PageType("edit a post", "/statuses/{post}/edit", signed_in=True),
     PageType("edit history", "/statuses/{thread}/history"),
+    PageType("lists", "/lists", signed_in=True),  # issue 15
+    PageType("a profile's lists", "/@{city}/lists", signed_in=True),
+    PageType("tag, signed in", "/tags/안양", signed_in=True),
+    PageType("settings: followed hashtags", "/settings/followed_tags", signed_in=True),
 ]

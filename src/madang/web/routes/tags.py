@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from madang.accounts.followed_tags import find_tag_named, followed_tag_ids
 from madang.text import is_valid_tag, normalize
 from madang.timelines.queries import list_tag_timeline
 from madang.web.i18n import N_
@@ -33,5 +34,14 @@ async def tag_page(request: Request, name: str) -> Response:
     async with ctx(request).db.read() as session:
         rows = await list_tag_timeline(session, tag_names=[tag], viewer_id=viewer_id, page=page)
         cards = await status_cards(session, rows, viewer_id, context="public")
+        following = await _following(session, viewer_id, tag)
     older = str(rows[-1].id) if len(rows) >= page.limit else None
-    return render(request, "web/tag.html", tag=tag, statuses=cards, older=older)
+    return render(request, "web/tag.html", tag=tag, statuses=cards, older=older, following=following)
+
+
+async def _following(session, viewer_id: int | None, tag: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the reader follows this hashtag (its follow button; routes.followed_tags)."""
+    if viewer_id is None:
+        return False
+    row = await find_tag_named(session, tag)
+    return row is not None and bool(await followed_tag_ids(session, account_id=viewer_id, tag_ids=[row.id]))
