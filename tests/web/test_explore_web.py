@@ -52,12 +52,21 @@ def test_explore_shows_trends_suggestions_and_the_federated_timeline(database_ur
     page = minji.get("/explore/suggestions")
     assert page.status_code == 200 and 'aria-current="page">추천 계정' in page.text
     assert 'action="/@dana_ex/follow"' in page.text and "/@jun_ex/follow" not in page.text
+    assert "내가 팔로우하는 사람들이 팔로우함" in page.text
     done = minji.post("/@dana_ex/follow", {"next": "/explore/suggestions"})
     assert done.status_code == 303 and done.headers["location"].startswith("/explore/suggestions")
     assert "팔로우했습니다." in minji.follow(done).text
     with api(minji) as client:
         rel = client.get("/api/v1/accounts/relationships", params={"id[]": account_id(minji, "dana_ex")}).json()
     assert rel[0]["following"] is True
+
+    person(web_base, "extra_ex")
+    follow(jun, "extra_ex")
+    assert 'action="/@extra_ex/follow"' in minji.get("/explore/suggestions").text
+    dismissed = minji.post(f"/explore/suggestions/{account_id(minji, 'extra_ex')}/dismiss", {})
+    assert dismissed.status_code == 303
+    after = minji.follow(dismissed)
+    assert "이 계정을 다시 추천하지 않습니다." in after.text and "/@extra_ex/follow" not in after.text
 
     _remote(database_url, "hana")
     _remote_post(database_url, "hana", "먼 서버에서 온 소식")

@@ -196,7 +196,8 @@ async def apply_import_row(session: AsyncSession, *, job: BulkImport, row: BulkI
         await _mark(session, row.id, "failed", reason=reason)
         return
     owner = await session.get(Account, job.account_id)
-    if owner is None:
+    if owner is None:  # never left pending: the job's chain would not end
+        await _mark(session, row.id, "failed", reason="refused")
         return
     try:
         if target.suspended_at is not None:

@@ -8,12 +8,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from madang import trends
-from madang.accounts import list_suggestions
+from madang.accounts import dismiss_suggestion, list_suggestions
 from madang.core.clock import utcnow
 from madang.timelines.queries import list_public_timeline
 from madang.web.i18n import N_
 from madang.web.problems import WebProblem
-from madang.web.routes.common import ctx, page_of, signed_in
+from madang.web.csrf import checked_form
+from madang.web.routes.common import ctx, page_of, path_id, redirect, signed_in
 from madang.web.templating import render
 from madang.web.viewer import load_viewer
 from madang.web.views.accounts import account_card
@@ -70,6 +71,16 @@ async def suggestions(request: Request) -> Response:
         rels = await relationships_to(session, viewer.account, [s.account for s in rows])
     people = [(account_card(s.account), rels.get(s.account.id), s.sources) for s in rows]
     return render(request, "web/explore.html", tab="suggestions", people=people)
+
+
+@router.post("/explore/suggestions/{account_id}/dismiss")
+async def dismiss(request: Request, account_id: str) -> Response:
+    """Mastodon's "don't suggest again"."""
+    viewer = await signed_in(request)
+    await checked_form(request)
+    async with ctx(request).db.write() as session:
+        await dismiss_suggestion(session, account_id=viewer.account.id, target_account_id=path_id(account_id))
+    return redirect("/explore/suggestions", notice="suggestion_dismissed")
 
 
 @router.get("/public/remote")
