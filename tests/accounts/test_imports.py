@@ -20,6 +20,7 @@ def test_mastodons_files_and_madangs_own_export_are_read() -> None:
     mutes = parse_import(b"Account address,Hide notifications\nnoisy@far.example,false\n")
     assert mutes == [ImportRow("noisy@far.example", hide_notifications=False)]
     assert parse_import(b"rude@far.example\nspam\n") == [ImportRow("rude@far.example"), ImportRow("spam")]
+    assert parse_import("minji@한국.kr\n".encode()) == [ImportRow("minji@xn--3e0b707e.kr")]
     assert parse_import(b"acct\n'dana\n") == [ImportRow("dana")]  # madang's archive, spreadsheet-defused
     assert len(parse_import("\n".join(f"user{i}" for i in range(MAX_ROWS)).encode())) == MAX_ROWS
 

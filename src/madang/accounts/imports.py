@@ -68,6 +68,12 @@ def _flag(cell: str | None, default: bool, line: int) -> bool:
 def _address(cell: str, line: int) -> str:
     # A spreadsheet-safe export (text.spreadsheets) may have put a quote before the cell.
     value = cell.strip().removeprefix("'").removeprefix("@")
+    user, at, domain = value.partition("@")
+    if at and not domain.isascii():  # a server name in Hangul (한국.kr) is stored as xn--…
+        try:
+            value = f"{user}@{domain.encode('idna').decode('ascii')}"
+        except UnicodeError:
+            raise ImportRefused("address", line, cell) from None
     if not _ADDRESS.fullmatch(value):
         raise ImportRefused("address", line, cell)
     return value
