@@ -16,6 +16,7 @@ from madang.db.database import Database
 from madang.models import BulkImport, BulkImportRow
 from tests.web.client import WebClient
 from tests.web.social import account_id, api, eventually, follow, person
+from tests.web.test_remote_profiles import _remote
 
 HEADER = "Account address,Show boosts,Notify on new posts,Languages\n"
 
@@ -73,33 +74,39 @@ def test_a_following_list_is_imported_by_the_worker_and_overwrite_unfollows_the_
     assert _stored(database_url) == (0, 0)  # nothing written for a refused file
     assert _following(minji, "minji_imp") == ["old_imp"]
 
-    body = HEADER + f"jun_imp,true,true,ko\n@dana_imp@{host},false,false,\nnobody_imp,true,false,\nghost@localhost,true,false,\n"
+    _remote(database_url, "hana")  # known here: resolved without a request, asked to follow
+    body = HEADER + (f"jun_imp,true,true,ko\n@dana_imp@{host},false,false,\nnobody_imp,true,false,\n"
+                     "ghost@localhost,true,false,\nhana@far.example,true,false,\n")
     started = _upload(minji, body.encode())
     assert started.status_code == 303, started.text[:500]
     location = started.headers["location"]
     assert re.fullmatch(r"/settings/import/\d+\?notice=import_started", location)
     assert "가져오기를 시작했습니다." in minji.get(location).text
     shown = _finished(minji, location.split("?")[0])
-    assert "4 / 4 처리함" in shown and "성공 2개" in shown and "실패 2개" in shown
+    assert "5 / 5 처리함" in shown and "성공 3개" in shown and "실패 2개" in shown
     assert "nobody_imp" in shown and "이 서버에 없는 계정" in shown
     assert "ghost@localhost" in shown and "찾을 수 없거나 연결할 수 없는 서버의 계정" in shown
     assert _following(minji, "minji_imp") == ["dana_imp", "jun_imp", "old_imp"]
     with api(minji) as client:
         rel = client.get("/api/v1/accounts/relationships", params={"id[]": account_id(minji, "jun_imp")}).json()[0]
         assert rel["notifying"] is True and rel["showing_reblogs"] is True
+        hana = client.get("/api/v1/accounts/lookup", params={"acct": "hana@far.example"}).json()["id"]
+        assert client.get("/api/v1/accounts/relationships", params={"id[]": hana}).json()[0]["requested"] is True
     listed = minji.get("/settings/import").text
-    assert "팔로우 목록 · 합치기" in listed and "4 / 4 처리함" in listed
+    assert "팔로우 목록 · 합치기" in listed and "5 / 5 처리함" in listed
 
     again = _upload(minji, b"jun_imp\nghost@localhost\n", mode="overwrite")  # a bare list, as blocks are
     assert again.status_code == 303
     assert "2 / 2 처리함" in _finished(minji, again.headers["location"].split("?")[0])
     assert _following(minji, "minji_imp") == ["jun_imp"]
+    with api(minji) as client:  # the request to hana is withdrawn too
+        assert client.get("/api/v1/accounts/relationships", params={"id[]": hana}).json()[0]["requested"] is False
 
     mutes = _upload(minji, b"Account address,Hide notifications\nold_imp,false\n", kind="muting")
     assert "1 / 1 처리함" in _finished(minji, mutes.headers["location"].split("?")[0])
     muted = minji.get("/settings/mutes").text
     assert "@old_imp" in muted and "알림도 숨김" not in muted
-    assert _stored(database_url) == (3, 7)
+    assert _stored(database_url) == (3, 8)
 
     other = person(web_base, "other_imp")
     assert other.get(location.split("?")[0]).status_code == 404  # one's own imports only
