@@ -47,6 +47,7 @@ JOB_MODULES += ("madang.federation.receive", "madang.federation.outgoing", "mada
                 "madang.federation.keys", "madang.federation.media_cache", "madang.federation.backfill",
                 "madang.federation.pins", "madang.federation.followers_sync",
                 "madang.federation.emoji")  # the follow-up of an office draft's scheduled publication
+JOB_MODULES += ("madang.federation.account_imports",)  # issue 15: imports of Mastodon's CSV lists
 
 
 def register_jobs() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.pagination import list_linked_accounts
@@ -61,3 +61,12 @@ async def list_mutes(session: AsyncSession, *, account: Account, **page: Any) ->
     return await list_linked_accounts(session, link_id=Mute.id, owner=Mute.account_id,
                                       other=Mute.target_account_id, owner_id=account.id,
                                       where=(active_mute(),), **page)
+
+async def mutes_of(session: AsyncSession, *, account: Account, target_ids: list[int]) -> dict[int, Mute]:
+    """The account's mute rows of these targets (for a list that shows each mute's end and
+    whether it hides notifications), in one query."""
+    if not target_ids:
+        return {}
+    rows = await session.scalars(select(Mute).where(Mute.account_id == account.id,
+                                                    Mute.target_account_id.in_(target_ids)))
+    return {m.target_account_id: m for m in rows}

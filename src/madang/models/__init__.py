@@ -73,3 +73,5 @@ from madang.models.custom_emojis import CustomEmoji  # noqa: E402
 __all__ += ["CustomEmoji"]
 from madang.models.announcements import Announcement, AnnouncementDismissal, AnnouncementReaction  # noqa: E402
 __all__ += ["Announcement", "AnnouncementDismissal", "AnnouncementReaction"]
+from madang.models.imports import BulkImport, BulkImportRow  # noqa: E402
+__all__ += ["BulkImport", "BulkImportRow"]

@@ -38,6 +38,7 @@ from madang.web.routes import office_records  # issue 7: records
 from madang.web.routes import office_analytics, office_health  # issue 7: analytics and account health
 from madang.web.routes import office_home, office_monitor  # issue 7: the console and the live monitor
 from madang.web.routes import followed_tags, lists  # issue 15: lists, followed hashtags
+from madang.web.routes import explore, imports, settings_relations  # issue 15: explore, imports, muted and blocked accounts
 from madang.web.routes.common import redirect, sign_in_url
 from madang.web.security import HtmlSecurityHeaders
 from madang.web.templating import TEMPLATES, render
@@ -65,6 +66,7 @@ ROUTERS[:0] = [feeds.router, embeds.router, oembed.router]
 
 ROUTERS += [office_analytics.router, office_health.router]
 ROUTERS += [office_home.router, office_monitor.router]
+ROUTERS += [explore.router, settings_relations.router, imports.router]  # issue 15
 # Issue 13: follow requests, edits and their history, votes, direct messages.
 # status_edits before status_actions: its `POST /statuses/{id}/{action}` would take `/edit`.
 ROUTERS += [follow_requests.router, polls.router, conversations.router]

@@ -49,6 +49,13 @@ PAGES = [
     PageType("settings: apps", "/settings/apps", signed_in=True),
     PageType("settings: filters", "/settings/filters", signed_in=True),
     PageType("settings: new filter", "/settings/filters/new", signed_in=True),
+    PageType("explore: trending posts", "/explore"),  # issue 15: explore, relations, imports
+    PageType("explore: hashtags", "/explore/tags"),
+    PageType("explore: suggestions", "/explore/suggestions", signed_in=True),
+    PageType("federated timeline", "/public/remote"),
+    PageType("settings: muted accounts", "/settings/mutes", signed_in=True),
+    PageType("settings: blocked accounts", "/settings/blocks", signed_in=True),
+    PageType("settings: import", "/settings/import", signed_in=True),
     PageType("desk inbox (staff)", "/desk", signed_in="staff"),
     PageType("desk inbox, due today (staff)", "/desk?tab=due_today", signed_in="staff"),
     PageType("desk: log a call (staff)", "/desk/cases/new", signed_in="staff"),

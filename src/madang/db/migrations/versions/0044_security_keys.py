@@ -1,7 +1,7 @@
 """Security keys (WebAuthn) for two-factor sign-in (issue 15).
 
 Revision ID: 0044
-Revises: 0041
+Revises: 0043
 Create Date: 2026-12-07 12:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import madang.models.base
 
 revision = '0044'
-down_revision = '0041'
+down_revision = '0043'
 branch_labels = None
 depends_on = None
 
