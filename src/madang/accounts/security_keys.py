@@ -11,13 +11,8 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 
-import webauthn
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from webauthn.helpers import bytes_to_base64url
-from webauthn.helpers.structs import (
-    AuthenticatorSelectionCriteria, PublicKeyCredentialDescriptor, ResidentKeyRequirement, UserVerificationRequirement,
-)
 
 from madang.accounts.two_factor import NOT_ON, is_on
 from madang.core.clock import utcnow
@@ -25,6 +20,8 @@ from madang.core.errors import Conflict, Invalid, NotFound, Unauthorized
 from madang.core.ids import new_id
 from madang.models import SecurityKey, TwoFactor, User
 
+# py_webauthn (with pyOpenSSL and cbor2) is imported when a ceremony happens, not with the app:
+# it would add ~7 MB to every idle server process for a page few people open.
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 NAME_MAX = 60
 MAX_KEYS = 10
@@ -42,6 +39,8 @@ class RelyingParty:
 
 
 async def _store_challenge(session: AsyncSession, user: User, challenge: bytes, purpose: str) -> None:
+    from webauthn.helpers import bytes_to_base64url
+
     await session.execute(update(TwoFactor).where(TwoFactor.user_id == user.id).values(
         webauthn_challenge=bytes_to_base64url(challenge), webauthn_purpose=purpose, webauthn_challenge_at=utcnow()))
 
@@ -51,6 +50,8 @@ async def _take_challenge(session: AsyncSession, user: User, purpose: str) -> by
     row = await session.get(TwoFactor, user.id)
     if row is None or not row.webauthn_challenge or row.webauthn_purpose != purpose:
         return None
+    import webauthn
+
     challenge, issued = row.webauthn_challenge, row.webauthn_challenge_at
     taken = await session.execute(update(TwoFactor).where(
         TwoFactor.user_id == user.id, TwoFactor.webauthn_challenge == challenge).values(
@@ -68,6 +69,12 @@ async def list_security_keys(session: AsyncSession, user_id: int) -> list[Securi
 async def registration_options(session: AsyncSession, *, user: User, user_name: str, display_name: str,
                                rp: RelyingParty) -> str:
     """The options for navigator.credentials.create(), as JSON; two-factor must be on."""
+    import webauthn
+    from webauthn.helpers.structs import (
+        AuthenticatorSelectionCriteria, PublicKeyCredentialDescriptor, ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
     if not await is_on(session, user.id):
         raise Conflict(NOT_ON)
     existing = await list_security_keys(session, user.id)
@@ -86,6 +93,9 @@ async def registration_options(session: AsyncSession, *, user: User, user_name: 
 
 async def add_security_key(session: AsyncSession, *, user: User, rp: RelyingParty, credential: str,
                            name: str) -> SecurityKey:
+    import webauthn
+    from webauthn.helpers import bytes_to_base64url
+
     name = " ".join((name or "").split())
     if not name:
         raise Invalid("보안 키의 이름을 적어 주세요 (예: 사무실 USB 키)", field="name")
@@ -115,6 +125,9 @@ async def add_security_key(session: AsyncSession, *, user: User, rp: RelyingPart
 
 async def authentication_options(session: AsyncSession, *, user: User, rp: RelyingParty) -> str | None:
     """The options for navigator.credentials.get(), as JSON; None when the user has no key."""
+    import webauthn
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor, UserVerificationRequirement
+
     keys = await list_security_keys(session, user.id)
     if not keys or not await is_on(session, user.id):
         return None
@@ -128,6 +141,8 @@ async def authentication_options(session: AsyncSession, *, user: User, rp: Relyi
 
 async def check_security_key(session: AsyncSession, *, user: User, rp: RelyingParty, credential: str) -> SecurityKey:
     """The key that answered this sign-in's challenge; Unauthorized for anything else."""
+    import webauthn
+
     challenge = await _take_challenge(session, user, "sign_in")
     parsed = _parsed(credential)
     raw_id = parsed.get("rawId") or parsed.get("id") if isinstance(parsed, dict) else None

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import emoji as emoji_data
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -148,7 +147,10 @@ async def dismiss_announcement(session: AsyncSession, *, account_id: int, announ
 
 async def _reaction_name(session: AsyncSession, name: str) -> str:
     """A Unicode emoji (one, with its modifiers), or the shortcode of one of this server's
-    enabled custom emoji: what Mastodon accepts."""
+    enabled custom emoji: what Mastodon accepts. (The emoji package's tables are loaded at the
+    first reaction, not with the app: ~3 MB in every process.)"""
+    import emoji as emoji_data
+
     name = (name or "").strip()
     if emoji_data.is_emoji(name):
         return name
