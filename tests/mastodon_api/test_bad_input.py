@@ -35,7 +35,9 @@ def test_wrong_types_and_malformed_ids(server: str) -> None:
     api, _, _ = register(server, app)
     me = api.me().id
     post = api.status_post("마당에 첫 글")
-    with httpx.Client(base_url=server, headers=auth(api.access_token)) as http:
+    # A generous timeout: this test sends a few hundred requests, and on a loaded CI box one post
+    # once took more than httpx's default 5 s.
+    with httpx.Client(base_url=server, headers=auth(api.access_token), timeout=30) as http:
         paged = [
             "/api/v1/timelines/home", "/api/v1/timelines/public", "/api/v1/timelines/tag/마당",
             f"/api/v1/accounts/{me}/statuses", f"/api/v1/accounts/{me}/followers", f"/api/v1/accounts/{me}/following",

@@ -335,6 +335,11 @@ class World:
                 later = datetime.now(timezone.utc) + timedelta(days=2)
                 fixed["body"] = {"scheduled_at": later.isoformat()}
             return fixed
+        if path.startswith("/api/v1/announcements/{id}"):
+            fixed = {"path_parameters": {"id": self.announcement_id}}
+            if path.endswith("/reactions/{name}"):
+                fixed["path_parameters"]["name"] = "👍"
+            return fixed
         if path == "/api/v1/tags/{name}":
             return {"path_parameters": {"name": "마당"}}
         if path == "/api/v1/timelines/tag/{hashtag}":
@@ -368,7 +373,36 @@ def world(sqlite_template: Path) -> Iterator[World]:
     path = sqlite_template.parent / f"schema-{secrets.token_hex(4)}.sqlite3"
     shutil.copyfile(sqlite_template, path)
     with running_server(f"sqlite+aiosqlite:///{path}") as base:
-        yield World(base)
+        made = World(base)
+        made.announcement_id = _announce(f"sqlite+aiosqlite:///{path}")
+        yield made
+
+
+def _announce(url: str) -> str:
+    """An active instance announcement (written as an admin would, through the domain)."""
+    import asyncio
+
+    from sqlalchemy import select
+
+    from madang.announcements import AnnouncementForm, create_announcement
+    from madang.core.clock import utcnow
+    from madang.db import Database
+    from madang.models import Account, User
+
+    async def run() -> str:
+        db = Database(url)
+        try:
+            async with db.write() as s:
+                writer = await s.scalar(select(Account).join(User, User.account_id == Account.id).limit(1))
+                user = await s.scalar(select(User).where(User.account_id == writer.id))
+                user.admin = True
+                await s.flush()
+                row = await create_announcement(s, actor=writer, form=AnnouncementForm(
+                    text="폭염 경보: 무더위 쉼터를 이용하세요", publish_at=utcnow()), base_url="http://127.0.0.1")
+                return str(row.id)
+        finally:
+            await db.dispose()
+    return asyncio.run(run())
 
 
 def _run(operation: Any, world: World, fixed: dict[str, Any], codes: list[int]) -> list[str]:
