@@ -42,6 +42,7 @@ PAGES = [
     PageType("tag, no posts yet", "/tags/아무도안쓴태그"),
     PageType("search", "/search?q=안양", signed_in=True),
     PageType("notifications", "/notifications", signed_in=True),
+    PageType("notifications: mentions tab", "/notifications?tab=mentions", signed_in=True),
     PageType("bookmarks", "/bookmarks", signed_in=True),
     PageType("settings: profile", "/settings/profile", signed_in=True),
     PageType("settings: password", "/settings/password", signed_in=True),
