@@ -5,30 +5,31 @@ key answer, and sends the answer in an ordinary form; without JavaScript the cod
 
 from __future__ import annotations
 
+from typing import Any
+
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from madang.accounts import find_user_for_account, get_account
+from madang.accounts import find_user_for_account
 from madang.accounts.security_keys import (
     RelyingParty, add_security_key, authentication_options, check_security_key, registration_options,
     remove_security_key,
 )
-from madang.auth.web_sessions import start_web_session
-from madang.core.errors import Conflict, Invalid, RateLimited, Unauthorized
+from madang.core.errors import Conflict, Invalid
 from madang.models import User
 from madang.web import i18n, two_factor_ticket
 from madang.web.csrf import checked_form, text_field
+from madang.web.i18n import N_
 from madang.web.messages import describe
-from madang.web.routes.common import ctx, path_id, redirect, safe_next, signed_in
-from madang.web.routes.sessions import client_address, throttled_message
-from madang.web.routes.two_factor import EXPIRED, _status_page
-from madang.web.templating import render
-from madang.web.viewer import load_viewer, set_session_cookie
+from madang.web.routes.common import ctx, path_id, redirect, signed_in
+from madang.web.routes.two_factor import EXPIRED, _status_page, second_step
+from madang.web.viewer import load_viewer
 
 router = APIRouter()
+KEY_REFUSED = N_("보안 키를 확인하지 못했습니다. 다시 해 보거나 인증 코드를 넣어 주세요.")
 CREDENTIAL_MAX = 20_000
 
 
@@ -104,36 +105,8 @@ async def sign_in_options(request: Request) -> Response:
 @router.post("/auth/sign_in/security_key")
 async def sign_in_with_key(request: Request) -> Response:
     """The second step with a security key: the same throttle and session as a code."""
-    await load_viewer(request)
-    form = await checked_form(request)
-    next_url = safe_next(form.get("next"))
-    user_id = two_factor_ticket.user_id_of(request)
-    if user_id is None:
-        return render(request, "web/sign_in.html", status=401, login="", error=i18n.gettext_(EXPIRED), next=next_url)
-    c = ctx(request)
-    keys = (f"two-factor:{user_id}",)
-    throttle, address = c.login_throttle.sign_in, client_address(request)
-    try:
-        c.login_throttle.check(*keys)
-        throttle.check(keys[0], address)
-        async with c.db.write() as session:
-            user = await session.get(User, user_id)
-            if user is None or user.disabled:
-                raise Unauthorized("")
-            await check_security_key(session, user=user, rp=relying_party(request),
-                                     credential=text_field(form, "credential", limit=CREDENTIAL_MAX))
-            account = await get_account(session, user.account_id)
-            issued = await start_web_session(session, account=account, user_agent=request.headers.get("user-agent"))
-    except Unauthorized:
-        c.login_throttle.failed(*keys)
-        throttle.failed(keys[0], address)
-        return render(request, "web/sign_in_code.html", status=401, next=next_url, has_keys=True,
-                      error=i18n.gettext_("보안 키를 확인하지 못했습니다. 다시 해 보거나 인증 코드를 넣어 주세요."))
-    except RateLimited as exc:
-        return render(request, "web/sign_in_code.html", status=429, error=throttled_message(exc), next=next_url,
-                      has_keys=True, headers={"Retry-After": str(exc.retry_after)})
-    throttle.succeeded(keys[0], address)
-    response = redirect(next_url)
-    set_session_cookie(request, response, issued.token)
-    two_factor_ticket.clear(request, response)
-    return response
+    async def verify(session: Any, user: User, form: Any) -> None:
+        await check_security_key(session, user=user, rp=relying_party(request),
+                                 credential=text_field(form, "credential", limit=CREDENTIAL_MAX))
+
+    return await second_step(request, verify, wrong=KEY_REFUSED)

@@ -4,6 +4,9 @@ once, makes new ones, and turns it off (password and code)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 import segno
 from fastapi import APIRouter
 from markupsafe import Markup
@@ -61,6 +64,18 @@ async def _has_keys(request: Request, user_id: int) -> bool:
 
 @router.post("/auth/sign_in/code")
 async def sign_in_with_code(request: Request) -> Response:
+    async def verify(session: Any, user: User, form: Any) -> None:
+        await check_code(session, user=user, secret_key=ctx(request).settings.secret_key,
+                         code=text_field(form, "code", limit=60))
+
+    return await second_step(request, verify, wrong=WRONG_CODE)
+
+
+async def second_step(request: Request, verify: Callable[[Any, User, Any], Awaitable[None]], *,
+                      wrong: str) -> Response:
+    """The sign-in's second step, whatever the second factor (a code, or a security key through
+    web.routes.security_keys): the password's ticket, one throttle per user across addresses,
+    ``verify`` in the unit that starts the session, and the ticket gone once it is used."""
     await load_viewer(request)
     form = await checked_form(request)
     next_url = safe_next(form.get("next"))
@@ -76,18 +91,18 @@ async def sign_in_with_code(request: Request) -> Response:
         async with c.db.write() as session:
             user = await session.get(User, user_id)
             if user is None or user.disabled:
-                raise Unauthorized(WRONG_CODE)
-            await check_code(session, user=user, secret_key=c.settings.secret_key,
-                             code=text_field(form, "code", limit=60))
+                raise Unauthorized(wrong)
+            await verify(session, user, form)
             account = await get_account(session, user.account_id)
             issued = await start_web_session(session, account=account, user_agent=request.headers.get("user-agent"))
     except Unauthorized:
         c.login_throttle.failed(*keys)
         throttle.failed(keys[0], address)
-        return render(request, "web/sign_in_code.html", status=401, error=i18n.gettext_(WRONG_CODE), next=next_url)
+        return render(request, "web/sign_in_code.html", status=401, error=i18n.gettext_(wrong), next=next_url,
+                      has_keys=await _has_keys(request, user_id))
     except RateLimited as exc:
         return render(request, "web/sign_in_code.html", status=429, error=throttled_message(exc), next=next_url,
-                      headers={"Retry-After": str(exc.retry_after)})
+                      has_keys=await _has_keys(request, user_id), headers={"Retry-After": str(exc.retry_after)})
     throttle.succeeded(keys[0], address)
     response = redirect(next_url)
     set_session_cookie(request, response, issued.token)
