@@ -81,11 +81,19 @@ class Week:
     @property
     def iso(self) -> str:
         """``2026-W50``: the week's ISO name, as the page's address carries it."""
-        year, week, _ = self.monday.isocalendar()
-        return f"{year}-W{week:02d}"
+        return iso_week(self.monday)
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
 
     def entries(self) -> list[Entry]:
         return [e for d in self.days for e in d.entries]
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def parse_week(week: str | None, start: str | None, today: date) -> date:
