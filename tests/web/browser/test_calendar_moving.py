@@ -1,7 +1,7 @@
 """The publishing calendar's week view in Chromium (issue 15): a scheduled post dragged onto
 another day moves there (the same move form, posted by calendar.js), the keyboard way moves it
-back (the entry's button, arrow keys, announced, Enter), and at 360 px the week is one column
-with nothing scrolling sideways."""
+back (the entry's button, arrow keys, announced, Enter), at 360 px the week is one column
+with nothing scrolling sideways, and the month view moves by dragging too."""
 
 from __future__ import annotations
 
@@ -83,3 +83,13 @@ async def test_drag_and_keys_move_a_scheduled_post_and_the_week_fits_360_px(open
     assert boxes[0] and boxes[1] and boxes[1]["y"] > boxes[0]["y"] and boxes[1]["x"] == boxes[0]["x"]  # stacked
     if site.AXE.exists():
         assert await site.run_axe(phone) == []
+
+    # The month view moves the same way: dragged onto another day of the month.
+    target = day - timedelta(days=1) if day.day > 1 else day + timedelta(days=1)
+    await page.goto(f"/office/calendar?month={day:%Y-%m}")
+    async with page.expect_navigation():
+        await page.locator("[data-move-entry]", has_text=TEXT).locator("strong").drag_to(
+            page.locator(f'td[data-day="{target.isoformat()}"]'))
+    await expect(page.locator("body")).to_contain_text("예약 시각을 옮겼습니다")
+    await expect(page.locator(f'td[data-day="{target.isoformat()}"]').locator(
+        "input[name=scheduled_at]")).to_have_value(f"{target.isoformat()}T10:00")

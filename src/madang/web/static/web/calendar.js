@@ -55,6 +55,11 @@
     var original = field.value;
     entry.setAttribute("draggable", "true");
     handle.hidden = false;
+    // A draggable parent keeps some browsers from selecting or editing inside its fields: the
+    // entry is draggable only while the pointer is not pressed in one of its form fields.
+    entry.addEventListener("pointerdown", function (event) {
+      entry.setAttribute("draggable", event.target.closest("input, select, textarea, label") ? "false" : "true");
+    });
 
     entry.addEventListener("dragstart", function (event) {
       dragging = entry;
