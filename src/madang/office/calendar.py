@@ -65,6 +65,54 @@ def parse_month(value: str | None, today: date) -> date:
         raise Invalid("달은 2026-06처럼 연-월로 적어 주세요", field="month") from None
 
 
+@dataclass
+class Week:
+    monday: date
+    days: list[Day]  # Monday to Sunday
+
+    @property
+    def previous(self) -> date:
+        return self.monday - timedelta(days=7)
+
+    @property
+    def next(self) -> date:
+        return self.monday + timedelta(days=7)
+
+    @property
+    def iso(self) -> str:
+        """``2026-W50``: the week's ISO name, as the page's address carries it."""
+        return iso_week(self.monday)
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    def entries(self) -> list[Entry]:
+        return [e for d in self.days for e in d.entries]
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def parse_week(week: str | None, start: str | None, today: date) -> date:
+    """The Monday of ``2026-W50`` (an ISO week) or of the week holding ``start`` (``2026-12-09``);
+    neither -> this week."""
+    try:
+        if week:
+            value = week.strip().upper()
+            if len(value) != 8 or value[4:6] != "-W":
+                raise ValueError
+            return date.fromisocalendar(int(value[:4]), int(value[6:]), 1)
+        day = date.fromisoformat(start.strip()) if start else today
+        if start and len(start.strip()) != 10:
+            raise ValueError
+    except ValueError:
+        raise Invalid("주는 2026-W50처럼 연-W주로, 시작일은 2026-12-07처럼 적어 주세요", field="week") from None
+    return day - timedelta(days=day.weekday())
+
+
 def parse_local_time(value: str, time_zone: str) -> datetime:
     """A form's ``2026-06-03T18:30`` (datetime-local) in the organisation's zone."""
     try:
@@ -83,6 +131,40 @@ async def month_calendar(
     zone = ZoneInfo(time_zone)
     start = datetime.combine(first, time(0), tzinfo=zone)
     end = datetime.combine((first + timedelta(days=32)).replace(day=1), time(0), tzinfo=zone)
+    entries = await _entries(session, organisation=organisation, start=start, end=end)
+    by_day: dict[date, Day] = {}
+    weeks = []
+    for week in calendar_module.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month):
+        row: list[Day | None] = []
+        for d in week:
+            if d.month != first.month:
+                row.append(None)
+            else:
+                by_day[d] = Day(d)
+                row.append(by_day[d])
+        weeks.append(row)
+    for entry in sorted(entries, key=lambda e: e.at):
+        by_day[entry.at.astimezone(zone).date()].entries.append(entry)
+    return Month(first=first, weeks=weeks)
+
+
+
+async def week_calendar(
+    session: AsyncSession, *, organisation: Account, staff: Account, monday: date, time_zone: str,
+) -> Week:
+    """Seven days from ``monday`` in the organisation's zone, each day's posts in time order."""
+    await require_office(session, organisation_id=organisation.id, account=staff, right="view")
+    zone = ZoneInfo(time_zone)
+    start = datetime.combine(monday, time(0), tzinfo=zone)
+    end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone)
+    days = [Day(monday + timedelta(days=i)) for i in range(7)]
+    by_day = {d.day: d for d in days}
+    for entry in sorted(await _entries(session, organisation=organisation, start=start, end=end), key=lambda e: e.at):
+        by_day[entry.at.astimezone(zone).date()].entries.append(entry)
+    return Week(monday=monday, days=days)
+
+async def _entries(session: AsyncSession, *, organisation: Account, start: datetime, end: datetime) -> list[Entry]:
+    """The organisation's scheduled, waiting and published posts from ``start`` to ``end``."""
     entries: list[Entry] = []
     drafts = await session.execute(
         select(OfficeDraft, Account).join(Account, Account.id == OfficeDraft.author_id).where(
@@ -109,17 +191,4 @@ async def month_calendar(
     for post, status, author in posts:
         entries.append(Entry(at=status.created_at, kind="published", text=status.text, category=post.category,
                              author=author, draft_id=post.draft_id, status_id=status.id))
-    by_day: dict[date, Day] = {}
-    weeks = []
-    for week in calendar_module.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month):
-        row: list[Day | None] = []
-        for d in week:
-            if d.month != first.month:
-                row.append(None)
-            else:
-                by_day[d] = Day(d)
-                row.append(by_day[d])
-        weeks.append(row)
-    for entry in sorted(entries, key=lambda e: e.at):
-        by_day[entry.at.astimezone(zone).date()].entries.append(entry)
-    return Month(first=first, weeks=weeks)
+    return entries

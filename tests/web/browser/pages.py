@@ -72,6 +72,7 @@ PAGES = [
     PageType("office: compose as the city (staff)", "/office/publish", signed_in="staff"),
     PageType("office: drafts (staff)", "/office/publish/drafts", signed_in="staff"),
     PageType("office: calendar (staff)", "/office/calendar", signed_in="staff"),
+    PageType("office: calendar, a week (staff)", "/office/calendar?view=week", signed_in="staff"),
     PageType("office: the city's posts (staff)", "/office/posts", signed_in="staff"),
     PageType("office: analytics (staff)", "/office/analytics", signed_in="staff"),
     PageType("office: account health (staff)", "/office/health", signed_in="staff"),

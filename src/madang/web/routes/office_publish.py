@@ -21,7 +21,7 @@ from madang.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFou
 from madang.media.uploads import create_media_attachment
 from madang.office import drafts as office_drafts
 from madang.office.approval import approval_required
-from madang.office.calendar import month_calendar, parse_local_time, parse_month
+from madang.office.calendar import month_calendar, parse_local_time, parse_month, parse_week, week_calendar
 from madang.office.categories import LABELS as CATEGORY_LABELS
 from madang.office.compose import compose_as_organisation
 from madang.office.policies import draft_actions
@@ -277,6 +277,8 @@ async def calendar_page(request: Request) -> Response:
     viewer = await signed_in(request)
     m = await office_of(request, viewer, request.query_params.get("org"))
     today = utcnow().astimezone(_zone(request)).date()
+    if request.query_params.get("view") == "week":
+        return await _week_page(request, viewer, m, today)
     try:
         first = parse_month(request.query_params.get("month"), today)
     except Invalid:
@@ -289,7 +291,26 @@ async def calendar_page(request: Request) -> Response:
     return render(request, "web/office_calendar.html", office=m, month=month, today=today, section="calendar",
                   categories=CATEGORY_LABELS, can_write=m.can("write"), org_query=_org_query(m),
                   local_input=lambda when: _local_input(request, when),
+                  local_clock=lambda when: when.astimezone(_zone(request)).strftime("%H:%M"),
                   here=f"/office/calendar?org={quote(m.organisation.username)}&month={first:%Y-%m}")
+
+
+async def _week_page(request: Request, viewer: Viewer, m: OfficeMembership, today: date) -> Response:
+    """``?view=week&week=2026-W50`` (or ``&start=2026-12-09``): seven days, Monday first."""
+    try:
+        monday = parse_week(request.query_params.get("week"), request.query_params.get("start"), today)
+    except Invalid:
+        raise WebProblem(400, N_("주 주소가 올바르지 않습니다. 2026-W50처럼 연도와 주 번호를 적어 주세요.")) from None
+    if not date(2000, 1, 1) <= monday <= date(2100, 1, 1):
+        raise WebProblem(400, N_("주 주소가 올바르지 않습니다. 2026-W50처럼 연도와 주 번호를 적어 주세요."))
+    async with ctx(request).db.read() as session:
+        week = await week_calendar(session, organisation=m.organisation, staff=viewer.account, monday=monday,
+                                   time_zone=ctx(request).settings.time_zone)
+    return render(request, "web/office_calendar_week.html", office=m, week=week, today=today, section="calendar",
+                  categories=CATEGORY_LABELS, can_write=m.can("write"), org_query=_org_query(m),
+                  local_input=lambda when: _local_input(request, when),
+                  local_clock=lambda when: when.astimezone(_zone(request)).strftime("%H:%M"),
+                  here=f"/office/calendar?org={quote(m.organisation.username)}&view=week&week={week.iso}")
 
 
 # --- office roles and approval (office admins) ---------------------------------------------
