@@ -23,7 +23,7 @@ from madang.text.particles import resolve_particles
 from madang.web import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
-STATIC_VERSION = "1"  # bump when static files change, so long cache headers stay safe
+STATIC_VERSION = "2"  # bump when static files change, so long cache headers stay safe
 
 # Korean readers expect 오전/오후 spelled out; CLDR's short form prints AM/PM.
 _LONG = {"ko": "yyyy년 M월 d일 aaaa h:mm", "en": "MMM d, yyyy, h:mm a"}
