@@ -17,6 +17,8 @@ from madang.accounts import (
     unfollow_account,
     unmute_account,
 )
+from madang.accounts.featured_tags import list_featured_tags
+from madang.accounts.profiles import render_field_html
 from madang.core.errors import Forbidden, Invalid
 from madang.web.csrf import checked_form, text_field
 from madang.web.i18n import N_
@@ -56,14 +58,19 @@ async def _profile(request: Request, username: str, tab_key: str) -> Response:
         pinned, cards, older = await profile_statuses(session, account=account, viewer_id=me.id if me else None,
                                                       tab=tab, page=page)
         emojis = await emojis_of_account(session, account) if account.emoji_shortcodes else ()
+        featured = await list_featured_tags(session, account_id=account.id)
     settings = ctx(request).settings
+    fields = [{"name": f.get("name", ""), "verified_at": f.get("verified_at"),
+               "value_html": safe_html(render_field_html(f.get("value", ""), base_url=settings.base_url))}
+              for f in account.fields or []]
     card = account_card(account)
     if emojis:  # custom emoji in the name and bio (decision 0043)
         card["name_html"] = emojify_text(card["name"], emojis)
     return render(request, "web/profile.html", account=card,
                   bio=emojify_html(safe_html(account.note_html or ""), emojis),
                   joined=joined_on(account.created_at, settings.time_zone), rel=rel, tabs=TABS.values(), tab=tab,
-                  pinned=pinned, statuses=cards, older=older, own=me is not None and me.id == account.id)
+                  pinned=pinned, statuses=cards, older=older, own=me is not None and me.id == account.id,
+                  fields=fields, featured_tags=featured)
 
 
 @router.get("/@{username}")
