@@ -75,7 +75,8 @@ def test_profile_fields_are_saved_shown_and_a_fifth_refused(web_base: str) -> No
 
 def test_a_link_that_links_back_with_rel_me_is_shown_verified(database_url: str, tmp_path: Any,
                                                               pages: FeedServer) -> None:
-    with running_server(database_url, media_path=tmp_path / "media", outbound_allow="127.0.0.1/32") as base:
+    with running_server(database_url, media_path=tmp_path / "media", outbound_allow="127.0.0.1/32",
+                        profile_link_checks=True) as base:
         minji = person(base, "minji")
         try:
             pages.docs["/home"] = Doc(f'<html><body><a rel="me noopener" href="{base}/@minji">민지의 마당</a>'

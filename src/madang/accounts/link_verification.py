@@ -69,7 +69,8 @@ def links_back(html: str, profile_urls: set[str]) -> bool:
 
 
 async def enqueue_link_checks(session: Any, account: Account, *, outbound_allow: str = "") -> None:
-    """A verification job for a local account whose fields hold links not yet verified."""
+    """A verification job for a local account whose fields hold links not yet verified;
+    ``outbound_allow`` (MADANG_OUTBOUND_ALLOW) travels in the payload, as the blog's limits do."""
     if account.domain is None and account.url and any(
             link_of(str(f.get("value", ""))) and not f.get("verified_at") for f in account.fields or []):
         await enqueue(session, VERIFY_JOB, {"account_id": account.id, "allow": outbound_allow})

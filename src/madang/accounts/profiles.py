@@ -69,7 +69,7 @@ async def update_profile(
     fields: Iterable[Mapping[str, Any]] | None = None,
     avatar_path: str | None = None,
     header_path: str | None = None,
-    outbound_allow: str = "",
+    outbound_allow: str | None = None,
 ) -> Account:
     """Change what is given; None leaves a value alone. All input is checked before any
     attribute is touched, so a bad value changes nothing."""
@@ -99,7 +99,7 @@ async def update_profile(
         await session.flush()
         if account.domain is None and await has_remote_followers(session, account.id):
             await enqueue(session, "federation.profile_updated", {"account_id": account.id})
-        if "fields" in changes:
+        if "fields" in changes and outbound_allow is not None:  # None: links are not checked
             await enqueue_link_checks(session, account, outbound_allow=outbound_allow)
     return account
 

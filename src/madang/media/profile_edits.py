@@ -34,7 +34,7 @@ class ProfileForm:
 
 async def edit_profile(session: AsyncSession, *, account_id: int, form: ProfileForm, store: MediaStore,
                        avatar_key: str | None = KEEP, header_key: str | None = KEEP,
-                       outbound_allow: str = "") -> tuple[Account, User]:
+                       outbound_allow: str | None = None) -> tuple[Account, User]:
     """Everything is checked before anything is written; a replaced image's old file is
     removed by a job once this commits."""
     if form.default_visibility not in VISIBILITIES:

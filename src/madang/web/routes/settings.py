@@ -111,7 +111,8 @@ async def save_profile(request: Request) -> Response:
             ):
                 await edit_profile(
                     session, account_id=viewer.account.id, store=store,
-                    form=ProfileForm(**values), outbound_allow=settings.outbound_allow,
+                    form=ProfileForm(**values),
+                    outbound_allow=settings.outbound_allow if settings.profile_link_checks else None,
                     avatar_key=avatar_key or (REMOVE if form.get("remove_avatar") == "1" else None),
                     header_key=header_key or (REMOVE if form.get("remove_header") == "1" else None))
         except Invalid as exc:
