@@ -108,3 +108,38 @@ def test_a_link_that_links_back_with_rel_me_is_shown_verified(database_url: str,
             assert stored_fields(minji)[0]["verified_at"] is None
         finally:
             minji.close()
+
+
+def test_a_remote_accounts_html_fields_are_shown_as_html(sqlite_url: str, sqlite_web_base: str) -> None:
+    """Federation stores remote values as sanitised HTML: shown as links, not as escaped tags."""
+    import asyncio
+
+    from madang.core.clock import utcnow
+    from madang.core.ids import new_id
+    from madang.db.database import Database
+    from madang.models import Account
+    from tests.web.client import WebClient
+
+    async def go() -> None:
+        db = Database(sqlite_url)
+        try:
+            async with db.write() as s:
+                uri = "https://far.example/users/hana"
+                s.add(Account(id=new_id(), username="hana", domain="far.example", acct_key="hana@far.example",
+                              display_name="하나", uri=uri, url="https://far.example/@hana", inbox_url=f"{uri}/inbox",
+                              public_key_id=f"{uri}#main-key", actor_type="Person", created_at=utcnow(),
+                              updated_at=utcnow(), fetched_at=utcnow(),
+                              fields=[{"name": "웹", "value": '<a href="https://hana.example" rel="me">hana.example</a>',
+                                       "verified_at": "2026-11-01T00:00:00+00:00"},
+                                      {"name": "위험", "value": "<script>alert(1)</script>글"}]))
+        finally:
+            await db.dispose()
+    asyncio.run(go())
+    guest = WebClient(sqlite_web_base)
+    try:
+        page = guest.get("/@hana@far.example").text
+        dl = re.search(r'<dl class="profile-fields">(.*?)</dl>', page, re.S).group(1)  # type: ignore[union-attr]
+        assert 'href="https://hana.example"' in dl and "&lt;a" not in dl and "<script>" not in dl
+        assert 'class="verified-field"' in dl and '<time datetime="2026-11-01T00:00:00+00:00">2026-11-01</time>' in dl
+    finally:
+        guest.close()

@@ -60,8 +60,10 @@ async def _profile(request: Request, username: str, tab_key: str) -> Response:
         emojis = await emojis_of_account(session, account) if account.emoji_shortcodes else ()
         featured = await list_featured_tags(session, account_id=account.id)
     settings = ctx(request).settings
+    # A remote account's values arrive as (sanitised) HTML; a local one's are text rendered as posts are.
     fields = [{"name": f.get("name", ""), "verified_at": f.get("verified_at"),
-               "value_html": safe_html(render_field_html(f.get("value", ""), base_url=settings.base_url))}
+               "value_html": safe_html(f.get("value", "") if account.domain
+                                       else render_field_html(f.get("value", ""), base_url=settings.base_url))}
               for f in account.fields or []]
     card = account_card(account)
     if emojis:  # custom emoji in the name and bio (decision 0043)
