@@ -25,6 +25,7 @@ def test_featured_hashtags_are_added_shown_and_removed(web_base: str) -> None:
     minji, jun = person(web_base, "minji"), person(web_base, "jun")
     try:
         post(minji, "벚꽃이 피었어요 #안양천")
+        post(minji, "다른 이야기 #수리산")
         page = minji.get("/settings/profile").text
         assert 'id="featured-tags"' in page and "추천 해시태그가 없습니다." in page
 
@@ -35,7 +36,13 @@ def test_featured_hashtags_are_added_shown_and_removed(web_base: str) -> None:
         assert minji.post("/settings/profile/featured_tags", {"name": "수리산"}).status_code == 303
 
         shown = featured_section(jun.get("/@minji").text)
-        assert "#안양천" in shown and "#수리산" in shown and 'href="/tags/%EC%95%88%EC%96%91%EC%B2%9C"' in shown
+        assert "#안양천" in shown and "#수리산" in shown
+        assert 'href="/@minji/tagged/%EC%95%88%EC%96%91%EC%B2%9C"' in shown
+        # Mastodon's /@user/tagged/{tag}: only this account's posts with that tag.
+        tagged = jun.get("/@minji/tagged/안양천")
+        assert tagged.status_code == 200 and "벚꽃이 피었어요" in tagged.text and "다른 이야기" not in tagged.text
+        assert 'aria-current="page">#안양천' in tagged.text
+        assert jun.get("/@minji/tagged/안양 천").status_code == 404
 
         # Refused next to the field, what was typed kept, nothing added.
         for name, message in (("안양 천!", "올바른 해시태그가 아닙니다."), ("안양천", "이미 추천한 해시태그입니다.")):
