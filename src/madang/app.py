@@ -48,6 +48,7 @@ JOB_MODULES += ("madang.federation.receive", "madang.federation.outgoing", "mada
                 "madang.federation.pins", "madang.federation.followers_sync",
                 "madang.federation.emoji")  # the follow-up of an office draft's scheduled publication
 JOB_MODULES += ("madang.federation.account_imports",)  # issue 15: imports of Mastodon's CSV lists
+JOB_MODULES += ("madang.accounts.link_verification",)  # issue 15: rel=me checks of profile-field links
 
 
 def register_jobs() -> None:

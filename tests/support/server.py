@@ -26,7 +26,7 @@ def running_server(database_url: str, **overrides: object) -> Iterator[str]:
     if overrides.pop("on_localhost", False):  # named localhost: WebAuthn takes no IP address for a site
         overrides["domain"] = f"localhost:{port}"
     settings = Settings(database_url=database_url, host="127.0.0.1", port=port, worker_poll_seconds=0.2,
-                        **{"gc_freeze": False, "rate_limit_per_5min": 100_000, "sign_ups_per_5min": 100_000, **_random_key(overrides),
+                        **{"gc_freeze": False, "profile_link_checks": False, "rate_limit_per_5min": 100_000, "sign_ups_per_5min": 100_000, **_random_key(overrides),
                            **overrides})  # type: ignore[arg-type]
     with served_in_thread(create_app(settings), host="127.0.0.1", port=port):
         yield settings.base_url

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.rules import check_note, normalise_display_name, normalise_fields
 from madang.accounts.remote_followers import has_remote_followers
+from madang.accounts.link_verification import enqueue_link_checks
 from madang.core.clock import utcnow
 from madang.jobs import enqueue
 from madang.models import Account
@@ -68,6 +69,7 @@ async def update_profile(
     fields: Iterable[Mapping[str, Any]] | None = None,
     avatar_path: str | None = None,
     header_path: str | None = None,
+    outbound_allow: str | None = None,
 ) -> Account:
     """Change what is given; None leaves a value alone. All input is checked before any
     attribute is touched, so a bad value changes nothing."""
@@ -78,7 +80,9 @@ async def update_profile(
         changes["note"] = note = check_note(note)
         changes["note_html"] = render_note_html(note, base_url=base_url_of(account))
     if fields is not None:
-        changes["fields"] = normalise_fields(fields)
+        # A value kept as it was keeps its verification (as Mastodon does); a new one is checked.
+        before = {f.get("value"): f.get("verified_at") for f in account.fields or []}
+        changes["fields"] = [{**f, "verified_at": before.get(f["value"])} for f in normalise_fields(fields)]
     for name, flag in (("locked", locked), ("bot", bot), ("discoverable", discoverable),
                        ("indexable", indexable)):
         if flag is not None:
@@ -95,6 +99,8 @@ async def update_profile(
         await session.flush()
         if account.domain is None and await has_remote_followers(session, account.id):
             await enqueue(session, "federation.profile_updated", {"account_id": account.id})
+        if "fields" in changes and outbound_allow is not None:  # None: links are not checked
+            await enqueue_link_checks(session, account, outbound_allow=outbound_allow)
     return account
 
 

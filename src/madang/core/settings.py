@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     # addresses; this comma-separated list of host names and networks (CIDR) is let through as
     # well: tests and local development only, e.g. "127.0.0.1/32,::1".
     outbound_allow: str = ""
+    # Profile-field links checked for a rel="me" link back (a job fetching each linked page, as
+    # Mastodon does). Off in tests, whose accounts name real sites: nothing leaves the machine.
+    profile_link_checks: bool = True
     # Federation over ActivityPub (decision 0035). Off: no actor documents, inboxes or deliveries.
     federation: bool = True
     # Host names, addresses or networks (CIDR) that federation may reach although they are not

@@ -29,10 +29,12 @@ class ProfileForm:
     indexable: bool
     locale: str
     default_visibility: str
+    fields: list[dict] | None = None  # None: leave the profile's fields as they are
 
 
 async def edit_profile(session: AsyncSession, *, account_id: int, form: ProfileForm, store: MediaStore,
-                       avatar_key: str | None = KEEP, header_key: str | None = KEEP) -> tuple[Account, User]:
+                       avatar_key: str | None = KEEP, header_key: str | None = KEEP,
+                       outbound_allow: str | None = None) -> tuple[Account, User]:
     """Everything is checked before anything is written; a replaced image's old file is
     removed by a job once this commits."""
     if form.default_visibility not in VISIBILITIES:
@@ -46,7 +48,8 @@ async def edit_profile(session: AsyncSession, *, account_id: int, form: ProfileF
                 if new is not None and old and old != new]
     await update_profile(session, account, display_name=form.display_name, note=form.note, locked=form.locked,
                          bot=form.bot, discoverable=form.discoverable, indexable=form.indexable,
-                         avatar_path=avatar_key, header_path=header_key)
+                         avatar_path=avatar_key, header_path=header_key, fields=form.fields,
+                         outbound_allow=outbound_allow)
     user.locale = form.locale
     user.default_visibility = form.default_visibility
     session.add(user)

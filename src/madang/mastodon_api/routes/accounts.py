@@ -121,6 +121,8 @@ async def update_credentials(request: Request) -> Response:
             session, account, display_name=params.str("display_name"), note=params.str("note"),
             locked=params.bool("locked"), bot=params.bool("bot"), discoverable=params.bool("discoverable"),
             indexable=params.bool("indexable"), fields=fields,
+            outbound_allow=(ctx(request).settings.outbound_allow
+                            if ctx(request).settings.profile_link_checks else None),
         )
         user = await session.scalar(select(User).where(User.account_id == me.id))
         if user is not None:

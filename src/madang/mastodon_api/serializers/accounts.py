@@ -72,7 +72,7 @@ def _account_json(a: Account, base_url: str, emojis: tuple[EmojiRef, ...] = ()) 
         # Clients insert a field's name as text and its value as HTML (Mastodon's rule).
         "fields": [
             {"name": f.get("name", ""), "value": render_field_html(f.get("value", ""), base_url=base_url),
-             "verified_at": None}
+             "verified_at": f.get("verified_at")}
             for f in (a.fields or [])
         ],
         # madang's own: official accounts of the city, shown with a badge by its web UI.

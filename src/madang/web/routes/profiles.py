@@ -17,7 +17,10 @@ from madang.accounts import (
     unfollow_account,
     unmute_account,
 )
+from madang.accounts.featured_tags import list_featured_tags
+from madang.accounts.profiles import render_field_html
 from madang.core.errors import Forbidden, Invalid
+from madang.text.tags import is_valid_tag
 from madang.web.csrf import checked_form, text_field
 from madang.web.i18n import N_
 from madang.web.messages import describe
@@ -34,6 +37,7 @@ from madang.web.views.profiles import (
     profile_statuses,
     relationship_to,
     relationships_to,
+    tagged_tab,
 )
 from madang.media.custom_emojis import emojis_of_account
 from madang.web.views.emoji import emojify_html, emojify_text
@@ -45,25 +49,32 @@ LIST_SIZE = 40
 MUTE_DURATIONS = (0, 3600, 86400, 7 * 86400)
 
 
-async def _profile(request: Request, username: str, tab_key: str) -> Response:
+async def _profile(request: Request, username: str, tab_key: str, *, tag: str | None = None) -> Response:
     viewer = await load_viewer(request)
     me = viewer.account if viewer else None
     page = page_of(request)
-    tab = TABS[tab_key]
+    tab = tagged_tab(tag) if tag is not None else TABS[tab_key]
     async with ctx(request).db.read() as session:
         account = await get_profile_account(session, username)
         rel = await relationship_to(session, me, account)
         pinned, cards, older = await profile_statuses(session, account=account, viewer_id=me.id if me else None,
                                                       tab=tab, page=page)
         emojis = await emojis_of_account(session, account) if account.emoji_shortcodes else ()
+        featured = await list_featured_tags(session, account_id=account.id)
     settings = ctx(request).settings
+    # A remote account's values arrive as (sanitised) HTML; a local one's are text rendered as posts are.
+    fields = [{"name": f.get("name", ""), "verified_at": f.get("verified_at"),
+               "value_html": safe_html(f.get("value", "") if account.domain
+                                       else render_field_html(f.get("value", ""), base_url=settings.base_url))}
+              for f in account.fields or []]
     card = account_card(account)
     if emojis:  # custom emoji in the name and bio (decision 0043)
         card["name_html"] = emojify_text(card["name"], emojis)
     return render(request, "web/profile.html", account=card,
                   bio=emojify_html(safe_html(account.note_html or ""), emojis),
                   joined=joined_on(account.created_at, settings.time_zone), rel=rel, tabs=TABS.values(), tab=tab,
-                  pinned=pinned, statuses=cards, older=older, own=me is not None and me.id == account.id)
+                  pinned=pinned, statuses=cards, older=older, own=me is not None and me.id == account.id,
+                  fields=fields, featured_tags=featured)
 
 
 @router.get("/@{username}")
@@ -79,6 +90,13 @@ async def profile_with_replies(request: Request, username: str) -> Response:
 @router.get("/@{username}/media")
 async def profile_media(request: Request, username: str) -> Response:
     return await _profile(request, username, "media")
+
+
+@router.get("/@{username}/tagged/{tag}")
+async def profile_tagged(request: Request, username: str, tag: str) -> Response:
+    if not is_valid_tag(tag):
+        raise WebProblem(404, N_("찾을 수 없습니다."))
+    return await _profile(request, username, "tagged", tag=tag)
 
 
 async def _account_list(request: Request, username: str, which: str) -> Response:

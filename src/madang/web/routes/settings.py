@@ -9,11 +9,13 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from madang.accounts import find_user_for_account
+from madang.accounts import find_user_for_account, get_account
+from madang.accounts.featured_tags import MAX_FEATURED_TAGS, feature_tag, list_featured_tags, unfeature_tag
+from madang.accounts.rules import FIELDS_MAX
 from madang.accounts.password_resets import change_password
 from madang.auth.authorized_apps import list_authorized_apps, revoke_authorized_app
 from madang.auth.web_sessions import end_web_session_by_id, list_web_sessions
-from madang.core.errors import Invalid, NotFound, RateLimited
+from madang.core.errors import Conflict, Invalid, NotFound, RateLimited
 from madang.media.profile_edits import REMOVE, ProfileForm, edit_profile
 from madang.media.profile_images import stored_profile_image
 from madang.web.uploads import media_store, upload_size, uploaded_file
@@ -40,22 +42,43 @@ async def settings_index(request: Request) -> Response:
 
 # --- profile ---------------------------------------------------------------------------
 
+FIELD_ROWS_READ = 10  # rows read from a form (4 are offered): more than 4 filled is refused, not cut
+
+
 def _profile_values(viewer: Viewer) -> dict[str, Any]:
     a, u = viewer.account, viewer.user
     return {"display_name": a.display_name, "note": a.note, "locale": u.locale if u.locale in i18n.AVAILABLE else "ko",
-            "default_visibility": u.default_visibility, **{f: getattr(a, f) for f in FLAGS}}
+            "default_visibility": u.default_visibility, **{f: getattr(a, f) for f in FLAGS},
+            "fields": [{"name": f.get("name", ""), "value": f.get("value", ""), "verified_at": f.get("verified_at")}
+                       for f in a.fields or []]}
 
 
-def _profile_page(request: Request, viewer: Viewer, values: dict[str, Any], errors: dict[str, str],
-                  status: int = 200) -> Response:
+def _field_rows(form: Any) -> list[dict[str, str]]:
+    """``fields[i][name]`` and ``fields[i][value]`` (the Mastodon API's names), in order."""
+    rows = [{"name": text_field(form, f"fields[{i}][name]", limit=1000),
+             "value": text_field(form, f"fields[{i}][value]", limit=1000)} for i in range(FIELD_ROWS_READ)]
+    return [r for r in rows if r["name"].strip() or r["value"].strip()]
+
+
+async def _profile_page(request: Request, viewer: Viewer, values: dict[str, Any], errors: dict[str, str],
+                        status: int = 200, tag_name: str = "") -> Response:
+    async with ctx(request).db.read() as session:
+        account = await get_account(session, viewer.account.id)  # fresh: verification happens in a job
+        featured = await list_featured_tags(session, account_id=viewer.account.id)
+    if status == 200:  # a fresh form shows the stored fields with their verification
+        values["fields"] = [{"name": f.get("name", ""), "value": f.get("value", ""),
+                             "verified_at": f.get("verified_at")} for f in account.fields or []]
+    rows = list(values.get("fields") or [])
+    rows += [{"name": "", "value": "", "verified_at": None}] * max(0, FIELDS_MAX - len(rows))
     return render(request, "web/settings_profile.html", status=status, values=values, errors=errors,
-                  account=viewer.account, visibilities=VISIBILITY_LABELS, section="profile")
+                  account=account, visibilities=VISIBILITY_LABELS, section="profile", field_rows=rows,
+                  featured_tags=featured, featured_max=MAX_FEATURED_TAGS, tag_name=tag_name)
 
 
 @router.get("/settings/profile")
 async def profile_page(request: Request) -> Response:
     viewer = await signed_in(request)
-    return _profile_page(request, viewer, _profile_values(viewer), {})
+    return await _profile_page(request, viewer, _profile_values(viewer), {})
 
 
 
@@ -68,7 +91,7 @@ async def save_profile(request: Request) -> Response:
         "display_name": text_field(form, "display_name", limit=1000), "note": text_field(form, "note", limit=5000),
         "locale": text_field(form, "locale", limit=10) or "ko",
         "default_visibility": text_field(form, "default_visibility", limit=20) or "public",
-        **{f: form.get(f) == "1" for f in FLAGS}}
+        **{f: form.get(f) == "1" for f in FLAGS}, "fields": _field_rows(form)}
     errors: dict[str, str] = {}
     if values["locale"] not in i18n.AVAILABLE:
         errors["locale"] = i18n.gettext_("언어를 목록에서 골라 주세요.")
@@ -89,15 +112,43 @@ async def save_profile(request: Request) -> Response:
                 await edit_profile(
                     session, account_id=viewer.account.id, store=store,
                     form=ProfileForm(**values),
+                    outbound_allow=settings.outbound_allow if settings.profile_link_checks else None,
                     avatar_key=avatar_key or (REMOVE if form.get("remove_avatar") == "1" else None),
                     header_key=header_key or (REMOVE if form.get("remove_header") == "1" else None))
         except Invalid as exc:
             errors[exc.field if exc.field in (*values, "avatar", "header") else "form"] = describe(exc)
     if errors:
-        return _profile_page(request, viewer, values, errors, status=422)
+        return await _profile_page(request, viewer, values, errors, status=422)
     # The cached viewer carries the old name and language: the next page must show the new ones.
     forget_viewer(request, viewer.token_hash)
     return redirect("/settings/profile", notice="saved")
+
+
+@router.post("/settings/profile/featured_tags")
+async def add_featured_tag(request: Request) -> Response:
+    """Mastodon's "featured hashtags": shown on the profile, at most MAX_FEATURED_TAGS."""
+    viewer = await signed_in(request)
+    form = await checked_form(request)
+    name = text_field(form, "name", limit=200)
+    try:
+        async with ctx(request).db.write() as session:
+            await feature_tag(session, account=await get_account(session, viewer.account.id), name=name)
+    except (Invalid, Conflict) as exc:
+        return await _profile_page(request, viewer, _profile_values(viewer), {"featured_tag": describe(exc)},
+                                   status=422, tag_name=name)
+    return redirect("/settings/profile#featured-tags", notice="featured_tag_added")
+
+
+@router.post("/settings/profile/featured_tags/{featured_tag_id}/remove")
+async def remove_featured_tag(request: Request, featured_tag_id: str) -> Response:
+    viewer = await signed_in(request)
+    await checked_form(request)
+    try:
+        async with ctx(request).db.write() as session:
+            await unfeature_tag(session, account_id=viewer.account.id, featured_tag_id=path_id(featured_tag_id))
+    except NotFound:
+        raise WebProblem(404, N_("찾을 수 없습니다.")) from None
+    return redirect("/settings/profile#featured-tags", notice="featured_tag_removed")
 
 
 # --- password --------------------------------------------------------------------------

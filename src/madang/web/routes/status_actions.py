@@ -1,4 +1,4 @@
-"""What a card's buttons do: favourite, boost, bookmark (and undo them), and delete one's own
+"""What a card's buttons do: favourite, boost, bookmark, pin (and undo them), and delete one's own
 post. Plain forms answered by a redirect back to the card; htmx gets only the changed part."""
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from madang.core.errors import NotFound
+from madang.core.errors import Invalid, NotFound
 from madang.models import Account, Status
 from madang.statuses import interactions
 from madang.statuses.delete import delete_status
 from madang.statuses.queries import get_status, get_visible_status
 from madang.web.csrf import checked_form
 from madang.web.i18n import N_
+from madang.web.messages import describe
 from madang.web.problems import WebProblem
 from madang.web.routes.common import ctx, path_id, redirect, safe_next, signed_in, site_of
 from madang.web.templating import render
@@ -29,6 +30,7 @@ ACTIONS: dict[str, Action] = {
     "favourite": interactions.favourite_status, "unfavourite": interactions.unfavourite_status,
     "reblog": interactions.reblog_status, "unreblog": interactions.unreblog_status,
     "bookmark": interactions.bookmark_status, "unbookmark": interactions.unbookmark_status,
+    "pin": interactions.pin_status, "unpin": interactions.unpin_status,  # one's own posts, on one's profile
 }
 
 
@@ -87,12 +89,18 @@ async def act(request: Request, status_id: str, action: str) -> Response:
         raise WebProblem(404, N_("찾을 수 없습니다."))
     sid = path_id(status_id)
     account: Account = viewer.account
-    async with ctx(request).db.write() as session:
-        status = await get_status(session, sid)
-        if action == "reblog":
-            await use_case(session, site=site_of(request), account=account, status=status)
-        else:
-            await use_case(session, account=account, status=status)
+    try:
+        async with ctx(request).db.write() as session:
+            status = await get_status(session, sid)
+            if action == "reblog":
+                await use_case(session, site=site_of(request), account=account, status=status)
+            else:
+                await use_case(session, account=account, status=status)
+    except Invalid as exc:
+        if action not in ("pin", "unpin"):
+            raise
+        # The sixth pin, or someone else's post: said in the reader's language, nothing written.
+        raise WebProblem(422, describe(exc)) from None
     back = _page_of(form.get("next"))
     if request.headers.get("hx-request"):
         card = await _card(request, sid, account.id)

@@ -35,6 +35,15 @@ TABS = {
     "media": Tab("media", "/media", N_("미디어"), AccountStatusFilter(only_media=True)),
 }
 
+
+
+def tagged_tab(tag: str) -> Tab:
+    """Mastodon's /@user/tagged/{tag}: the account's posts with one hashtag (featured tags link here)."""
+    from urllib.parse import quote
+
+    return Tab("tagged", f"/tagged/{quote(tag)}", f"#{tag}", AccountStatusFilter(tagged=tag))
+
+
 _DATE = {"ko": "yyyy년 M월 d일", "en": "MMM d, yyyy"}
 
 
