@@ -20,6 +20,16 @@ from tests.web.test_desk_settings import count, run
 SEOUL = ZoneInfo("Asia/Seoul")
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (250, 180, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
 def _local(when: datetime) -> str:
     return when.astimezone(SEOUL).strftime("%Y-%m-%dT%H:%M")
 
@@ -79,6 +89,21 @@ def test_warnings_language_and_scheduling_from_the_composer(web_base: str, datab
         assert time.time() < deadline, "the scheduled post was never published"
         time.sleep(0.3)
     assert "예약한 글이 없습니다" in web.get("/scheduled").text
+
+    # A photo waits with its scheduled post, then goes out with it, its description kept.
+    with_photo = web.post("/statuses", {"status": "벚꽃 사진 예약", "scheduled_at": _local(later), "visibility": "public",
+                                        "media_0_description": "안양천 벚꽃길", "next": "/home"},
+                          files={"media_0": ("cherry.png", _png(), "image/png")})
+    assert with_photo.status_code == 303 and with_photo.headers["location"].startswith("/scheduled")
+    assert "사진 1장" in web.get("/scheduled").text
+    run(database_url, due)
+    run(database_url, now_due)
+    deadline = time.time() + 20
+    while not any("벚꽃 사진 예약" in s["content"] for s in api.account_statuses(api.me()["id"])):
+        assert time.time() < deadline, "the scheduled post with a photo was never published"
+        time.sleep(0.3)
+    published = next(s for s in api.account_statuses(api.me()["id"]) if "벚꽃 사진 예약" in s["content"])
+    assert [m["description"] for m in published["media_attachments"]] == ["안양천 벚꽃길"]
 
     # Cancelling.
     again = web.post("/statuses", {"status": "취소할 예약 글", "scheduled_at": _local(later), "visibility": "public",

@@ -16,6 +16,7 @@ from madang.core.errors import Forbidden, Invalid, NotFound
 from madang.media import stored_upload
 from madang.models import Account
 from madang.scheduling.manage import schedule_status
+from madang.scheduling.with_uploads import schedule_status_with_uploads
 from madang.statuses.create import create_status
 from madang.statuses.polls import MAX_OPTIONS, PollSpec
 from madang.statuses.with_uploads import Photo, create_status_with_uploads
@@ -27,7 +28,6 @@ from madang.web.templating import render
 from madang.web.views.photos import PhotoField, attached, check_photos, read_photos
 
 router = APIRouter()
-SCHEDULE_PHOTOS = "사진이 있는 글은 아직 예약할 수 없습니다. 사진 없이 예약하거나 바로 게시해 주세요."
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 POLL_DURATIONS = (300, 1800, 3600, 21600, 86400, 259200, 604800)
 
@@ -104,13 +104,14 @@ async def post_status(request: Request) -> Response:
             idempotency_key=("web:" + text_field(form, "form_key", limit=64)) if form.get("form_key") else None,
             default_visibility=viewer.user.default_visibility, poll=poll)
         if options["scheduled_at"]:
-            if attached(photos):
-                raise Invalid(SCHEDULE_PHOTOS, field="scheduled_at")
             when = _local_time(options["scheduled_at"], ctx(request).settings.time_zone)
-            async with ctx(request).db.write() as session:
-                app = await web_application(session)
-                await schedule_status(session, author=viewer.account, application_id=app.id, scheduled_at=when,
-                                      **post)
+            if attached(photos):
+                await _post_with_photos(request, viewer.account, photos, {**post, "scheduled_at": when})
+            else:
+                async with ctx(request).db.write() as session:
+                    app = await web_application(session)
+                    await schedule_status(session, author=viewer.account, application_id=app.id, scheduled_at=when,
+                                          **post)
             return redirect("/scheduled", notice="post_scheduled")
         if attached(photos):
             await _post_with_photos(request, viewer.account, photos, post)
@@ -165,8 +166,10 @@ async def _post_with_photos(request: Request, author: Account, photos: list[Phot
                 chosen.append(Photo(upload=stored, description=photo.description or None))
             async with ctx(request).db.write() as session:
                 app = await web_application(session)
-                _, used = await create_status_with_uploads(session, store=store, author=author, photos=chosen,
-                                                           application_id=app.id, **post)
+                # A time to publish: the photos wait with the scheduled post (scheduling.with_uploads).
+                make = schedule_status_with_uploads if "scheduled_at" in post else create_status_with_uploads
+                _, used = await make(session, store=store, author=author, photos=chosen, application_id=app.id,
+                                     **post)
             if not used:
                 raise _AlreadyPosted()
     except _AlreadyPosted:
