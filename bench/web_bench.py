@@ -44,6 +44,19 @@ def asset_sizes(base: str, html: str) -> dict:
             "total_bytes": sum(s["bytes"] for s in sizes.values())}
 
 
+def _seeded_tokens_are_web_sessions(db: str) -> None:
+    """Only tokens of the built-in web app are browser sessions (decision 0027): the seed's one
+    application becomes that app, so its tokens sign the readers in on the web and the API alike."""
+    import sqlite3
+
+    from madang.auth.web_sessions import WEB_APP_NAME, WEB_CLIENT_ID
+
+    with sqlite3.connect(db) as conn:
+        if conn.execute("SELECT 1 FROM oauth_applications WHERE client_id = ?", (WEB_CLIENT_ID,)).fetchone() is None:
+            conn.execute("UPDATE oauth_applications SET client_id = ?, name = ? WHERE id = "
+                         "(SELECT application_id FROM oauth_access_tokens LIMIT 1)", (WEB_CLIENT_ID, WEB_APP_NAME))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
@@ -55,6 +68,7 @@ def main() -> None:
     args = parser.parse_args()
     subprocess.run([str(server.ROOT / ".venv/bin/madang"), "migrate"], check=True, cwd=server.ROOT,
                    env={**__import__("os").environ, "MADANG_DATABASE_URL": f"sqlite+aiosqlite:///{args.db}"})
+    _seeded_tokens_are_web_sessions(args.db)
     toks = run_bench.tokens(args.tokens)
     s = server.start(args.db, workers=1)
     try:
