@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid, NotFound
 from madang.core.ids import new_id
-from madang.db.after_commit import after_commit
+from madang.db.after_commit import forget_after_commit
 from madang.db.database import CACHES
 from madang.media.custom_emojis import SHORTCODE, EmojiRef, load_emojis
 from madang.models import Announcement, AnnouncementDismissal, AnnouncementReaction
@@ -53,14 +53,10 @@ def _holder(info: dict[str, Any]) -> dict[str, Any]:
 
 
 def forget_active(session: AsyncSession) -> None:
-    """Empty the process's copy now and again after the commit (a reader in between would
-    otherwise keep the old list for CACHE_SECONDS)."""
-    holder = _holder(session.info)
-    holder.clear()
-    after_commit(session, holder.clear)
+    forget_after_commit(session, _holder(session.info))
 
 
-def _over(row: Any, now: datetime) -> bool:
+def period_over(row: Any, now: datetime) -> bool:
     if row.ends_at is None:
         return False
     # An all-day notice lasts to the end of its last day (ends_at is that day's midnight).
@@ -76,7 +72,7 @@ async def _active_rows(session: AsyncSession, now: datetime, info: dict[str, Any
         select(Announcement).where(Announcement.published_at.is_not(None), Announcement.published_at <= now,
                                    or_(Announcement.ends_at.is_(None), Announcement.ends_at > now - timedelta(days=1)))
         .order_by(Announcement.published_at, Announcement.id)))
-    rows = [r for r in rows if not _over(r, now)]
+    rows = [r for r in rows if not period_over(r, now)]
     for row in rows:
         session.expunge(row)  # shared by every unit of this process: never attached to one
     # The copy is good until the next scheduled one appears or an active one ends.

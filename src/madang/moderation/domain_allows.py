@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.core.errors import NotFound
-from madang.db.after_commit import after_commit
+from madang.db.after_commit import forget_after_commit
 from madang.db.paging import Page, fetch_page
 from madang.models import Account, DomainAllow
 from madang.moderation.audit import record_action
@@ -36,12 +36,7 @@ ALLOWS_CACHE = "moderation.domain_allows.allowed"
 
 
 def forget_cached_allows(session: AsyncSession) -> None:
-    """Empty the copy now and again after the commit: a reader between the two (the worker,
-    another request) would otherwise keep the old list for CACHE_SECONDS."""
-    holder = session.info.get(ALLOWS_CACHE)
-    if isinstance(holder, dict):
-        holder.clear()
-        after_commit(session, holder.clear)
+    forget_after_commit(session, session.info.get(ALLOWS_CACHE))
 
 
 async def load_allowed_domains(session: AsyncSession) -> frozenset[str]:

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.accounts.follows import remove_follow
 from madang.core.clock import utcnow
 from madang.core.errors import Conflict, Invalid, NotFound
-from madang.db.after_commit import after_commit
+from madang.db.after_commit import forget_after_commit
 from madang.db.paging import Page, fetch_page
 from madang.models import Account, DomainBlock, Follow, FollowRequest, HomeFeedEntry, Status
 from madang.models.moderation_admin import InstanceSetting
@@ -166,12 +166,7 @@ CACHE_SECONDS = 2.0
 
 
 def forget_cached_blocks(session: AsyncSession) -> None:
-    """Empty the copy now and again after the commit: a reader between the two (the worker,
-    another request) would otherwise keep the old list for CACHE_SECONDS."""
-    holder = session.info.get(BLOCKS_CACHE)
-    if isinstance(holder, dict):
-        holder.clear()
-        after_commit(session, holder.clear)
+    forget_after_commit(session, session.info.get(BLOCKS_CACHE))
 
 
 async def load_suspended_domains(session: AsyncSession) -> frozenset[str]:

@@ -32,7 +32,7 @@ def _state(row: Any, now: Any) -> str:
         return "draft"
     if row.published_at > now:
         return "scheduled"
-    return "ended" if announcements.reading._over(row, now) else "active"
+    return "ended" if announcements.reading.period_over(row, now) else "active"
 
 
 async def _page(request: Request, viewer: Viewer, *, editing: int | None = None, values: dict[str, Any] | None = None,

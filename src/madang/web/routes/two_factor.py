@@ -224,5 +224,5 @@ async def disable(request: Request) -> Response:
     except RateLimited as exc:
         return await _status_page(request, status=429, errors={"off_password": describe(exc)})
     except Conflict:
-        pass
+        pass  # already off (a second click, another tab): what was asked is so
     return redirect("/settings/two_factor", notice="two_factor_off")
