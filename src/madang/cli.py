@@ -65,7 +65,14 @@ def migrate() -> None:
     """Bring the database schema up to date (Alembic)."""
     from madang.db.migrate import upgrade
 
-    upgrade(_settings().database_url)
+    settings = _settings()
+    upgrade(settings.database_url)
+    if settings.federation:
+        # The instance actor's key pair, made here rather than by the server at its first
+        # federated request (RSA key generation and its library stay out of the web process).
+        from madang.federation.keys import ensure_actor_key
+
+        _run(lambda db, _settings: ensure_actor_key(db, None))
     console.print("[green]database is up to date[/green]")
 
 
