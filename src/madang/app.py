@@ -28,6 +28,7 @@ from madang import open311
 from madang import activitypub
 from madang.federation import config as federation_config
 from madang.federation import delivery as federation_delivery
+from madang.ops.logging_request_ids import RequestIds
 from madang.runtime import AppContext
 from madang.server_errors import ServerErrors
 from madang.web import install as web
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, on_unexpected)
     # Outermost of the app's own middleware: answers and logs (short) what nothing else caught.
     app.add_middleware(ServerErrors, respond=on_unexpected)
+    app.add_middleware(RequestIds)  # outermost: X-Request-Id, in every log line (docs/ops/logging.md)
 
     @app.get("/health")
     async def health() -> PlainTextResponse:

@@ -117,7 +117,9 @@ def worker() -> None:
 
     async def go(db: Database, settings: Settings) -> None:
         from madang import events, mail, push
+        from madang.ops.logging_setup import setup_logging
 
+        setup_logging(settings.log_level, settings.log_format)  # docs/ops/logging.md
         # Jobs create notifications and deliver boosts: their events must reach the streams
         # of the web processes (through Redis when it is configured).
         bus = await events.open_bus(settings.redis_url)

@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     # `madang serve` writes one Combined Log Format line per request to standard output
     # (madang.access_log; query secrets filtered).
     access_log: bool = True
+    # Logs (docs/ops/logging.md): "text" (the access log in Combined Log Format, application lines
+    # as text) or "json" (one JSON object a line, both); the level of madang's own loggers
+    # (libraries log warnings and errors only, whatever this says).
+    log_format: str = Field("text", pattern="^(text|json)$")
+    log_level: str = Field("info", pattern="^(debug|info|warning|error)$")
+    # Without MADANG_SMTP_URL, messages that would have been sent (with their reset and confirmation
+    # links) are written as .eml files here for the operator, never to the log.
+    mail_drop_path: Path = Path("var/mail")
     login_attempts_per_5min: int = 10
     # Signs guest case links and seals Web Push tokens. Empty: read from secret_key_file, made
     # there (random, mode 0600) on first start. Default file: beside the SQLite database, or

@@ -7,12 +7,14 @@ import logging
 import os
 import secrets
 import socket
+import time
 import traceback
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
+from madang.core.request_context import request_id_set
 from madang.db.database import Database
 from madang.jobs.claims import Claim, claim_due, held
 from madang.jobs.failures import backoff, error_text
@@ -119,6 +121,16 @@ class Worker:
             waker.close()
 
     async def _run(self, claim: Claim) -> None:
+        # Every line the job logs (and every job it enqueues) carries the id of the request
+        # that enqueued it (docs/ops/logging.md).
+        with request_id_set(claim.request_id):
+            started = time.perf_counter()
+            if await self._run_claim(claim):
+                log.info("job %s (%s) done in %.3fs", claim.id, claim.name, time.perf_counter() - started,
+                         extra={"job_id": claim.id, "job": claim.name})
+
+    async def _run_claim(self, claim: Claim) -> bool:
+        """Run one claim; True when it succeeded."""
         registration = find_registration(claim.name)
         if registration is None:
             known = ", ".join(registered_names()) or "none"
@@ -126,7 +138,7 @@ class Worker:
                 claim, f"no handler is registered for job {claim.name!r} in worker "
                 f"{self.name} (registered: {known})", final=True,
             )
-            return
+            return False
         try:
             if registration.unit:
                 async with self.db.write() as session:
@@ -138,17 +150,26 @@ class Worker:
                 await registration.fn(self.db, claim.payload)
                 async with self.db.write() as session:
                     await _mark_done(session, claim)
+            return True
         except LeaseLost:
             log.warning("job %s (%s) was re-claimed by another worker; its run here was rolled back"
                         "%s", claim.id, claim.name, "" if registration.unit else
                         " (a unit-free handler's own writes stay; the other run repeats them)")
         except Exception:
             await self._fail(claim, traceback.format_exc(), max_attempts=registration.max_attempts)
+        return False
 
     async def _run_batch(self, registration: Registration, claims: list[Claim]) -> None:
         """Several jobs through the batch handler; those it reports done are marked in one unit,
         each failure is recorded (and retried) for its own job only."""
         assert registration.batch is not None
+        ids = {claim.request_id for claim in claims}
+        with request_id_set(ids.pop() if len(ids) == 1 else None):
+            await self._run_batch_claims(registration, claims)
+
+    async def _run_batch_claims(self, registration: Registration, claims: list[Claim]) -> None:
+        assert registration.batch is not None
+        started = time.perf_counter()
         try:
             outcomes = await registration.batch(self.db, [claim.payload for claim in claims])
             if len(outcomes) != len(claims):
@@ -160,6 +181,11 @@ class Worker:
                 await self._run(claim)
             return
         done = [claim for claim, outcome in zip(claims, outcomes, strict=True) if outcome is None]
+        seconds = time.perf_counter() - started
+        for claim in done:  # each with the id of the request that enqueued it
+            with request_id_set(claim.request_id):
+                log.info("job %s (%s) done in a batch of %d in %.3fs", claim.id, claim.name, len(claims), seconds,
+                         extra={"job_id": claim.id, "job": claim.name})
         if done:
             try:
                 async with self.db.write() as session:
@@ -170,7 +196,8 @@ class Worker:
         for claim, outcome in zip(claims, outcomes, strict=True):
             if outcome is not None:
                 error = "".join(traceback.format_exception(type(outcome), outcome, outcome.__traceback__))
-                await self._fail(claim, error, max_attempts=registration.max_attempts)
+                with request_id_set(claim.request_id):
+                    await self._fail(claim, error, max_attempts=registration.max_attempts)
 
     async def _fail(self, claim: Claim, error: str, *, max_attempts: int | None = None,
                     final: bool = False) -> None:
