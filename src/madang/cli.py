@@ -95,7 +95,15 @@ def serve(workers: Annotated[int, typer.Option(help="web processes")] = 1) -> No
         tls = ["--ssl-certfile", str(settings.tls_cert), "--ssl-keyfile", str(settings.tls_key)]
     scheme = "https" if tls else "http"
     public = f" as [bold]{settings.base_url}[/bold]" if settings.domain else ""
-    console.print(f"마당 is serving on [bold]{scheme}://{settings.host}:{settings.port}[/bold]{public}", highlight=False)
+    if settings.log_format == "json":  # standard output carries only the access log's JSON lines
+        import logging
+
+        from madang.ops.logging_setup import setup_logging
+
+        setup_logging(settings.log_level, "json")
+        logging.getLogger("madang.serve").info("serving on %s://%s:%s", scheme, settings.host, settings.port)
+    else:
+        console.print(f"마당 is serving on [bold]{scheme}://{settings.host}:{settings.port}[/bold]{public}", highlight=False)
     sys.stdout.flush()
     # A fresh process image for uvicorn: the command line's own modules (typer, rich) would
     # otherwise stay resident in the server for nothing.

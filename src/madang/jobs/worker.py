@@ -127,7 +127,7 @@ class Worker:
             started = time.perf_counter()
             if await self._run_claim(claim):
                 log.info("job %s (%s) done in %.3fs", claim.id, claim.name, time.perf_counter() - started,
-                         extra={"job_id": claim.id, "job": claim.name})
+                         extra={"job_id": str(claim.id), "job": claim.name})
 
     async def _run_claim(self, claim: Claim) -> bool:
         """Run one claim; True when it succeeded."""
@@ -185,7 +185,7 @@ class Worker:
         for claim in done:  # each with the id of the request that enqueued it
             with request_id_set(claim.request_id):
                 log.info("job %s (%s) done in a batch of %d in %.3fs", claim.id, claim.name, len(claims), seconds,
-                         extra={"job_id": claim.id, "job": claim.name})
+                         extra={"job_id": str(claim.id), "job": claim.name})
         if done:
             try:
                 async with self.db.write() as session:
