@@ -8,4 +8,4 @@ from madang.ops.logging_setup import setup_logging
 
 settings = Settings()
 setup_logging(settings.log_level, settings.log_format)  # MADANG_LOG_LEVEL, MADANG_LOG_FORMAT (docs/ops/logging.md)
-app = with_access_log(create_app(settings), settings.access_log, json=settings.log_format == "json")
+app = with_access_log(create_app(settings), settings.access_log, json=settings.log_format.lower() == "json")

@@ -98,7 +98,7 @@ def serve(workers: Annotated[int, typer.Option(help="web processes")] = 1) -> No
         tls = ["--ssl-certfile", str(settings.tls_cert), "--ssl-keyfile", str(settings.tls_key)]
     scheme = "https" if tls else "http"
     public = f" as [bold]{settings.base_url}[/bold]" if settings.domain else ""
-    if settings.log_format == "json":  # standard output carries only the access log's JSON lines
+    if settings.log_format.lower() == "json":  # standard output carries only the access log's JSON lines
         import logging
 
         from madang.ops.logging_setup import setup_logging

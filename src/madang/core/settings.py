@@ -61,8 +61,8 @@ class Settings(BaseSettings):
     # Logs (docs/ops/logging.md): "text" (the access log in Combined Log Format, application lines
     # as text) or "json" (one JSON object a line, both); the level of madang's own loggers
     # (libraries log warnings and errors only, whatever this says).
-    log_format: str = Field("text", pattern="^(text|json)$")
-    log_level: str = Field("info", pattern="^(debug|info|warning|error)$")
+    log_format: str = Field("text", pattern="(?i)^(text|json)$")
+    log_level: str = Field("info", pattern="(?i)^(debug|info|warning|error)$")
     # Without MADANG_SMTP_URL, messages that would have been sent (with their reset and confirmation
     # links) are written as .eml files here for the operator, never to the log.
     mail_drop_path: Path = Path("var/mail")

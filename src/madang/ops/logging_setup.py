@@ -110,6 +110,7 @@ class JsonFormatter(logging.Formatter):
 def setup_logging(level: str = "info", fmt: str = "text", stream: TextIO | None = None) -> logging.Handler:
     """Route every log record of the process through one handler on ``stream`` (standard error).
     Safe to call again (the previous handler is replaced)."""
+    level, fmt = level.lower(), fmt.lower()
     if level not in LEVELS or fmt not in FORMATS:
         raise ValueError(f"log level must be one of {LEVELS} and format one of {FORMATS}")
     handler = logging.StreamHandler(stream or sys.stderr)
