@@ -154,8 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost of the app's own middleware: answers and logs (short) what nothing else caught.
     app.add_middleware(ServerErrors, respond=on_unexpected)
 
-    @app.get("/health")
-    async def health() -> PlainTextResponse:
-        return PlainTextResponse("OK")
+    from madang.ops import routes as ops_routes
 
+    ops_routes.install(app, settings)  # /health, /ready, /metrics and its middleware (decision 0055)
     return app

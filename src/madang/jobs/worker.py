@@ -12,6 +12,7 @@ import traceback
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.core import metrics
 from madang.core.clock import utcnow
 from madang.db.database import Database
 from madang.jobs.claims import Claim, claim_due, held
@@ -179,6 +180,7 @@ class Worker:
         limit = max_attempts or claim.max_attempts  # the registration wins over the row
         values: dict = {"last_error": error_text(error), "max_attempts": limit}
         summary = error.strip().splitlines()[-1] if error.strip() else "?"
+        metrics.job_failed(claim.name, final=final or claim.attempts >= limit)
         if final or claim.attempts >= limit:
             values.update(state="failed", finished_at=now)
             log.error("job %s (%s) failed after %d attempts: %s", claim.id, claim.name, claim.attempts, summary)

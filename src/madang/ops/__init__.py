@@ -1,0 +1,1 @@
+"""Running madang in production: health and readiness probes, Prometheus metrics."""
