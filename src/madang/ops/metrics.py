@@ -17,6 +17,7 @@ import atexit
 import logging
 import multiprocessing
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -65,8 +66,14 @@ def multiprocess_dir(settings: Settings) -> Path | None:
         return Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     if multiprocessing.parent_process() is None:
         return None  # uvicorn with one worker serves in its own process
-    # A uvicorn worker: its siblings share the supervisor's pid, a folder that is new with each `madang serve`.
-    return Path(tempfile.gettempdir()) / f"madang-metrics-{os.getppid()}"
+    # A uvicorn worker: its siblings share the supervisor's pid, a folder that is new with each `madang serve`;
+    # those of supervisors that have ended are removed.
+    root = Path(tempfile.gettempdir())
+    for old in root.glob("madang-metrics-*"):
+        pid = old.name.rsplit("-", 1)[1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(old, ignore_errors=True)
+    return root / f"madang-metrics-{os.getppid()}"
 
 
 class Metrics:
@@ -212,18 +219,24 @@ class RequestMetrics:
                 return UNMATCHED
             # Answered by a middleware that routed a copy of the scope (activitypub's negotiation):
             # the template of the route the path matches.
-            route = _match(self.router, scope)
-            if route is None:
-                return UNMATCHED
+            return _match(self.router, scope) or UNMATCHED
         return getattr(route, "path_format", None) or getattr(route, "path", None) or UNMATCHED
 
 
-def _match(router: Any, scope: Scope) -> Any:
+def _match(router: Any, scope: Scope, prefix: str = "") -> str | None:
+    """The template of the route ``scope``'s path matches (FastAPI's included routers walked into)."""
     from starlette.routing import Match
 
     for route in router.routes:
-        if route.matches(scope)[0] is Match.FULL:
-            return route
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            extra = route.include_context.prefix or ""
+            if scope["path"].startswith(extra) and (found := _match(inner, {**scope, "path": scope["path"][len(extra):]},
+                                                                    prefix + extra)):
+                return found
+        elif route.matches(scope)[0] is Match.FULL:
+            template = getattr(route, "path_format", None) or getattr(route, "path", None)
+            return prefix + template if template else None
     return None
 
 

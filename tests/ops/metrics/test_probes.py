@@ -4,6 +4,7 @@ route templates as labels; and a real Prometheus server (Debian's) scraping it."
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
@@ -19,7 +20,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from madang.db import Database
 from madang.ops.health import code_heads
+from tests.accounts.factories import make_account
 from tests.support.pgserver import free_port
 from tests.support.serve_process import Served, madang_serve
 
@@ -33,15 +36,34 @@ def served(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     folder = tmp_path_factory.mktemp("probes")
     behind = folder / "behind.sqlite3"
     shutil.copyfile(sqlite_template, behind)
-    with sqlite3.connect(behind) as conn:  # the schema says one migration behind the code
-        conn.execute("UPDATE alembic_version SET version_num = '0043'")
+    asyncio.run(_citizen(f"sqlite+aiosqlite:///{behind}"))
+    conn = sqlite3.connect(behind)
+    try:  # the schema says one migration behind the code; all in the main file, which madang_serve copies
+        with conn:
+            conn.execute("UPDATE alembic_version SET version_num = '0043'")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
     with madang_serve(behind, folder / "serve", MADANG_METRICS=f"token:{TOKEN}", MADANG_READY_JOB_DELAY_SECONDS="60") as s:
         yield s, folder / "serve" / "serve.sqlite3"
 
 
+async def _citizen(url: str) -> None:
+    db = Database(url)
+    try:
+        async with db.write() as s:
+            await make_account(s, username="citizen_one")
+    finally:
+        await db.dispose()
+
+
 def _sql(database: Path, statement: str, *params: object) -> None:
-    with sqlite3.connect(database, timeout=10) as conn:
-        conn.execute(statement, params)
+    conn = sqlite3.connect(database, timeout=10)
+    try:
+        with conn:
+            conn.execute(statement, params)
+    finally:
+        conn.close()
 
 
 def _stamp(moment: datetime) -> str:
@@ -127,12 +149,16 @@ def test_labels_are_route_templates(served: tuple[Served, Path]) -> None:
         for path in ("/api/v1/accounts/117745584981987336", "/api/v1/statuses/98765432123/context", "/@someone_here",
                      "/no/such/page/4242", "/api/v1/instance"):
             http.get(path)
+        # An actor asked for at its profile's address: activitypub's negotiation routes a copy of the request.
+        actor = http.get("/@citizen_one", headers={"Accept": "application/activity+json"})
+        assert actor.status_code == 200 and actor.json()["type"] == "Person"
         text = http.get("/metrics", headers=AUTH).text
     labels = set(re.findall(r'route="([^"]*)"', text))
     assert {"/api/v1/accounts/{account_id}", "/api/v1/instance", "unmatched"} <= labels
     assert any(label.startswith("/api/v1/statuses/{") and label.endswith("}/context") for label in labels)
     assert any(label.startswith("/@{") for label in labels)
-    for raw in ("117745584981987336", "98765432123", "someone_here", "4242"):
+    assert re.search(r'madang_http_requests_total\{method="GET",route="/@\{username\}",status="2xx"\} 1.0', text)
+    for raw in ("117745584981987336", "98765432123", "someone_here", "4242", "citizen_one"):
         assert raw not in text  # no id, username or scanner's path becomes a label
     assert re.search(r'madang_http_requests_total\{method="GET",route="/api/v1/instance",status="2xx"\} [1-9]', text)
     assert 'madang_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/instance"}' in text
