@@ -44,6 +44,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     """The probes, and when MADANG_METRICS is set, /metrics and the request middleware (added last:
     outermost, so it sees every answer, 500s included)."""
     app.include_router(router)
+    if not settings.metrics:
+        return  # off: nothing more is imported, added or counted
     from madang.ops.metrics import enable
 
     metrics = enable(settings)

@@ -103,6 +103,7 @@ def test_metrics_cost_nothing_when_off() -> None:
         "assert not any(m.cls is RequestMetrics for m in app.user_middleware)\n"
         "assert metrics.recorder is None\n"
         "assert 'prometheus_client' not in sys.modules, 'imported while off'\n"
+        "assert 'alembic' not in sys.modules, 'the probes need no Alembic'\n"
         "print('ok')\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
