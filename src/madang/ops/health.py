@@ -19,12 +19,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from madang.core.clock import utcnow
 from madang import db as db_package
 from madang.db import Database
 from madang.jobs import Worker
+from madang.models.jobs import Job
 
 # Seconds one check may take before it counts as failed (a load balancer asks every few seconds).
 CHECK_TIMEOUT = 2.0
@@ -40,7 +41,7 @@ _REVISION = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+)$", re.M
 JOBS_QUERY = text(
     "SELECT (SELECT min(run_at) FROM jobs WHERE state = 'pending' AND run_at <= :now) AS oldest_due, "
     "(SELECT count(*) FROM jobs WHERE state = 'running' AND run_at <= :now AND locked_at < :stale) AS stuck"
-)
+).bindparams(bindparam("now", type_=Job.run_at.type), bindparam("stale", type_=Job.run_at.type))  # stored as the ORM stores
 
 
 @cache

@@ -24,12 +24,13 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from madang.core import metrics as facade
 from madang.core.clock import utcnow
 from madang.core.settings import Settings
 from madang.db import Database
+from madang.models.jobs import Job
 from madang.ops.health import as_datetime
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ UNMATCHED = "unmatched"  # no route: a 404's path is whatever a scanner sent, ne
 QUEUE_QUERY = text(
     "SELECT name, state, count(*) AS n, min(run_at) AS oldest FROM jobs "
     "WHERE state IN ('pending', 'running') AND run_at <= :now GROUP BY name, state"
-)
+).bindparams(bindparam("now", type_=Job.run_at.type))
 # PostgreSQL: backends of this database waiting for a lock right now (a view of shared memory).
 PG_LOCK_WAITS = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                      "AND wait_event_type = 'Lock'")
