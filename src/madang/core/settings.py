@@ -103,7 +103,7 @@ class Settings(BaseSettings):
     metrics: str = Field("", repr=False, pattern=r"^(|token:\S{16,})$")
     # Several web processes (`madang serve --workers N`) add up their counts in files here
     # (prometheus-client's multiprocess mode); empty: a fresh folder per `madang serve` in /tmp.
-    # Set it (an empty folder, emptied at each start) to count a `madang worker`'s jobs as well.
+    # If set, it must be emptied at each start (systemd RuntimeDirectory=): old files would count.
     metrics_dir: Path | None = None
     # /ready answers 503 when the oldest due job has waited longer than this (a stopped or
     # overwhelmed worker); a job running past its lease (300 s) counts as stuck too.
