@@ -156,8 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ServerErrors, respond=on_unexpected)
     app.add_middleware(RequestIds)  # outermost: X-Request-Id, in every log line (docs/ops/logging.md)
 
-    @app.get("/health")
-    async def health() -> PlainTextResponse:
-        return PlainTextResponse("OK")
+    from madang.ops import routes as ops_routes
 
+    ops_routes.install(app, settings)  # /health, /ready, /metrics and its middleware (decision 0055)
     return app

@@ -13,6 +13,7 @@ import traceback
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.core import metrics
 from madang.core.clock import utcnow
 from madang.core.request_context import request_id_set
 from madang.db.database import Database
@@ -206,6 +207,7 @@ class Worker:
         limit = max_attempts or claim.max_attempts  # the registration wins over the row
         values: dict = {"last_error": error_text(error), "max_attempts": limit}
         summary = error.strip().splitlines()[-1] if error.strip() else "?"
+        metrics.job_failed(claim.name, final=final or claim.attempts >= limit)
         if final or claim.attempts >= limit:
             values.update(state="failed", finished_at=now)
             log.error("job %s (%s) failed after %d attempts: %s", claim.id, claim.name, claim.attempts, summary)

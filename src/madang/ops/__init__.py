@@ -1,1 +1,1 @@
-"""Operating an instance: logs, checks and what else a city's IT department runs (issue 16)."""
+"""Operating an instance: logs, checks, health and readiness probes, Prometheus metrics (issue 16)."""
