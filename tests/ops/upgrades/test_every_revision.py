@@ -23,7 +23,6 @@ and then that nothing would (exit 0).
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import subprocess
 import sys
@@ -36,12 +35,13 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
+from typer.testing import CliRunner, Result
 
+from madang.cli import app
 from madang.db.migrate import alembic_config, upgrade
 from madang.text.personal_data import mask_personal_data
 from tests.ops.upgrades.synthetic_rows import RowMaker, Snapshot, reflect
 
-_numbers = itertools.count()
 # Statements compiled once for the whole pass (each step has an engine of its own).
 _STATEMENTS: dict[Any, Any] = {}
 
@@ -53,6 +53,31 @@ FILLS: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("open311_requests", "address_public"):
         lambda row: mask_personal_data(row["address_string"]) if row["address_string"] is not None else None,
 }
+
+
+def _old_statuses_are_searchable(connection: Connection, snapshot: Snapshot) -> list[str]:
+    """0004 indexed the statuses that were there before it (not boosts, not deleted ones)."""
+    from madang.text.search_terms import document_terms
+
+    chain = revisions()
+    terms = sa.table("status_search_terms", sa.column("term"), sa.column("status_id"))
+    found: dict[int, set[str]] = {}
+    for term, status_id in connection.execute(sa.select(terms.c.term, terms.c.status_id)):
+        found.setdefault(status_id, set()).add(term)
+    problems, checked = [], 0
+    for key, row in snapshot.rows.get("statuses", {}).items():
+        if chain.index(snapshot.revision_of[("statuses", key)]) >= chain.index("0004"):
+            continue
+        expected = set() if row["reblog_of_id"] or row["deleted_at"] else set(document_terms(row["text"], row["spoiler_text"]))
+        checked += bool(expected)
+        if found.get(row["id"], set()) != expected:
+            problems.append(f"statuses {key}: search terms {sorted(found.get(row['id'], set()))[:5]}…, "
+                            f"expected {sorted(expected)[:5]}…")
+    return problems if checked else ["no status made before 0004 had search terms to check"]
+
+
+#: What a migration writes into other tables for the rows that were there before it.
+DERIVED: list[Callable[[Connection, Snapshot], list[str]]] = [_old_statuses_are_searchable]
 #: Columns and tables a migration drops on purpose ("table" or "table.column" → why).
 DROPPED: dict[str, str] = {}
 
@@ -89,23 +114,20 @@ def on_database(url: str, work: Callable[[Connection], Any]) -> Any:
     return asyncio.run(main())
 
 
+def check(url: str, monkeypatch: pytest.MonkeyPatch) -> Result:
+    """`madang migrate --check` in this process (the subprocess costs seconds of imports)."""
+    monkeypatch.setenv("MADANG_DATABASE_URL", url)
+    monkeypatch.setenv("MADANG_SECRET_KEY", "upgrade-test-key-0123456789abcdef")
+    return CliRunner().invoke(app, ["migrate", "--check"])
+
+
 def madang(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MADANG_DATABASE_URL": url, "MADANG_SECRET_KEY": "upgrade-test-key-0123456789abcdef"}
     return subprocess.run([str(Path(sys.executable).with_name("madang")), *args], env=env,
                           capture_output=True, text=True, timeout=120)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'upgraded.sqlite3'}"
-    server = request.getfixturevalue("pg_server")
-    name = f"upgraded_{next(_numbers)}_{os.getpid()}"
-    server.psql(f"CREATE DATABASE {name}")
-    return server.url(name)
-
-
-def test_every_revision_upgrades_to_head_keeping_every_row(empty_url: str) -> None:
+def test_every_revision_upgrades_to_head_keeping_every_row(empty_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     chain = revisions()
     snapshot = Snapshot()
     maker = RowMaker(snapshot)
@@ -114,13 +136,13 @@ def test_every_revision_upgrades_to_head_keeping_every_row(empty_url: str) -> No
         upgrade(empty_url, revision)
         made_at[revision] = on_database(empty_url, lambda c, r=revision: maker.fill(c, r))
 
-    before = madang(empty_url, "migrate", "--check")
-    assert before.returncode == 1, before.stdout + before.stderr
-    assert f"database revision: {chain[-2]}" in before.stdout and f"would run {chain[-1]}" in before.stdout
+    before = check(empty_url, monkeypatch)
+    assert before.exit_code == 1, before.output
+    assert f"database revision: {chain[-2]}" in before.output and f"would run {chain[-1]}" in before.output
     ran = madang(empty_url, "migrate")
     assert ran.returncode == 0, ran.stdout + ran.stderr
-    after = madang(empty_url, "migrate", "--check")
-    assert after.returncode == 0 and "up to date" in after.stdout, after.stdout + after.stderr
+    after = check(empty_url, monkeypatch)
+    assert after.exit_code == 0 and "up to date" in after.output, after.output
 
     assert all(made_at.values()), made_at
     problems = on_database(empty_url, lambda c: compare_at_head(c, snapshot))
@@ -141,7 +163,7 @@ def test_the_first_revision_upgrades_to_head_in_one_run(empty_url: str) -> None:
 
 def compare_at_head(connection: Connection, snapshot: Snapshot) -> list[str]:
     head = reflect(connection)
-    problems: list[str] = []
+    problems: list[str] = [p for check in DERIVED for p in check(connection, snapshot)]
     for name, rows in snapshot.rows.items():
         if name not in head.tables:
             if name not in DROPPED:
