@@ -61,6 +61,7 @@ def run_batches_on(engine: Engine, name: str, table: str, key: Sequence[str] | s
                    columns: Sequence[str] = (), where: sa.ColumnElement[bool] | None = None,
                    size: int = 1000, report: Callable[[int], None] | None = None) -> int:
     """`run_in_batches` on an engine, outside Alembic (for a command or a test)."""
+    report = report or _progress_printer(name)
     keys = [key] if isinstance(key, str) else list(key)
     rows_of = sa.table(table, *(sa.column(name) for name in dict.fromkeys([*keys, *columns])))
     key_columns = [rows_of.c[k] for k in keys]
@@ -90,10 +91,26 @@ def run_batches_on(engine: Engine, name: str, table: str, key: Sequence[str] | s
             handed += len(rows)
             _save(connection, name, json.dumps(last), done, first=saved is None)
             saved = saved or True  # type: ignore[assignment]
-        if report is not None:
-            report(done)
+        report(done)
     _forget(engine, name)
     return handed
+
+
+def _progress_printer(name: str, every: float = 5.0) -> Callable[[int], None]:
+    """Prints to standard error how many rows are done, at most every few seconds (the operator
+    running `madang migrate` sees that it is moving)."""
+    import sys
+    import time
+
+    last = time.monotonic()
+
+    def report(done: int) -> None:
+        nonlocal last
+        if time.monotonic() - last >= every:
+            last = time.monotonic()
+            print(f"{name}: {done:,} rows done", file=sys.stderr, flush=True)
+
+    return report
 
 
 def _save(connection: Connection, name: str, last_key: str, done: int, *, first: bool) -> None:

@@ -1,4 +1,5 @@
-"""A batched data migration killed half-way goes on where it stopped, and applies each batch once.
+"""A batched data migration killed half-way goes on where it stopped, and applies each batch once;
+a migration that fails half-way leaves nothing of itself behind.
 
 The migrations here are a throwaway chain in a temporary folder run by madang's own Alembic
 environment (env.py): the first makes a table of 2,500 rows, the second adds one to a counter
@@ -106,18 +107,6 @@ def _read(url: str, sql: str) -> list[Any]:
     return asyncio.run(main())
 
 
-def _has_progress_table(url: str) -> bool:
-    async def main() -> bool:
-        engine = create_async_engine(url)
-        try:
-            async with engine.connect() as connection:
-                return await connection.run_sync(lambda c: sa.inspect(c).has_table(PROGRESS_TABLE))
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(main())
-
-
 def test_a_killed_batched_migration_resumes_and_counts_every_row_once(empty_url: str, tmp_path: Path) -> None:
     folder = _chain(tmp_path / "migrations")
     killed = _upgrade(empty_url, folder, KILL_IN_BATCH=str(KILLED_IN))
@@ -135,4 +124,62 @@ def test_a_killed_batched_migration_resumes_and_counts_every_row_once(empty_url:
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert _read(empty_url, "SELECT version_num FROM alembic_version") == [("0002",)]
     assert _read(empty_url, "SELECT n, count(*) FROM things GROUP BY n") == [(1, ROWS)]
-    assert not _has_progress_table(empty_url)
+    assert not _has_table(empty_url, PROGRESS_TABLE)
+
+
+FAILING = '''
+"""things: a migration that fails after its first changes"""
+import sqlalchemy as sa
+from alembic import op
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table("more_things", sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False))
+    op.add_column("things", sa.Column("label", sa.String(20), nullable=True))
+    op.execute("UPDATE things SET n = n + 10")
+    raise RuntimeError("this migration fails")
+'''
+
+
+def test_a_failed_migration_leaves_the_database_at_the_revision_before(empty_url: str, tmp_path: Path) -> None:
+    """On PostgreSQL (transactional DDL) and on SQLite (env.py begins each migration's
+    transaction itself): the failed migration's table, column and updates are all gone, and
+    once it is fixed, the next run applies it."""
+    folder = _chain(tmp_path / "migrations")
+    assert _upgrade(empty_url, folder).returncode == 0
+    failing = folder / "versions" / "0003_failing.py"
+    failing.write_text(textwrap.dedent(FAILING))
+    failed = _upgrade(empty_url, folder)
+    assert failed.returncode == 1 and "this migration fails" in failed.stderr
+    assert _read(empty_url, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert _read(empty_url, "SELECT n, count(*) FROM things GROUP BY n") == [(1, ROWS)]
+    assert _columns(empty_url, "things") == ["id", "n"] and not _has_table(empty_url, "more_things")
+
+    failing.write_text(textwrap.dedent(FAILING).replace('    raise RuntimeError("this migration fails")\n', ""))
+    assert _upgrade(empty_url, folder).returncode == 0
+    assert _read(empty_url, "SELECT version_num FROM alembic_version") == [("0003",)]
+    assert _read(empty_url, "SELECT n, count(*) FROM things GROUP BY n") == [(11, ROWS)]
+
+
+def _inspect(url: str, look: Any) -> Any:
+    async def main() -> Any:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as connection:
+                return await connection.run_sync(lambda c: look(sa.inspect(c)))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+def _columns(url: str, table: str) -> list[str]:
+    return [c["name"] for c in _inspect(url, lambda i: i.get_columns(table))]
+
+
+def _has_table(url: str, table: str) -> bool:
+    return bool(_inspect(url, lambda i: i.has_table(table)))
