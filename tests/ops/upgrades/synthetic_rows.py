@@ -117,7 +117,8 @@ def _unique_sets(table: sa.Table) -> list[list[str]]:
 
 
 class RowMaker:
-    """Inserts `per_table` rows into every table of a connection's database, and snapshots them."""
+    """Inserts `per_table` rows into the tables a revision created or changed (every table with
+    `every_table`, and any empty one), and snapshots them as the database reads them back."""
 
     def __init__(self, snapshot: Snapshot, *, per_table: int = 2, every_table: bool = False) -> None:
         self.snapshot = snapshot

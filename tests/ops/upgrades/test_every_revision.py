@@ -2,22 +2,25 @@
 
 One pass a database (SQLite, PostgreSQL): starting empty, it steps through the migrations one
 revision at a time (`madang.db.migrate.upgrade(url, revision)`, the code `madang migrate`
-runs) and, at every revision, puts rows in every table that exists there — its schema
-reflected, the rows made from the types and constraints (`synthetic_rows`), so a new migration
-is covered without editing this file. The last step is the real `madang migrate` command.
+runs) and, at every revision, puts rows in every table that revision created or changed (and
+in any table left empty), so that at every revision every table has rows and every column has
+a value in a row made while it existed. The rows are made from the reflected schema
+(`synthetic_rows`), so a new migration is covered without editing this file. The last step is
+the real `madang migrate` command, in a subprocess.
 
 Why this covers every revision as a start point: upgrading a database at revision R to head is
-Alembic running the migrations after R in order on that database. Here the rows made at R go
-through exactly those migrations, in that order, on a database that has them (and more rows,
-made later, which only make each migration's work larger). So at head, every row made at R is
-the row a database built at R would have after `madang migrate`. What stepping does not cover
-— all the migrations after R in one run — is covered from the very first revision by
+Alembic running the migrations after R, in order, on that database. Here the database at R has
+rows in every table, and those rows then go through exactly those migrations, in that order
+(the rows added at later revisions only give each migration more to do). So at head, every row
+that was there at R is what a database built at R would hold after `madang migrate`. What
+stepping does not exercise — all the later migrations in a single run, one transaction on
+PostgreSQL — is exercised from the first revision by
 `test_the_first_revision_upgrades_to_head_in_one_run`.
 
 At head every row must still be there with each of its values as read back when it was made;
-a column added after the row was made must hold what its migration says it writes (`FILLS`) or
-else its default. Around the last step, `madang migrate --check` says what would run (exit 1)
-and then that nothing would (exit 0).
+a column added after the row was made must hold what its migration writes (`FILLS`) or else
+its server default; `DERIVED` checks the rows a migration writes into other tables. Around the
+last step, `madang migrate --check` says what would run (exit 1), then that nothing would (0).
 """
 
 from __future__ import annotations
