@@ -35,6 +35,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -153,7 +154,8 @@ def test_every_revision_upgrades_to_head_keeping_every_row(empty_url: str, monke
 
 
 def test_the_first_revision_upgrades_to_head_in_one_run(empty_url: str) -> None:
-    """Every migration in one `madang migrate` run (one transaction on PostgreSQL), on rows."""
+    """Every migration in one `madang migrate` run (one transaction on PostgreSQL), on rows;
+    then every downgrade, down to an empty database."""
     first = revisions()[0]
     snapshot = Snapshot()
     upgrade(empty_url, first)
@@ -162,6 +164,11 @@ def test_the_first_revision_upgrades_to_head_in_one_run(empty_url: str) -> None:
     assert ran.returncode == 0, ran.stdout + ran.stderr
     problems = on_database(empty_url, lambda c: compare_at_head(c, snapshot))
     assert problems == [], "\n".join(problems[:40])
+
+    # The downgrade functions are for developers (rolling back an instance is restoring its
+    # backup, docs/ops/upgrading.md), but they must run: all the way down, with rows there.
+    command.downgrade(alembic_config(empty_url), "base")
+    assert on_database(empty_url, lambda c: sorted(sa.inspect(c).get_table_names())) == ["alembic_version"]
 
 
 def compare_at_head(connection: Connection, snapshot: Snapshot) -> list[str]:
