@@ -15,6 +15,18 @@ throws all the work away. Such a migration calls `run_in_batches` from its `upgr
   batch and never applies a batch twice;
 - `apply` gets a connection in a transaction of its own: it writes with set-based statements or
   executemany, takes no network and no long locks.
+
+A migration that fills a new column of every status from its text, say::
+
+    def _fill(connection, rows):
+        connection.execute(
+            sa.update(sa.table("statuses", sa.column("id"), sa.column("language")))
+            .where(sa.column("id") == sa.bindparam("row_id")).values(language=sa.bindparam("guess")),
+            [{"row_id": row.id, "guess": guess_language(row.text)} for row in rows])
+
+    def upgrade() -> None:
+        run_in_batches("0050_statuses_language", "statuses", "id", _fill, columns=["text"],
+                       where=sa.column("language").is_(None), size=2000)
 """
 
 from __future__ import annotations
@@ -76,6 +88,7 @@ def run_batches_on(engine: Engine, name: str, table: str, key: Sequence[str] | s
                                    .where(_progress.c.name == name)).first()
     last = json.loads(saved.last_key) if saved else None
     done = saved.rows_done if saved else 0
+    recorded = saved is not None
     handed = 0
     while True:
         with engine.begin() as connection:
@@ -89,8 +102,8 @@ def run_batches_on(engine: Engine, name: str, table: str, key: Sequence[str] | s
             last = list(rows[-1][:len(keys)])
             done += len(rows)
             handed += len(rows)
-            _save(connection, name, json.dumps(last), done, first=saved is None)
-            saved = saved or True  # type: ignore[assignment]
+            _save(connection, name, json.dumps(last), done, first=not recorded)
+            recorded = True
         report(done)
     _forget(engine, name)
     return handed
