@@ -158,6 +158,8 @@ class RowMaker:
             if len(deferred) == len(waiting):
                 raise AssertionError(f"no rows possible for {[t.name for t in deferred]}: NOT NULL foreign keys in a cycle")
             waiting = deferred
+        empty = [name for name in metadata.tables if not present[name]]
+        assert not empty, f"tables without rows at {revision}: {empty}"
         return made
 
     def _fill_table(self, connection: Connection, table: sa.Table, present: dict[str, list[dict[str, Any]]],
