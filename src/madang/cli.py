@@ -64,12 +64,40 @@ def _run(fn: Callable[[Database, Settings], Awaitable[T]]) -> T:
 
 
 @app.command()
-def migrate() -> None:
-    """Bring the database schema up to date (Alembic)."""
-    from madang.db.migrate import upgrade
+def migrate(check: Annotated[bool, typer.Option(
+        "--check", help="change nothing: print the database's revision, the newest, and the migrations that "
+                        "would run; exit 0 when up to date, 1 when behind, 2 when the database is newer than "
+                        "this madang")] = False) -> None:
+    """Bring the database schema up to date (Alembic); see docs/ops/upgrading.md."""
+    from rich.markup import escape
+    from sqlalchemy.exc import SQLAlchemyError
 
-    upgrade(_settings().database_url)
-    console.print("[green]database is up to date[/green]")
+    from madang.db.migrate import migration_state, upgrade
+
+    url = _settings().database_url
+    try:
+        state = migration_state(url)
+    except (OSError, SQLAlchemyError) as exc:  # unreachable, refused, no such database…
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        console.print(f"[red]cannot read the database's revision: {escape(reason)}[/red]", highlight=False)
+        raise typer.Exit(2) from None
+    if check or state.unknown:
+        console.print(f"database revision: {state.current or 'none (empty database)'}", highlight=False)
+        console.print(f"newest revision:   {state.head}", highlight=False)
+        if state.unknown:
+            console.print(f"[red]the database is at revision {state.current}, which this version of madang does "
+                          "not know: it was migrated by a newer madang (restore the backup taken before that "
+                          "upgrade, or install that version again)[/red]", highlight=False)
+            raise typer.Exit(2)
+        for step in state.pending:
+            console.print(f"  would run {step.revision}  {step.description}", highlight=False, markup=False,
+                          soft_wrap=True)
+        console.print(f"{len(state.pending)} migration(s) to run" if state.pending else "up to date",
+                      highlight=False)
+        raise typer.Exit(1 if state.pending else 0)
+    upgrade(url)
+    ran = f" (ran {len(state.pending)} migration(s), now at {state.head})" if state.pending else ""
+    console.print(f"[green]database is up to date[/green]{ran}", highlight=False)
 
 
 @app.command()
