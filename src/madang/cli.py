@@ -32,6 +32,10 @@ app.add_typer(records_app, name="records")
 from madang.emoji_cli import emoji_app  # noqa: E402
 
 app.add_typer(emoji_app, name="emoji")
+from madang.backup_cli import backup_app, restore  # noqa: E402
+
+app.add_typer(backup_app, name="backup")
+app.command("restore")(restore)
 console = Console()
 T = TypeVar("T")
 

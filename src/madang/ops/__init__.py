@@ -1,0 +1,1 @@
+"""Operating an instance: backups and restores (domain-free; the CLI calls it)."""
