@@ -46,8 +46,12 @@ def safe_name(name: str) -> str:
     return name
 
 
-def _tar_mode(path: Path, write: bool) -> str:
-    gz = path.name.endswith((".tar.gz", ".tgz"))
+def is_gzip_name(path: Path) -> bool:
+    return path.name.endswith((".tar.gz", ".tgz"))
+
+
+def _tar_mode(path: Path, write: bool, gz: bool | None = None) -> str:
+    gz = is_gzip_name(path) if gz is None else gz
     if write:
         return "w:gz" if gz else "w"
     return "r:gz" if gz else "r:"
@@ -118,11 +122,12 @@ class _Hashing(io.RawIOBase):
 class ArchiveWriter:
     """Adds members to a new archive, recording their sums; ``close()`` writes the manifest."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, gzip: bool | None = None) -> None:
+        """``gzip``: compress (default: when the name ends in .tar.gz or .tgz)."""
         self.path = path
         # Private (0600): the archive holds the whole database and the secret key.
         self._file = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
-        self._tar = tarfile.open(fileobj=self._file, mode=_tar_mode(path, write=True), format=tarfile.PAX_FORMAT)
+        self._tar = tarfile.open(fileobj=self._file, mode=_tar_mode(path, write=True, gz=gzip), format=tarfile.PAX_FORMAT)
         self.members: list[Member] = []
 
     def _info(self, name: str, size: int, mode: int = 0o600) -> tarfile.TarInfo:

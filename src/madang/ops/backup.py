@@ -17,7 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from madang.ops import databases
-from madang.ops.archive import ArchiveError, ArchiveWriter, Manifest, extract, read_manifest, verify
+from madang.ops.archive import ArchiveError, ArchiveWriter, Manifest, extract, is_gzip_name, read_manifest, verify
 from madang.ops.databases import DatabaseError
 
 DB_MEMBER = {"sqlite": "database/madang.sqlite3", "postgresql": "database/madang.pgdump"}
@@ -101,7 +101,7 @@ def create_backup(instance: Instance, out: Path, *, include_secret_key: bool = T
 
             databases.pg_dump(instance.database_url, snapshot, dumped)
             revision = databases.pg_dump_revision(snapshot)
-        writer = ArchiveWriter(partial)
+        writer = ArchiveWriter(partial, gzip=is_gzip_name(out))
         try:
             writer.add_file(DB_MEMBER[kind], snapshot)
             snapshot.unlink()

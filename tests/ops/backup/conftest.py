@@ -1,4 +1,4 @@
-"""A demo city per database kind (loaded once per module), with extra media files, and its
+"""A demo city per database kind (loaded once per test session), with extra media files, and its
 archive made by `madang backup --out` (the real command)."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def add_media(folder: Path, count: int = 24) -> None:
         (sub / f"extra{n}.png").write_bytes(os.urandom(n * 977 + 1))
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def demo(request: pytest.FixtureRequest, tmp_root: Path) -> Iterator[Inst]:
     from madang.accounts.passwords import use_default_hasher, use_fast_hasher_for_tests
 
@@ -50,7 +50,7 @@ def demo(request: pytest.FixtureRequest, tmp_root: Path) -> Iterator[Inst]:
     yield inst
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def archive(demo: Inst) -> Path:
     path = demo.folder / "demo-backup.tar"
     done = demo.madang("backup", "--out", str(path))
