@@ -49,8 +49,9 @@ class _Shown:
         return Progress(step=self.step, advance=self.advance, note=lambda m: err.print(f"[yellow]{m}[/yellow]"))
 
     def __exit__(self, *exc: object) -> None:
-        self._finish()
-        self.bar.__exit__(*exc)
+        if exc[0] is None:
+            self._finish()
+        self.bar.__exit__(*exc)  # type: ignore[arg-type]
 
     def _finish(self) -> None:
         if self.task is not None:

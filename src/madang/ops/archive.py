@@ -15,6 +15,7 @@ staging copy. ``.tar.gz`` / ``.tgz`` names are gzip-compressed, other names plai
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -171,13 +172,22 @@ class ArchiveWriter:
             self._file.close()
 
 
-def _open(path: Path) -> tarfile.TarFile:
+@contextlib.contextmanager
+def _open(path: Path) -> Iterator[tuple[tarfile.TarFile, BinaryIO]]:
+    """The archive for reading, and the file under it (whose position is the progress)."""
     try:
-        return tarfile.open(path, _tar_mode(path, write=False))
-    except FileNotFoundError:
-        raise ArchiveError(f"{path}: no such file") from None
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise ArchiveError(f"{path}: not a readable tar archive ({exc})") from None
+        raw = path.open("rb")
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        try:
+            tar = tarfile.open(fileobj=raw, mode=_tar_mode(path, write=False))
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            raise ArchiveError(f"{path}: not a readable tar archive ({exc})") from None
+        with tar:
+            yield tar, raw
+    finally:
+        raw.close()
 
 
 def _members(tar: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
@@ -210,7 +220,7 @@ def _read_member(tar: tarfile.TarFile, info: tarfile.TarInfo, sink: Callable[[by
 def read_manifest(path: Path) -> Manifest:
     """The manifest alone, checked against its own sum (members are not read)."""
     manifest_data = manifest_sum = None
-    with _open(path) as tar:
+    with _open(path) as (tar, _raw):
         for info in _members(tar):
             if info.name in (MANIFEST, MANIFEST_SUM):
                 f = tar.extractfile(info)
@@ -243,7 +253,7 @@ def verify(path: Path, progress: Callable[[int, int], None] | None = None) -> Ve
     seen: dict[str, tuple[str, int]] = {}
     manifest_data = manifest_sum = None
     total = path.stat().st_size if path.exists() else 0
-    with _open(path) as tar:
+    with _open(path) as (tar, raw):
         for info in _members(tar):
             if info.name in (MANIFEST, MANIFEST_SUM):
                 buf = bytearray()
@@ -257,7 +267,7 @@ def verify(path: Path, progress: Callable[[int, int], None] | None = None) -> Ve
                 raise ArchiveError(f"member {info.name!r} appears twice")
             seen[info.name] = _read_member(tar, info)
             if progress is not None:
-                progress(tar.fileobj.tell() if hasattr(tar.fileobj, "tell") else 0, total)
+                progress(raw.tell(), total)
     manifest = _checked_manifest(path, manifest_data, manifest_sum)
     listed = {m.name for m in manifest.members}
     for m in manifest.members:
@@ -272,28 +282,34 @@ def verify(path: Path, progress: Callable[[int, int], None] | None = None) -> Ve
     return Verified(manifest, len(seen), sum(m.size for m in manifest.members))
 
 
-def extract(path: Path, want: Callable[[str], Path | None], progress: Callable[[str], None] | None = None) -> None:
+def extract(path: Path, manifest: Manifest, want: Callable[[str], Path | None],
+            progress: Callable[[str], None] | None = None, *, stop_after: str | None = None) -> None:
     """Writes each member for which ``want(name)`` gives a path there (through a temporary name
-    and a rename), checking each member's sum against the (already verified) manifest again."""
-    manifest = read_manifest(path)
-    with _open(path) as tar:
+    and a rename), checking each member's sum against the (verified) manifest again; stops
+    reading after the member ``stop_after``."""
+    with _open(path) as (tar, _raw):
         for info in _members(tar):
             target = None if info.name in (MANIFEST, MANIFEST_SUM) else want(safe_name(info.name))
-            if target is None:
-                continue
-            member = manifest.member(info.name)
-            if member is None:
-                raise ArchiveError(f"member {info.name!r} is not in the manifest")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.restoring")
-            try:
-                # 0600 as the media store writes its files (and the secret key needs it).
-                with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
-                    digest, size = _read_member(tar, info, out.write)
-                if (digest, size) != (member.sha256, member.size):
-                    raise ArchiveError(f"member {info.name!r} is damaged (SHA-256 or size differs from the manifest)")
-                os.replace(tmp, target)
-            finally:
-                tmp.unlink(missing_ok=True)
-            if progress is not None:
-                progress(info.name)
+            if target is not None:
+                _extract_one(tar, info, manifest, target)
+                if progress is not None:
+                    progress(info.name)
+            if info.name == stop_after:
+                return
+
+
+def _extract_one(tar: tarfile.TarFile, info: tarfile.TarInfo, manifest: Manifest, target: Path) -> None:
+    member = manifest.member(info.name)
+    if member is None:
+        raise ArchiveError(f"member {info.name!r} is not in the manifest")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.restoring")
+    try:
+        # 0600 as the media store writes its files (and the secret key needs it).
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+            digest, size = _read_member(tar, info, out.write)
+        if (digest, size) != (member.sha256, member.size):
+            raise ArchiveError(f"member {info.name!r} is damaged (SHA-256 or size differs from the manifest)")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)

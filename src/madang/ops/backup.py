@@ -184,9 +184,15 @@ def restore_backup(instance: Instance, archive: Path, *, force: bool = False, re
     media_members = [m.name for m in manifest.members if m.name.startswith(MEDIA_PREFIX)]
     db_member = DB_MEMBER[manifest.database]
     media_root = instance.media_path.resolve()
-    with tempfile.TemporaryDirectory(prefix=".madang-restore-") as work:
+    # The database is unpacked on the instance's own disk (not /tmp, often a small tmpfs).
+    if manifest.database == "sqlite":
+        scratch = databases.sqlite_path(instance.database_url).resolve().parent
+    else:
+        scratch = media_root.parent
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".madang-restore-", dir=scratch) as work:
         snapshot = Path(work) / "db"
-        extract(archive, lambda name: snapshot if name == db_member else None)
+        extract(archive, manifest, lambda name: snapshot if name == db_member else None, stop_after=db_member)
         if manifest.database == "sqlite":
             progress.step("database (SQLite online backup API)", 0)
             databases.sqlite_restore(instance.database_url, snapshot, progress.advance)
@@ -195,8 +201,11 @@ def restore_backup(instance: Instance, archive: Path, *, force: bool = False, re
             databases.pg_restore(instance.database_url, snapshot)
     progress.step("media files", len(media_members))
     done = [0]
+    key_path = instance.secret_key_path if restore_secret_key else None
 
-    def media_target(name: str) -> Path | None:
+    def target_of(name: str) -> Path | None:
+        if name == SECRET_KEY_MEMBER:
+            return key_path
         if not name.startswith(MEDIA_PREFIX):
             return None
         path = (media_root / name[len(MEDIA_PREFIX):]).resolve()
@@ -204,24 +213,21 @@ def restore_backup(instance: Instance, archive: Path, *, force: bool = False, re
             raise ArchiveError(f"member {name!r} would be written outside the media folder")
         return path
 
-    def wrote(_name: str) -> None:
-        done[0] += 1
-        progress.advance(done[0], len(media_members))
+    def wrote(name: str) -> None:
+        if name.startswith(MEDIA_PREFIX):
+            done[0] += 1
+            progress.advance(done[0], len(media_members))
 
     media_root.mkdir(parents=True, exist_ok=True)
-    extract(archive, media_target, wrote)
-    secret = "not in the archive"
-    if manifest.member(SECRET_KEY_MEMBER) is not None:
-        if not restore_secret_key:
-            secret = "left out"
-        elif instance.secret_key_path is None:
-            secret = "kept from the environment"
-        else:
-            key_path = instance.secret_key_path
-            key_path.parent.mkdir(parents=True, exist_ok=True)
-            extract(archive, lambda name: key_path if name == SECRET_KEY_MEMBER else None)
-            os.chmod(key_path, 0o600)
-            secret = "restored"
+    extract(archive, manifest, target_of, wrote)
+    if manifest.member(SECRET_KEY_MEMBER) is None:
+        secret = "not in the archive"
+    elif not restore_secret_key:
+        secret = "left out"
+    elif key_path is None:
+        secret = "kept from the environment"
+    else:
+        secret = "restored"
     return Restored(manifest, len(media_members), manifest.alembic_revision != head, secret)
 
 

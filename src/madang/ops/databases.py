@@ -14,6 +14,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy.engine import make_url
 
@@ -43,7 +44,7 @@ def sqlite_path(url: str) -> Path:
     return Path(database)
 
 
-def _connect(path: Path, **kwargs) -> sqlite3.Connection:  # type: ignore[no-untyped-def]
+def _connect(path: Path | str, **kwargs) -> sqlite3.Connection:  # type: ignore[no-untyped-def]
     conn = sqlite3.connect(path, isolation_level=None, timeout=SQLITE_BUSY_MS / 1000, **kwargs)
     conn.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
     return conn
@@ -56,7 +57,8 @@ def sqlite_snapshot(url: str, out: Path, progress: Callable[[int, int], None] | 
     source = sqlite_path(url)
     if not source.exists():
         raise DatabaseError(f"no SQLite database at {source}")
-    src = _connect(Path(f"file:{source}?mode=ro"), uri=True)
+    # Read-only: a backup run by another user must not leave files the server cannot open.
+    src = _connect(f"file:{quote(str(source.resolve()))}?mode=ro", uri=True)
     dst = sqlite3.connect(out)
     try:
         src.execute("BEGIN")
@@ -75,7 +77,7 @@ def sqlite_snapshot(url: str, out: Path, progress: Callable[[int, int], None] | 
 
 
 def sqlite_revision(path: Path) -> str | None:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
     try:
         return _sqlite_revision(conn)
     finally:
@@ -110,7 +112,7 @@ def sqlite_restore(url: str, snapshot: Path, progress: Callable[[int, int], None
     in one transaction (its WAL handled by SQLite), or made when absent; then put in WAL mode."""
     target = sqlite_path(url)
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True)
+    src = sqlite3.connect(f"file:{quote(str(snapshot.resolve()))}?mode=ro", uri=True)
     dst = _connect(target)
     try:
         src.backup(dst, pages=SQLITE_PAGES_PER_STEP,
@@ -150,13 +152,16 @@ class PgTarget:
                            ("PGPASSWORD", u.password)):
             if value is not None:
                 env[key] = str(value)
+        host = u.query.get("host")  # asyncpg's way to name a Unix socket folder
+        if isinstance(host, str) and u.host is None:
+            env["PGHOST"] = host
         ssl = u.query.get("ssl") or u.query.get("sslmode")
         if isinstance(ssl, str):
             env["PGSSLMODE"] = {"true": "require"}.get(ssl, ssl)
         return cls(env, u.database or "postgres")
 
     def environ(self, database: str | None = None) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+        env = dict(os.environ)  # PGPASSFILE, PGSSLROOTCERT… apply as they do for the server's driver
         env.update(self.env)
         if database is not None:
             env["PGDATABASE"] = database
@@ -193,8 +198,8 @@ def pg_dump(url: str, out: Path, progress: Callable[[str], None] | None = None) 
         if m and progress is not None:
             progress(m.group(1))
     if process.wait() != 0:
-        raise DatabaseError("pg_dump failed: " + "\n".join(t for t in tail if "pg_dump: error" in t or "FATAL" in t
-                                                            or "error" in t.lower())[-2000:])
+        errors = [t for t in tail if "error" in t.lower() or "fatal" in t.lower()] or tail
+        raise DatabaseError("pg_dump failed: " + "\n".join(errors)[-2000:])
 
 
 def pg_dump_revision(dump: Path) -> str | None:
@@ -223,8 +228,9 @@ def _ident(value: str) -> str:
 
 
 def _pg_tables(target: PgTarget) -> list[tuple[str, str]]:
+    # The schemas madang's connection uses (its search_path), never other applications' schemas.
     out = psql(target, "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-                       "AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2")
+                       "AND table_schema = ANY (current_schemas(false)) ORDER BY 1, 2")
     return [tuple(line.split("|", 1)) for line in out.splitlines() if line]  # type: ignore[misc]
 
 
@@ -249,9 +255,11 @@ def pg_restore(url: str, dump: Path, progress: Callable[[str], None] | None = No
         psql(target, f"CREATE DATABASE {_ident(target.database)}", database="postgres")
     drops = [f"DROP TABLE IF EXISTS {_ident(s)}.{_ident(t)} CASCADE;" for s, t in _pg_tables(target)]
     seqs = psql(target, "SELECT sequence_schema || '|' || sequence_name FROM information_schema.sequences "
-                        "WHERE sequence_schema NOT IN ('pg_catalog', 'information_schema')")
+                        "WHERE sequence_schema = ANY (current_schemas(false))")
     drops += [f"DROP SEQUENCE IF EXISTS {_ident(s)}.{_ident(n)} CASCADE;"
               for s, n in (line.split("|", 1) for line in seqs.splitlines() if line)]
+    # A server still connected holds locks: fail clearly instead of waiting for it.
+    drops.insert(0, "SET lock_timeout = '10s';")
     with _prelude("\n".join(drops) + "\n", dump.parent) as prelude:
         restore = subprocess.Popen([pg_binary("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(dump)],
                                    env=target.environ(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import io
 import sqlite3
+import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,7 @@ from PIL import Image
 
 from tests.mastodon_api.clients import client, new_app, register
 from tests.ops.backup.instances import Inst, dangling_foreign_keys, fresh, table_rows
-from tests.support.serve_process import madang_serve
+from tests.support.serve_process import Served, madang_serve
 
 POSTERS = 2
 
@@ -51,6 +54,28 @@ class Poster(threading.Thread):
                 return
 
 
+@contextmanager
+def _serving(template: Path, folder: Path, **env: str) -> Iterator[Served]:
+    """madang_serve, tried again when another process took its free port before it bound it
+    (the suite shares the machine)."""
+    for attempt in range(3):
+        serving = madang_serve(template, folder, **env)
+        try:
+            served = serving.__enter__()
+        except RuntimeError as exc:
+            if "address already in use" in str(exc) and attempt < 2:
+                continue
+            raise
+        break
+    try:
+        yield served
+    except BaseException:
+        if not serving.__exit__(*sys.exc_info()):
+            raise
+    else:
+        serving.__exit__(None, None, None)
+
+
 def _answered(posters: list[Poster]) -> set[int]:
     return {i for p in posters for i in list(p.answered)}
 
@@ -67,7 +92,7 @@ def test_a_backup_taken_while_posting_restores_consistently(kind: str, sqlite_te
         env["MADANG_DATABASE_URL"] = url
     live = Inst(url, folder)
     archive = tmp_path / "live.tar.gz"
-    with madang_serve(sqlite_template, folder, **env) as served:
+    with _serving(sqlite_template, folder, **env) as served:
         app = new_app(served.base)
         posters = []
         for n in range(POSTERS):
