@@ -61,11 +61,14 @@ def sqlite_snapshot(url: str, out: Path, progress: Callable[[int, int], None] | 
     src = _connect(f"file:{quote(str(source.resolve()))}?mode=ro", uri=True)
     dst = sqlite3.connect(out)
     try:
-        src.execute("BEGIN")
-        src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # takes the read snapshot
-        src.backup(dst, pages=SQLITE_PAGES_PER_STEP,
-                   progress=(lambda _status, remaining, total: progress(total - remaining, total)) if progress else None)
-        src.execute("COMMIT")
+        try:
+            src.execute("BEGIN")
+            src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # takes the read snapshot
+            src.backup(dst, pages=SQLITE_PAGES_PER_STEP, progress=(
+                lambda _status, remaining, total: progress(total - remaining, total)) if progress else None)
+            src.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"reading {source} failed: {exc}") from None
         # The copy is a self-contained file in rollback-journal mode (no -wal beside it).
         dst.execute("PRAGMA journal_mode = DELETE")
         problem = dst.execute("PRAGMA quick_check").fetchone()[0]
@@ -118,6 +121,8 @@ def sqlite_restore(url: str, snapshot: Path, progress: Callable[[int, int], None
         src.backup(dst, pages=SQLITE_PAGES_PER_STEP,
                    progress=(lambda _status, remaining, total: progress(total - remaining, total)) if progress else None)
         dst.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"writing {target} failed ({exc}); is a server still using it? Stop it first") from None
     finally:
         dst.close()
         src.close()
