@@ -23,6 +23,11 @@ SQLITE_PAGES_PER_STEP = 4096
 SQLITE_BUSY_MS = 30_000
 
 
+# Tables whose rows do not make an instance "not empty": the schema's revision, and the recurring
+# jobs a server enqueues when it first starts (a new machine started once before its restore).
+BOOKKEEPING = frozenset({"alembic_version", "jobs"})
+
+
 class DatabaseError(Exception):
     """The database cannot be backed up or restored; the message says why."""
 
@@ -96,7 +101,7 @@ def _sqlite_revision(conn: sqlite3.Connection) -> str | None:
 
 
 def sqlite_nonempty_tables(url: str) -> list[str]:
-    """Tables of the target that hold rows (alembic_version aside); none when there is no file."""
+    """Tables of the target that hold rows (BOOKKEEPING aside); none when there is no file."""
     path = sqlite_path(url)
     if not path.exists():
         return []
@@ -104,7 +109,7 @@ def sqlite_nonempty_tables(url: str) -> list[str]:
     try:
         names = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        return [n for n in names if n != "alembic_version"
+        return [n for n in names if n not in BOOKKEEPING
                 and conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{n}")').fetchone()[0]]
     finally:
         conn.close()
@@ -243,7 +248,7 @@ def pg_nonempty_tables(url: str) -> list[str]:
     target = PgTarget.from_url(url)
     if not pg_database_exists(target):
         return []
-    tables = [(s, t) for s, t in _pg_tables(target) if t != "alembic_version"]
+    tables = [(s, t) for s, t in _pg_tables(target) if t not in BOOKKEEPING]
     if not tables:
         return []
     sql = " UNION ALL ".join(f"SELECT '{_literal(t)}' WHERE EXISTS (SELECT 1 FROM {_ident(s)}.{_ident(t)})"

@@ -49,6 +49,15 @@ def test_verify_finds_a_flipped_byte_in_any_member(demo: Inst, archive: Path, tm
         if not member.startswith("manifest"):
             assert repr(member) in str(caught.value)
         damaged.unlink()
+    # A damaged tar header (here a media file's name) ends what tarfile can read: found as well.
+    with tarfile.open(archive) as tar:
+        header = tar.getmember(media).offset
+    damaged = tmp_path / "header.tar"
+    data = bytearray(archive.read_bytes())
+    data[header + 3] ^= 0x01
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(ArchiveError):
+        verify(damaged)
     assert verify(archive).members == len(names) - 2
 
 
@@ -102,6 +111,31 @@ def test_restore_refuses_a_non_empty_instance_unless_forced(demo: Inst, archive:
 
     forced = target.madang("restore", "--force", str(archive))
     assert forced.returncode == 0, forced.stderr
+    assert table_rows(target.url) == table_rows(demo.url)
+
+
+def test_a_new_instance_started_once_counts_as_empty(demo: Inst, archive: Path, tmp_path: Path,
+                                                     request: pytest.FixtureRequest) -> None:
+    """A server's first start enqueues its recurring jobs (trends, sweeps): still an empty instance."""
+    import asyncio
+
+    from madang.db import Database
+    from madang.jobs import enqueue
+
+    kind = "sqlite" if demo.url.startswith("sqlite") else "postgresql"
+    target = fresh(kind, request, tmp_path, migrated=True)
+
+    async def started_once() -> None:
+        db = Database(target.url)
+        try:
+            async with db.write() as session:
+                await enqueue(session, "trends.refresh")
+        finally:
+            await db.dispose()
+
+    asyncio.run(started_once())
+    done = target.madang("restore", str(archive))
+    assert done.returncode == 0, done.stderr
     assert table_rows(target.url) == table_rows(demo.url)
 
 
