@@ -206,15 +206,17 @@ def _read_member(tar: tarfile.TarFile, info: tarfile.TarInfo, sink: Callable[[by
     if f is None:
         raise ArchiveError(f"member {info.name!r} is not a regular file")
     sha, size = hashlib.sha256(), 0
-    try:
-        while chunk := f.read(CHUNK):
-            sha.update(chunk)
-            size += len(chunk)
-            if sink is not None:
-                sink(chunk)
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise ArchiveError(f"damaged archive in {info.name!r}: {exc}") from None
-    return sha.hexdigest(), size
+    while True:
+        try:
+            chunk = f.read(CHUNK)
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            raise ArchiveError(f"damaged archive in {info.name!r}: {exc}") from None
+        if not chunk:
+            return sha.hexdigest(), size
+        sha.update(chunk)
+        size += len(chunk)
+        if sink is not None:
+            sink(chunk)  # a full disk here is an OSError of its own, not a damaged archive
 
 
 def read_manifest(path: Path) -> Manifest:
@@ -223,8 +225,9 @@ def read_manifest(path: Path) -> Manifest:
     with _open(path) as (tar, _raw):
         for info in _members(tar):
             if info.name in (MANIFEST, MANIFEST_SUM):
-                f = tar.extractfile(info)
-                data = f.read() if f else b""
+                buf = bytearray()
+                _read_member(tar, info, buf.extend)
+                data = bytes(buf)
                 if info.name == MANIFEST:
                     manifest_data = data
                 else:
