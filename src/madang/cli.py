@@ -35,6 +35,10 @@ app.add_typer(emoji_app, name="emoji")
 from madang.doctor_cli import doctor  # noqa: E402
 
 app.command()(doctor)
+from madang.backup_cli import backup_app, restore  # noqa: E402
+
+app.add_typer(backup_app, name="backup")
+app.command("restore")(restore)
 console = Console()
 T = TypeVar("T")
 

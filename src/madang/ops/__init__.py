@@ -1,1 +1,1 @@
-"""Operating an instance: logs, checks, health and readiness probes, Prometheus metrics (issue 16)."""
+"""Operating an instance: backups, logs, checks, health and readiness probes, Prometheus metrics (issue 16)."""
