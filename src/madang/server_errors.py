@@ -14,9 +14,7 @@ written: the request's unit of work rolled back."""
 
 from __future__ import annotations
 
-import errno
 import logging
-import sqlite3
 import traceback
 from collections.abc import Awaitable, Callable
 
@@ -24,51 +22,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from madang.db.faults import DATABASE_AWAY, DISK_FULL, RETRY_AFTER, unavailable, unavailable_message
+
 log = logging.getLogger("madang.errors")
 FRAMES = 12  # innermost frames kept of each traceback in a chain
 MAX_CHARS = 8_000
-DISK_FULL, DATABASE_AWAY = "disk full", "database unavailable"
-RETRY_AFTER = {DISK_FULL: "60", DATABASE_AWAY: "5"}
-# asyncpg's classes by name (the module is only imported on PostgreSQL): the server going away,
-# refusing connections while it starts or stops, or out of connections; its own disk full.
-_PG_AWAY = {"PostgresConnectionError", "OperatorInterventionError", "TooManyConnectionsError"}
-_PG_FULL = {"DiskFullError"}
-
-
-def unavailable_message(reason: str) -> str:
-    if reason == DISK_FULL:
-        return "The server's disk is full: nothing was saved. Please try again later."
-    return "The database is unavailable for a moment: nothing was saved. Please try again shortly."
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    """The exception, what it wraps (SQLAlchemy's ``orig``) and its causes, outermost first."""
-    seen: list[BaseException] = []
-    todo: list[BaseException | None] = [exc]
-    while todo and len(seen) < 20:
-        e = todo.pop(0)
-        if e is None or any(e is s for s in seen):
-            continue
-        seen.append(e)
-        todo += [getattr(e, "orig", None), e.__cause__, e.__context__]
-    return seen
-
-
-def unavailable(exc: BaseException) -> str | None:
-    """DISK_FULL or DATABASE_AWAY when ``exc`` comes from one of them, else None."""
-    for e in _causes(exc):
-        names = {c.__name__ for c in type(e).__mro__}
-        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
-            return DISK_FULL
-        if isinstance(e, sqlite3.Error) and getattr(e, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
-            return DISK_FULL
-        if names & _PG_FULL:
-            return DISK_FULL
-        if names & _PG_AWAY or isinstance(e, ConnectionError) or getattr(e, "connection_invalidated", False):
-            return DATABASE_AWAY
-        if type(e).__module__.startswith("asyncpg") and "InterfaceError" in names and "closed" in str(e):
-            return DATABASE_AWAY
-    return None
+__all__ = ["DATABASE_AWAY", "DISK_FULL", "RETRY_AFTER", "ServerErrors", "short_traceback", "unavailable",
+           "unavailable_message"]
 
 
 def short_traceback(exc: BaseException) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
 from madang.db.database import Database
+from madang.db.faults import unavailable
 from madang.jobs.claims import Claim, claim_due, held
 from madang.jobs.failures import backoff, error_text
 from madang.jobs.registry import NAME_LENGTH, Registration, find_registration, registered_names
@@ -103,15 +104,25 @@ class Worker:
         """Run jobs as they come; stops (raising CancelledError) when cancelled."""
         waker = Waker()
         log.info("job worker %s started; handlers: %s", self.name, ", ".join(registered_names()))
+        away: str | None = None  # why the database cannot be used, while it cannot
         try:
             while True:
                 # Cleared before looking, so a commit while we look is not missed.
                 waker.clear()
                 try:
                     ran = await self.run_once()
-                except Exception:
-                    # A database hiccup must not end the worker; try again after a poll.
-                    log.exception("job worker %s could not claim or record jobs", self.name)
+                    if away is not None:
+                        log.warning("job worker %s: the database is back (%s no more)", self.name, away)
+                        away = None
+                except Exception as exc:
+                    # A database hiccup must not end the worker; try again after a poll. A database
+                    # that is away or a full disk is said once, not with a traceback every poll.
+                    reason = unavailable(exc)
+                    if reason is None:
+                        log.exception("job worker %s could not claim or record jobs", self.name)
+                    elif away is None:
+                        log.warning("job worker %s: %s; jobs wait until it passes", self.name, reason)
+                    away = reason
                     ran = 0
                 if not ran:
                     await waker.wait(self.poll_seconds)
@@ -202,9 +213,13 @@ class Worker:
                         .values(state="pending", attempts=Job.attempts - 1, locked_at=None, locked_by=None)
                         .execution_options(synchronize_session=False)
                     )
-        except Exception:
-            log.exception("job worker %s could not hand back %d jobs; they run again when "
-                          "their lease expires", self.name, len(claims))
+        except Exception as exc:
+            if unavailable(exc) is None:
+                log.exception("job worker %s could not hand back %d jobs; they run again when "
+                              "their lease expires", self.name, len(claims))
+            else:
+                log.warning("job worker %s could not hand back %d jobs (%s); they run again when "
+                            "their lease expires", self.name, len(claims), unavailable(exc))
 
     def _lease_half_gone(self, claim: Claim) -> bool:
         return (utcnow() - claim.locked_at).total_seconds() > self.lease_seconds / 2
