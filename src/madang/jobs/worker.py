@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.core.clock import utcnow
 from madang.db.database import Database
 from madang.db.faults import unavailable
-from madang.jobs.claims import Claim, claim_due, held
+from madang.jobs.claims import LEASE_SECONDS, Claim, claim_due, held
 from madang.jobs.failures import backoff, error_text
 from madang.jobs.registry import NAME_LENGTH, Registration, find_registration, registered_names
 from madang.jobs.wakeups import Waker
@@ -41,7 +41,7 @@ class Worker:
         name: str | None = None,
         batch: int = 20,
         poll_seconds: float = 1.0,
-        lease_seconds: float = 300.0,
+        lease_seconds: float = LEASE_SECONDS,
     ) -> None:
         self.db = db
         self.name = (name or default_worker_name())[:NAME_LENGTH]
