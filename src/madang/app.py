@@ -151,6 +151,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             headers = {"Retry-After": RETRY_AFTER[reason]}
             if mastodon_api.is_api_path(request.url.path):
                 return error(503, unavailable_message(reason), headers=headers)
+            if request.url.path.startswith("/open311/"):  # GeoReport v2's own error list, JSON or XML
+                from madang.open311.formats import error as open311_error
+
+                answer = open311_error("json" if request.url.path.endswith(".json") else "xml", 503,
+                                       unavailable_message(reason))
+                answer.headers.update(headers)
+                return answer
             korean = "저장 공간이 가득 찼습니다" if reason == "disk full" else "데이터베이스에 잠시 연결할 수 없습니다"
             return PlainTextResponse(f"{korean}. 잠시 뒤에 다시 시도해 주세요. ({unavailable_message(reason)})",
                                      status_code=503, headers=headers)

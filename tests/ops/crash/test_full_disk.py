@@ -104,6 +104,12 @@ async def test_a_full_disk_under_the_sqlite_file(sqlite_url: str, tmp_path: Path
             assert refused[0].status_code == 503, refused[0].text
             assert refused[0].headers["content-type"].startswith("application/json")
             assert "full" in refused[0].json()["error"].lower()
+            # An Open311 app gets GeoReport v2's error list; a web page a sentence.
+            civic = http.post("/open311/v2/requests.json", data={
+                "api_key": town.api_key, "service_code": "welfare_question", "description": "기초연금 문의",
+                "lat": "37.39", "long": "126.95"})
+            assert civic.status_code == 503 and civic.json()[0]["code"] == 503, civic.text
+            assert "disk is full" in civic.json()[0]["description"]
             assert http.get("/api/v1/timelines/home").status_code == 200  # reads go on
             assert integrity(seen / database.name) == "ok"
             filler.unlink()

@@ -198,6 +198,7 @@ async def test_kill_9_during_a_burst_loses_nothing_answered(database_url: str, t
             left = dict((await s.execute(select(Job.state, func.count()).group_by(Job.state))).all())
         print(f"answered before the kill: {len(answered.posts)} posts ({len(answered.to_city)} to the city), "
               f"{len(answered.favourites)} favourites, {len(answered.open311)} Open311 requests; jobs: {left}")
+        assert left.get("pending", 0) + left.get("running", 0), "no job was left to run after the kill"
         await _check_everything_answered_is_whole(db, town, answered)
         await _run_what_is_left(db)
         await _check_jobs_ran_once_in_effect(db, town, answered)
