@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,9 +82,14 @@ def _updates_until(reader: SseReader, text: str, timeout: float = 10) -> list[st
                 return seen
 
 
+def _mine(updates: list[str]) -> list[str]:
+    """Leaves out the background poster's."""
+    return [text for text in updates if "배경" not in text]
+
+
 async def test_streams_fall_back_in_process_while_redis_is_gone_and_rejoin(sqlite_url: str, tmp_path: Path,
                                                                            own_redis: Redis) -> None:
-    town = await make_town(sqlite_url, citizens=1)
+    town = await make_town(sqlite_url, citizens=2)
     env = serve_env(sqlite_url, tmp_path / "media", MADANG_REDIS_URL=own_redis.url,
                     MADANG_STREAMING_HEARTBEAT_SECONDS="0.5")
     watcher = redis.Redis.from_url(own_redis.url).pubsub()
@@ -93,13 +99,30 @@ async def test_streams_fall_back_in_process_while_redis_is_gone_and_rejoin(sqlit
                          headers={"Authorization": f"Bearer {town.tokens[0]}"}) as http, \
             SseReader(f"{server.base}/api/v1/streaming/public/local") as stream:
         assert stream.status == 200
+        codes: list[int] = []
+        stop = threading.Event()
+
+        def load() -> None:  # another citizen posting all along
+            with httpx.Client(base_url=server.base, timeout=10,
+                              headers={"Authorization": f"Bearer {town.tokens[1]}"}) as other:
+                n = 0
+                while not stop.is_set():
+                    n += 1
+                    try:
+                        codes.append(other.post("/api/v1/statuses", data={"status": f"배경 {n}"}).status_code)
+                    except httpx.HTTPError:
+                        codes.append(0)
+                    time.sleep(0.05)
+
+        loader = threading.Thread(target=load, daemon=True)
+        loader.start()
 
         def post(text: str) -> None:
             r = http.post("/api/v1/statuses", data={"status": text})
             assert r.status_code == 200, r.text
 
         post("레디스와 함께 1")
-        assert _updates_until(stream, "레디스와 함께 1") == ["<p>레디스와 함께 1</p>"]
+        assert _mine(_updates_until(stream, "레디스와 함께 1")) == ["<p>레디스와 함께 1</p>"]
         assert wait_for(lambda: watcher.get_message(timeout=0.2, ignore_subscribe_messages=True), 5,
                         "the event to cross Redis")
 
@@ -107,7 +130,7 @@ async def test_streams_fall_back_in_process_while_redis_is_gone_and_rejoin(sqlit
         watcher.close()
         for n in range(1, 4):  # posting goes on; the streams of this process still hear of each post
             post(f"레디스 없이 {n}")
-            assert _updates_until(stream, f"레디스 없이 {n}", timeout=5) == [f"<p>레디스 없이 {n}</p>"]
+            assert _mine(_updates_until(stream, f"레디스 없이 {n}", timeout=5)) == [f"<p>레디스 없이 {n}</p>"]
 
         own_redis.start()
         watcher = redis.Redis.from_url(own_redis.url).pubsub()
@@ -120,8 +143,11 @@ async def test_streams_fall_back_in_process_while_redis_is_gone_and_rejoin(sqlit
 
         wait_for(crossed, 15, "events to cross Redis again", interval=0.5)
         post("끝")
-        later = _updates_until(stream, "끝")
+        later = _mine(_updates_until(stream, "끝"))
         assert later[-1] == "<p>끝</p>" and later.count("<p>끝</p>") == 1
         assert all(text == "<p>레디스가 돌아왔다</p>" for text in later[:-1])
         watcher.close()
+        stop.set()
+        loader.join(timeout=15)
+        assert len(codes) >= 5 and set(codes) == {200}, f"the other citizen's posts: {sorted(set(codes))}"
         assert "Traceback" not in server.output()
