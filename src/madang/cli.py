@@ -315,23 +315,28 @@ def jobs(
     all_states: Annotated[bool, typer.Option("--all", help="include done jobs")] = False,
     retry: Annotated[int | None, typer.Option(help="put a failed job back in the queue")] = None,
 ) -> None:
-    """Pending, running and failed jobs."""
-    from madang.jobs import list_jobs, retry_job
+    """Pending, running and failed jobs; stuck and failing ones are named (issue 16)."""
+    from madang.jobs import find_troubles, list_jobs, retry_job, trouble_note
 
     async def go(db: Database, settings: Settings):  # type: ignore[no-untyped-def]
         if retry is not None:
             await retry_job(db, retry)
         states = ("pending", "running", "failed", "done") if all_states else ("pending", "running", "failed")
-        return await list_jobs(db, states=states)
+        return await list_jobs(db, states=states), await find_troubles(db)
 
     table = Table()
-    for col in ("id", "name", "state", "attempts", "run at", "last error"):
+    for col in ("id", "name", "state", "attempts", "run at", "last error", "note"):
         table.add_column(col)
-    rows = _run(go)
+    rows, troubles = _run(go)
     for j in rows:
         table.add_row(str(j.id), j.name, j.state, str(j.attempts), j.run_at.isoformat(timespec="seconds"),
-                      (j.last_error or "").strip().splitlines()[-1][:80] if j.last_error else "")
+                      (j.last_error or "").strip().splitlines()[-1][:80] if j.last_error else "",
+                      trouble_note(j, troubles))
     console.print(table if rows else "no pending or failed jobs")
+    for what, ids in (("stuck (running past their lease)", troubles.stuck), ("failing (will retry)", troubles.failing),
+                      ("failed (out of attempts)", troubles.failed)):
+        if ids:
+            console.print(f"{len(ids)} {what}: {' '.join(map(str, ids[:20]))}{' …' if len(ids) > 20 else ''}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,9 @@ from sqlalchemy.sql import ColumnElement
 
 from madang.models.jobs import Job
 
+# How long a claim holds before another worker may take the job again (its worker died or hangs).
+LEASE_SECONDS = 300.0
+
 
 @dataclass(frozen=True)
 class Claim:

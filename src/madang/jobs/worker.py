@@ -17,7 +17,8 @@ from madang.core import metrics
 from madang.core.clock import utcnow
 from madang.core.request_context import request_id_set
 from madang.db.database import Database
-from madang.jobs.claims import Claim, claim_due, held
+from madang.db.faults import unavailable
+from madang.jobs.claims import LEASE_SECONDS, Claim, claim_due, held
 from madang.jobs.failures import backoff, error_text
 from madang.jobs.registry import NAME_LENGTH, Registration, find_registration, registered_names
 from madang.jobs.wakeups import Waker
@@ -43,7 +44,7 @@ class Worker:
         name: str | None = None,
         batch: int = 20,
         poll_seconds: float = 1.0,
-        lease_seconds: float = 300.0,
+        lease_seconds: float = LEASE_SECONDS,
     ) -> None:
         self.db = db
         self.name = (name or default_worker_name())[:NAME_LENGTH]
@@ -106,15 +107,25 @@ class Worker:
         """Run jobs as they come; stops (raising CancelledError) when cancelled."""
         waker = Waker()
         log.info("job worker %s started; handlers: %s", self.name, ", ".join(registered_names()))
+        away: str | None = None  # why the database cannot be used, while it cannot
         try:
             while True:
                 # Cleared before looking, so a commit while we look is not missed.
                 waker.clear()
                 try:
                     ran = await self.run_once()
-                except Exception:
-                    # A database hiccup must not end the worker; try again after a poll.
-                    log.exception("job worker %s could not claim or record jobs", self.name)
+                    if away is not None:
+                        log.warning("job worker %s: the database is back (%s no more)", self.name, away)
+                        away = None
+                except Exception as exc:
+                    # A database hiccup must not end the worker; try again after a poll. A database
+                    # that is away or a full disk is said once, not with a traceback every poll.
+                    reason = unavailable(exc)
+                    if reason is None:
+                        log.exception("job worker %s could not claim or record jobs", self.name)
+                    elif away is None:
+                        log.warning("job worker %s: %s; jobs wait until it passes", self.name, reason)
+                    away = reason
                     ran = 0
                 if not ran:
                     await waker.wait(self.poll_seconds)
@@ -231,9 +242,13 @@ class Worker:
                         .values(state="pending", attempts=Job.attempts - 1, locked_at=None, locked_by=None)
                         .execution_options(synchronize_session=False)
                     )
-        except Exception:
-            log.exception("job worker %s could not hand back %d jobs; they run again when "
-                          "their lease expires", self.name, len(claims))
+        except Exception as exc:
+            if unavailable(exc) is None:
+                log.exception("job worker %s could not hand back %d jobs; they run again when "
+                              "their lease expires", self.name, len(claims))
+            else:
+                log.warning("job worker %s could not hand back %d jobs (%s); they run again when "
+                            "their lease expires", self.name, len(claims), unavailable(exc))
 
     def _lease_half_gone(self, claim: Claim) -> bool:
         return (utcnow() - claim.locked_at).total_seconds() > self.lease_seconds / 2
