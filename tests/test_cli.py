@@ -49,3 +49,19 @@ def test_demo_logins_are_printed(cli) -> None:  # type: ignore[no-untyped-def]
     assert "anyanglove" in out and "anyanglove-demo" in out and "kim_minsu" in out
     # The city's staff, who run the desk and post as the city from their own logins.
     assert "dongwook_seo" in out and "publisher" in out and "seojin_park" in out and "approver" in out
+
+
+def test_migrate_makes_the_instance_actors_key_once(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The server then never generates it in a request (nor loads the RSA library for it)."""
+    import sqlite3
+
+    run, _ = cli
+
+    def keys() -> list[tuple[str]]:
+        with sqlite3.connect(tmp_path / "cli.sqlite3") as conn:
+            return conn.execute("SELECT public_pem FROM actor_keys WHERE account_id IS NULL").fetchall()
+
+    first = keys()
+    assert len(first) == 1 and first[0][0].startswith("-----BEGIN PUBLIC KEY-----")
+    run("migrate")
+    assert keys() == first

@@ -29,6 +29,7 @@ from madang import activitypub
 from madang.federation import config as federation_config
 from madang.federation import delivery as federation_delivery
 from madang.ops.logging_request_ids import RequestIds
+from madang import routing
 from madang.runtime import AppContext
 from madang.server_errors import RETRY_AFTER, ServerErrors, unavailable, unavailable_message
 from madang.web import install as web
@@ -121,8 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="madang", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     mastodon_api.install(app, rate_limit=settings.rate_limit_per_5min)
-    app.include_router(web_oauth.router)
-    app.include_router(static_files.router)
+    routing.include(app, web_oauth.router)
+    routing.include(app, static_files.router)
     web.install(app)
     open311.install(app)
     # Last in the routing table (its inbox POSTs are dispatched before it, activitypub.negotiation):
@@ -174,4 +175,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from madang.ops import routes as ops_routes
 
     ops_routes.install(app, settings)  # /health, /ready, /metrics and its middleware (decision 0055)
+    routing.index(app)  # last: every route is in place
     return app

@@ -78,7 +78,8 @@ def migrate(check: Annotated[bool, typer.Option(
 
     from madang.db.migrate import migration_state, upgrade
 
-    url = _settings().database_url
+    settings = _settings()
+    url = settings.database_url
     try:
         state = migration_state(url)
     except (OSError, SQLAlchemyError) as exc:  # unreachable, refused, no such database…
@@ -100,6 +101,12 @@ def migrate(check: Annotated[bool, typer.Option(
                       highlight=False)
         raise typer.Exit(1 if state.pending else 0)
     upgrade(url)
+    if settings.federation:
+        # The instance actor's key pair, made here rather than by the server at its first
+        # federated request (RSA key generation and its library stay out of the web process).
+        from madang.federation.keys import ensure_actor_key
+
+        _run(lambda db, _settings: ensure_actor_key(db, None))
     ran = f" (ran {len(state.pending)} migration(s), now at {state.head})" if state.pending else ""
     console.print(f"[green]database is up to date[/green]{ran}", highlight=False)
 

@@ -85,9 +85,12 @@ RUN_LAST = [
 
 
 def _walk(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
-    """(method, path) of every route; FastAPI includes routers lazily, so descend into them."""
+    """(method, path) of every route; FastAPI includes routers lazily, and madang.routing puts them
+    all behind one IndexedRoutes, so descend into them."""
     for route in routes:
-        if hasattr(route, "original_router"):
+        if isinstance(getattr(route, "routes", None), list):
+            yield from _walk(route.routes, prefix)
+        elif hasattr(route, "original_router"):
             yield from _walk(route.original_router.routes, prefix + route.include_context.prefix)
         elif getattr(route, "methods", None):
             for method in route.methods:

@@ -15,10 +15,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 import pyotp
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +26,12 @@ from madang.core.clock import utcnow
 from madang.core.errors import Conflict, Invalid, Unauthorized
 from madang.core.ids import new_id
 from madang.models import RecoveryCode, SecurityKey, StaffMember, TwoFactor, User
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
+
+# cryptography (~6 MB resident) is imported at first use, not at startup: most
+# processes never see a two-factor sign-in, and idle memory has a budget (docs/benchmarks.md).
 
 INTERVAL = 30
 DIGITS = 6
@@ -45,6 +50,10 @@ class Setup:
 
 
 def _fernet(secret_key: str) -> Fernet:
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"madang two-factor secrets").derive(
         secret_key.encode())
     return Fernet(base64.urlsafe_b64encode(key))
@@ -57,6 +66,8 @@ def _seal(secret_key: str, secret: str) -> str:
 def _open(secret_key: str, sealed: str | None) -> str | None:
     if not sealed:
         return None
+    from cryptography.fernet import InvalidToken
+
     try:
         return _fernet(secret_key).decrypt(sealed.encode()).decode()
     except InvalidToken:

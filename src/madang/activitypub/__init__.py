@@ -8,7 +8,8 @@ from typing import Any
 
 def install(app: Any) -> None:
     from madang.activitypub.negotiation import ContentNegotiation
+    from madang import routing
     from madang.activitypub.routes import router
 
-    app.include_router(router)
+    routing.include(app, router)
     app.add_middleware(ContentNegotiation)

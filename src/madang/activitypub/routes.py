@@ -23,7 +23,7 @@ from madang.federation.documents import (
     outbox,
 )
 from madang.federation.inbox import MAX_BODY, accept_activity, authenticate_fetch
-from madang.federation.keys import find_actor_key, get_or_create_actor_key
+from madang.federation.keys import ensure_actor_key
 from madang.federation.replies import replies_collection
 from madang.federation.render import instance_actor_document
 from madang.runtime import ctx_of
@@ -81,11 +81,7 @@ async def instance_actor(request: Request) -> Response:
     if (off := _off(request)) is not None:
         return off
     config, db = _config(request), ctx_of(request).db
-    async with db.read() as session:
-        key = await find_actor_key(session, None)
-    if key is None:
-        async with db.write() as session:
-            key = await get_or_create_actor_key(session, None)
+    key = await ensure_actor_key(db, None)  # made by `madang migrate` and the keys job; here if neither ran
     return _answer(Served(instance_actor_document(base_url=config.base_url, host=config.host,
                                                   public_key_pem=key.public_pem)))
 
@@ -102,8 +98,7 @@ async def actor(request: Request, username: str) -> Response:
         account = await find_local_account(session, username) if served.document is None else None
     if served.document is None and account is not None:
         # Keys are made by a job; an actor asked for before it ran gets one now.
-        async with db.write() as session:
-            await get_or_create_actor_key(session, account.id)
+        await ensure_actor_key(db, account.id)
         async with db.read() as session:
             served = await local_actor(session, config, username)
     if served.document is not None and await _secure(request) is not None:

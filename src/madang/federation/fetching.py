@@ -7,7 +7,7 @@ from typing import Any
 
 from madang.federation.config import FederationConfig
 from madang.federation.domain_policy import host_suspended
-from madang.federation.keys import get_or_create_actor_key
+from madang.federation.keys import ensure_actor_key
 from madang.federation.parse import host_of
 from madang.federation.transport import AS2_ACCEPT, Transport
 from madang.federation.uris import key_id as key_id_of
@@ -29,9 +29,7 @@ async def instance_key(db: Any) -> str:
     """The instance actor's private key (PEM), made on first use."""
     cached = db.session_info.get(INSTANCE_KEY)
     if cached is None:
-        async with db.write() as session:
-            key = await get_or_create_actor_key(session, None)
-            cached = key.private_pem
+        cached = (await ensure_actor_key(db, None)).private_pem
         db.session_info[INSTANCE_KEY] = cached
     return cached
 

@@ -71,6 +71,22 @@ async def get_or_create_actor_key(session: AsyncSession, account_id: int | None)
     return key
 
 
+async def ensure_actor_key(db: Any, account_id: int | None) -> ActorKey:
+    """The key pair, made now when missing, for a request that cannot wait for the job: the pair
+    is made in a thread with no unit open (the writer is held for the insert only)."""
+    async with db.read() as session:
+        key = await find_actor_key(session, account_id)
+    if key is not None:
+        return key
+    private_pem, public_pem = await asyncio.to_thread(generate_key_pair)
+    async with db.write() as session:
+        await session.execute(insert_ignore(session, ActorKey.__table__).values(
+            id=new_id(), account_id=account_id, private_pem=private_pem, public_pem=public_pem, created_at=utcnow()))
+        key = await find_actor_key(session, account_id)
+    assert key is not None  # inserted above, or by a concurrent maker whose row we now read
+    return key
+
+
 async def rotate_actor_key(session: AsyncSession, account_id: int | None) -> ActorKey:
     """A new pair in place of the old one (same row, so ``find_actor_key`` sees it at once).
     Remote servers that cached the old public key fail to verify, refetch the actor and
@@ -93,8 +109,10 @@ async def enqueue_key_making(session: AsyncSession) -> None:
 
 @handler(MAKE_KEYS_JOB, unit=False)
 async def make_keys(db: Any, payload: dict) -> None:
-    """Keys for up to 50 local accounts that have none; queues itself again while any remain.
-    The keys are made with no unit open, so the writer is held only for the inserts."""
+    """Keys for up to 50 local accounts that have none, and the instance actor's; queues itself
+    again while any remain. The keys are made with no unit open, so the writer is held only for
+    the inserts. (`madang migrate` makes the instance actor's, so serving /actor never has to.)"""
+    await ensure_actor_key(db, None)
     async with db.read() as session:
         missing = list(await session.scalars(
             select(Account.id)

@@ -9,6 +9,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
+from madang import routing
 from madang.core.errors import DomainError
 from madang.mastodon_api.errors import (
     domain_error_response,
@@ -47,7 +48,7 @@ def install(app: FastAPI, *, rate_limit: int) -> None:
     for module in (compat, timelines, notifications, statuses, accounts, instance, apps, oauth, search_routes, streaming, media, list_routes, push_routes, filter_routes, trends, reports, conversations, featured_tags, suggestions, poll_routes, scheduled_routes, misc,
                    tags, translation, grouped_notifications, domain_block_routes, domain_allow_routes,
                    announcement_routes):
-        app.include_router(module.router)
+        routing.include(app, module.router)
     app.add_middleware(RateLimit, limit=rate_limit)
     app.add_middleware(
         CORSMiddleware,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import BigInteger, Integer, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import NotFound
+from madang.db.fast_select import FastSelect
 from madang.db.paging import Page, fetch_page
 from madang.models import Marker, Notification
 from madang.notifications.browsing import Browse, browsable
@@ -36,15 +37,27 @@ async def clear_notifications(session: AsyncSession, *, account_id: int) -> None
     await session.execute(delete(Notification).where(Notification.account_id == account_id))
 
 
+# The nav's unread badge is counted on every signed-in page: prebuilt statements (db.fast_select),
+# ~1 ms of SQLAlchemy's statement building and execution less a page.
+_MARKER = FastSelect(select(Marker.last_read_id).where(
+    Marker.account_id == bindparam("account_id", type_=BigInteger), Marker.timeline == "notifications"),
+    name="NotificationsMarkerRow")
+_NEWER = select(Notification.id).where(Notification.account_id == bindparam("account_id", type_=BigInteger),
+                                       Notification.id > bindparam("after", type_=BigInteger))
+_COUNT = FastSelect(select(func.count()).select_from(_NEWER.subquery()), name="UnreadRow")
+_COUNT_CAPPED = FastSelect(select(func.count()).select_from(
+    _NEWER.limit(bindparam("cap", type_=Integer)).subquery()), name="UnreadCappedRow")
+
+
 async def count_unread(session: AsyncSession, *, account_id: int, cap: int | None = None) -> int:
     """Unread = newer than the notifications marker (all of them when there is none).
     With ``cap``, counting stops there (a badge shows "99+", and a page stays cheap)."""
-    marker = await session.scalar(select(Marker.last_read_id).where(
-        Marker.account_id == account_id, Marker.timeline == "notifications"))
-    stmt = select(func.count()).select_from(Notification).where(Notification.account_id == account_id)
-    if marker and marker.isascii() and marker.isdigit() and len(marker) < 20:
-        stmt = stmt.where(Notification.id > int(marker))
-    if cap is not None:
-        ids = stmt.with_only_columns(Notification.id).limit(cap).subquery()
-        stmt = select(func.count()).select_from(ids)
-    return int(await session.scalar(stmt) or 0)
+    row = await _MARKER.first(session, {"account_id": account_id})
+    marker = row[0] if row is not None else None
+    after = int(marker) if marker and marker.isascii() and marker.isdigit() and len(marker) < 20 else 0
+    params = {"account_id": account_id, "after": after}
+    if cap is None:
+        found = await _COUNT.first(session, params)
+    else:
+        found = await _COUNT_CAPPED.first(session, {**params, "cap": cap})
+    return int(found[0] or 0) if found is not None else 0

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 def install(app: FastAPI) -> None:
     """Mounts /open311/v2/ (discovery, services, requests, tokens, servicerequestupdates)."""
+    from madang import routing
     from madang.open311.routes import router
 
-    app.include_router(router)
+    routing.include(app, router)

@@ -3,14 +3,18 @@ JSON (collections as top-level arrays), and the spec's error list."""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from starlette.responses import Response
 
 from madang.core.errors import DomainError, Forbidden, NotFound, RateLimited
 from madang.text.normalizing import xml_safe
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
+# xml.etree is imported when a reply is written in XML (idle memory has a budget).
 
 FORMATS = ("xml", "json")
 # The element name of one item of each list-valued field (spec: services/service, values/value, …).
@@ -28,19 +32,23 @@ def _text(value: Any) -> str:
 
 
 def _fill(element: ET.Element, value: Any) -> None:
+    from xml.etree.ElementTree import SubElement
+
     if isinstance(value, dict):
         for name, child in value.items():
-            _fill(ET.SubElement(element, name), child)
+            _fill(SubElement(element, name), child)
     elif isinstance(value, list):
         item = ITEM_NAMES[element.tag]
         for child in value:
-            _fill(ET.SubElement(element, item), child)
+            _fill(SubElement(element, item), child)
     elif value is not None:
         # Rows written before intake removed control characters still hold them.
         element.text = xml_safe(_text(value))
 
 
 def to_xml(root: str, value: Any) -> bytes:
+    import xml.etree.ElementTree as ET
+
     element = ET.Element(root)
     _fill(element, value)
     return ET.tostring(element, encoding="utf-8", xml_declaration=True)

@@ -224,20 +224,16 @@ class RequestMetrics:
         return getattr(route, "path_format", None) or getattr(route, "path", None) or UNMATCHED
 
 
-def _match(router: Any, scope: Scope, prefix: str = "") -> str | None:
-    """The template of the route ``scope``'s path matches (FastAPI's included routers walked into)."""
+def _match(router: Any, scope: Scope) -> str | None:
+    """The template of the route ``scope``'s path matches (madang.routing's one IndexedRoutes names
+    the route it found in the child scope)."""
     from starlette.routing import Match
 
     for route in router.routes:
-        inner = getattr(route, "original_router", None)
-        if inner is not None:
-            extra = route.include_context.prefix or ""
-            if scope["path"].startswith(extra) and (found := _match(inner, {**scope, "path": scope["path"][len(extra):]},
-                                                                    prefix + extra)):
-                return found
-        elif route.matches(scope)[0] is Match.FULL:
-            template = getattr(route, "path_format", None) or getattr(route, "path", None)
-            return prefix + template if template else None
+        match, child = route.matches(scope)
+        if match is Match.FULL:
+            found = child.get("route", route)
+            return getattr(found, "path_format", None) or getattr(found, "path", None)
     return None
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from madang import routing
 from madang.core.settings import Settings
 from madang.ops.health import Readiness
 from madang.runtime import ctx_of
@@ -43,7 +44,7 @@ async def ready(request: Request) -> JSONResponse:
 def install(app: FastAPI, settings: Settings) -> None:
     """The probes, and when MADANG_METRICS is set, /metrics and the request middleware (added last:
     outermost, so it sees every answer, 500s included)."""
-    app.include_router(router)
+    routing.include(app, router)
     if not settings.metrics:
         return  # off: nothing more is imported, added or counted
     from madang.ops.metrics import enable

@@ -17,28 +17,22 @@ from madang.web.routes import compose, sessions, timelines
 from madang.web.routes import profiles, search, tags
 from madang.web.routes import bookmarks, live, notifications, status_actions, statuses
 from madang.web.routes import about, account_data, passwords, settings, two_factor
-from madang.web.routes import desk_dashboard, desk_settings
-from madang.web.routes import desk_services  # issue 6: the office's Open311 services
-from madang.web.routes import desk_citizen, desk_cases, desk_inbox, desk_intake
-from madang.web.routes import admin_accounts, admin_audit, admin_registrations, admin_reports, admin_settings, reports
-from madang.web.routes import admin_domain_blocks  # issue 14: blocked servers
-from madang.web.routes import admin_domain_allows, admin_domain_import, authorize_interaction  # issue 14
+from madang.web.routes import reports
+from madang.web.routes import authorize_interaction  # issue 14
 from madang.web.routes import settings_domain_blocks  # issue 14: servers a citizen blocked
 from madang.web.routes import settings_filters  # issue 15: a citizen's filters
-from madang.web.routes import announcements, office_announcements  # issue 15: instance announcements
+from madang.web.routes import announcements  # issue 15: instance announcements
 from madang.web.routes import security_keys  # issue 15: WebAuthn second factor
 from madang.web.routes import app_shell  # issue 15: manifest, service worker, offline page, browser push
 from madang.web.routes import scheduled_posts  # issue 15: a citizen's scheduled posts
 from madang.web.routes.admin_common import InstanceSettingsRefresh
 from madang.web.routes import conversations, follow_requests, polls, status_edits  # issue 13
-from madang.web.routes import office_publish
-from madang.web.routes import office_blog, office_links, short_links  # issue 7: short links, the city blog
 from madang.web.routes import embeds, feeds, oembed  # issue 7: feeds and embeds
-from madang.web.routes import office_records  # issue 7: records
-from madang.web.routes import office_analytics, office_health  # issue 7: analytics and account health
-from madang.web.routes import office_home, office_monitor  # issue 7: the console and the live monitor
+from madang.web.routes import short_links  # issue 7: short links
 from madang.web.routes import followed_tags, lists  # issue 15: lists, followed hashtags
 from madang.web.routes import explore, imports, settings_relations  # issue 15: explore, imports, muted and blocked accounts
+from madang import routing
+from madang.web.lazy_routes import LazyRoutes
 from madang.web.routes.common import redirect, sign_in_url
 from madang.web.security import HtmlSecurityHeaders
 from madang.web.templating import TEMPLATES, render
@@ -48,30 +42,35 @@ STATIC_DIR = TEMPLATES.parent / "static" / "web"
 ROUTERS = [profiles.router, tags.router, search.router, sessions.router, timelines.router, compose.router,
            statuses.router, status_actions.router, bookmarks.router, notifications.router, live.router]
 ROUTERS += [settings.router, two_factor.router, account_data.router, passwords.router, about.router]
-ROUTERS += [desk_dashboard.router, desk_settings.router]
-# Before desk_settings: its `/desk/settings/{section}` would take `/desk/settings/services`.
-ROUTERS.insert(ROUTERS.index(desk_settings.router), desk_services.router)
-ROUTERS += [desk_intake.router, desk_inbox.router, desk_cases.router, desk_citizen.router]
-ROUTERS += [admin_reports.router, admin_accounts.router, admin_registrations.router, admin_settings.router,
-            admin_audit.router, reports.router]
-ROUTERS += [admin_domain_blocks.router, settings_domain_blocks.router]
+ROUTERS += [reports.router]
+ROUTERS += [settings_domain_blocks.router]
 ROUTERS += [settings_filters.router]
-ROUTERS += [admin_domain_allows.router, admin_domain_import.router, authorize_interaction.router]
-ROUTERS += [office_publish.router, office_announcements.router, announcements.router, security_keys.router,
-            app_shell.router, scheduled_posts.router]
-ROUTERS += [short_links.router, office_links.router, office_blog.router]
-ROUTERS += [office_records.router]
+ROUTERS += [authorize_interaction.router]
+ROUTERS += [announcements.router, security_keys.router, app_shell.router, scheduled_posts.router]
+ROUTERS += [short_links.router]
 # First: `/@name.rss` and `/tags/안양.rss` would otherwise be taken for a profile and a tag page.
+# (embeds also answers one /office path, so it stays ahead of the office's own group.)
 ROUTERS[:0] = [feeds.router, embeds.router, oembed.router]
 
-ROUTERS += [office_analytics.router, office_health.router]
-ROUTERS += [office_home.router, office_monitor.router]
 ROUTERS += [explore.router, settings_relations.router, imports.router]  # issue 15
 # Issue 13: follow requests, edits and their history, votes, direct messages.
 # status_edits before status_actions: its `POST /statuses/{id}/{action}` would take `/edit`.
 ROUTERS += [follow_requests.router, polls.router, conversations.router]
 ROUTERS.insert(ROUTERS.index(status_actions.router), status_edits.router)
 ROUTERS += [lists.router, followed_tags.router]  # issue 15
+
+# The staff's pages, loaded at their first request (web.lazy_routes: idle memory). Each group's
+# paths all start with its prefix and no other page's do; order within a group is kept.
+LAZY_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
+    (("/desk",), ("desk_dashboard", "desk_services",  # desk_services before desk_settings: its
+                  "desk_settings",  # `/desk/settings/{section}` would take `/desk/settings/services`
+                  "desk_intake", "desk_inbox", "desk_cases", "desk_citizen")),
+    (("/admin",), ("admin_reports", "admin_accounts", "admin_registrations", "admin_settings", "admin_audit",
+                   "admin_domain_blocks", "admin_domain_allows", "admin_domain_import")),
+    (("/office",), ("office_publish", "office_announcements", "office_links", "office_blog", "office_records",
+                    "office_analytics", "office_health", "office_home", "office_monitor")),
+]
+
 
 class _CachedStatic(StaticFiles):
     """Page assets are linked with a version in the URL, so they can be cached for a year."""
@@ -84,7 +83,9 @@ class _CachedStatic(StaticFiles):
 
 def install(app: FastAPI) -> None:
     for router in ROUTERS:
-        app.include_router(router)
+        routing.include(app, router)
+    for prefixes, modules in LAZY_GROUPS:
+        app.router.routes.append(LazyRoutes(app, prefixes, [f"madang.web.routes.{name}" for name in modules]))
     app.mount("/static/web", _CachedStatic(directory=str(STATIC_DIR)), name="web-static")
     app.add_middleware(HtmlSecurityHeaders)
     app.add_middleware(InstanceSettingsRefresh)  # admin-set title, limits, sign-ups: fresh in every process

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote
 from typing import Any
@@ -67,6 +67,26 @@ def local_input(when: datetime | None, time_zone: str = "Asia/Seoul") -> str:
     return _aware(when).astimezone(ZoneInfo(time_zone)).strftime("%Y-%m-%dT%H:%M")
 
 
+_RECENT_UNITS = (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+_recent_texts: dict[tuple[str, str, int], str] = {}
+
+
+def _recent(delta: timedelta, seconds: float, locale: str) -> str:
+    """Babel's ``format_timedelta`` of a past ``delta`` under a week, kept per (language, unit,
+    count): Babel names the first unit of which there is at least one and rounds the count, so
+    those three decide the text (tests/web/test_relative_times.py); a page formats twenty."""
+    for unit, size in _RECENT_UNITS:
+        if seconds / size >= 1:
+            key = (locale, unit, int(round(seconds / size)))
+            break
+    else:
+        key = (locale, "second", int(round(seconds)))
+    text = _recent_texts.get(key)
+    if text is None:
+        text = _recent_texts[key] = format_timedelta(delta, add_direction=True, locale=_locale(locale), threshold=1)
+    return text
+
+
 def relative_time(when: datetime | None, time_zone: str = "Asia/Seoul") -> str:
     """`방금`, `3분 전`, `2시간 전`, `5일 전`; older than a week: the date in Seoul."""
     if when is None:
@@ -77,7 +97,7 @@ def relative_time(when: datetime | None, time_zone: str = "Asia/Seoul") -> str:
         return i18n.gettext_("방금")
     locale = i18n.current_locale()
     if seconds < 7 * 86400:
-        return format_timedelta(delta, add_direction=True, locale=_locale(locale), threshold=1)
+        return _recent(delta, seconds, locale)
     pattern = _SHORT[locale] if _aware(when).year == utcnow().year else _LONG[locale].split(" a")[0]
     return format_datetime(_aware(when), pattern, tzinfo=time_zone, locale=_locale(locale))
 
@@ -101,6 +121,30 @@ def in_desk(context: Any, url: str) -> str:
     return path + ("#" + fragment if fragment else "")
 
 
+GETTEXT_REMEMBERED = 4096  # distinct (language, message) pairs kept; page texts are a few hundred
+
+
+def _remembered_gettext(jinja_gettext: Any) -> Any:
+    """Jinja's newstyle gettext, its answer kept for a message without variables: a page asks
+    for ~80 such texts, each otherwise translated, wrapped in Markup and %-formatted again
+    (~10% of a page's CPU). The same answer as Jinja's: the language is part of the key."""
+    remembered: dict[tuple[str, str, bool], Any] = {}
+
+    @pass_context
+    def gettext(__context: Any, __string: str, **variables: Any) -> Any:
+        if variables:
+            return jinja_gettext(__context, __string, **variables)
+        key = (i18n.current_locale(), __string, __context.eval_ctx.autoescape)
+        found = remembered.get(key)
+        if found is None:
+            found = jinja_gettext(__context, __string)
+            if len(remembered) < GETTEXT_REMEMBERED:
+                remembered[key] = found
+        return found
+
+    return gettext
+
+
 def _build() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -111,6 +155,7 @@ def _build() -> Environment:
         auto_reload=False,  # templates change only with a deploy: no stat() per render
     )
     env.install_gettext_callables(i18n.gettext_, i18n.ngettext_, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["gettext"] = _remembered_gettext(env.globals["gettext"])
     env.filters["local_time"] = local_time
     env.filters["local_date"] = local_date
     env.filters["local_input"] = local_input

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import segno
 from fastapi import APIRouter
 from markupsafe import Markup
 from starlette.requests import Request
@@ -115,6 +114,8 @@ async def second_step(request: Request, verify: Callable[[Any, User, Any], Await
 def _qr(setup: Setup) -> Markup:
     # An inline SVG (no script, no style attribute: the page's CSP holds); the page's own
     # colours do not reach it, so it stays dark on light for any camera.
+    import segno  # at first use: with its XML writers ~1.5 MB resident that most processes never need
+
     svg = segno.make(setup.uri, error="m").svg_inline(scale=4, border=4, dark="#000", light="#fff", omitsize=False)
     return Markup(svg)  # noqa: S704 - segno's own markup from our own URI
 
