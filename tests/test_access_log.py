@@ -12,9 +12,9 @@ import httpx
 from madang.access_log import redacted_target
 from tests.support.serve_process import madang_serve
 
-# host ident user [time] "request" status bytes "referrer" "user agent" seconds
+# host ident user [time] "request" status bytes "referrer" "user agent" seconds request-id (decision 0056)
 LINE = re.compile(r'^(\S+) - - \[(\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "([A-Z]+) (\S+) HTTP/([\d.]+)" '
-                  r'(\d{3}) (\d+|-) "([^"]*)" "([^"]*)" (\d+\.\d{3})$')
+                  r'(\d{3}) (\d+|-) "([^"]*)" "([^"]*)" (\d+\.\d{3}) (?:[\w.:-]+)$')
 SECRETS = ("tok-SECRET-1", "code-SECRET-2", "pw-SECRET-3", "cookie-SECRET-4", "bearer-SECRET-5", "reset-SECRET-6",
            "guest-SECRET-7", "ref-SECRET-8")
 

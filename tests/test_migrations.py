@@ -1,4 +1,5 @@
-"""The models and the migrations agree, on both databases."""
+"""The models and the migrations agree, on both databases. (Upgrading databases that hold rows,
+from every revision, and failed or interrupted migrations: tests/ops/upgrades/.)"""
 
 from __future__ import annotations
 

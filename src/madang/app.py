@@ -28,9 +28,10 @@ from madang import open311
 from madang import activitypub
 from madang.federation import config as federation_config
 from madang.federation import delivery as federation_delivery
+from madang.ops.logging_request_ids import RequestIds
 from madang import routing
 from madang.runtime import AppContext
-from madang.server_errors import ServerErrors
+from madang.server_errors import RETRY_AFTER, ServerErrors, unavailable, unavailable_message
 from madang.web import install as web
 from madang.web import oauth as web_oauth
 from madang.web import static_files
@@ -147,6 +148,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         from madang.mastodon_api.responses import error
 
+        # A full disk or a database that is away: 503, for the client to retry (decision 0058).
+        if (reason := unavailable(exc)) is not None:
+            headers = {"Retry-After": RETRY_AFTER[reason]}
+            if mastodon_api.is_api_path(request.url.path):
+                return error(503, unavailable_message(reason), headers=headers)
+            if request.url.path.startswith("/open311/"):  # GeoReport v2's own error list, JSON or XML
+                from madang.open311.formats import error as open311_error
+
+                answer = open311_error("json" if request.url.path.endswith(".json") else "xml", 503,
+                                       unavailable_message(reason))
+                answer.headers.update(headers)
+                return answer
+            korean = "저장 공간이 가득 찼습니다" if reason == "disk full" else "데이터베이스에 잠시 연결할 수 없습니다"
+            return PlainTextResponse(f"{korean}. 잠시 뒤에 다시 시도해 주세요. ({unavailable_message(reason)})",
+                                     status_code=503, headers=headers)
         if mastodon_api.is_api_path(request.url.path):
             return error(500, "Internal server error")
         return PlainTextResponse("서버 오류가 발생했습니다. (Internal server error)", status_code=500)
@@ -154,10 +170,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, on_unexpected)
     # Outermost of the app's own middleware: answers and logs (short) what nothing else caught.
     app.add_middleware(ServerErrors, respond=on_unexpected)
+    app.add_middleware(RequestIds)  # outermost: X-Request-Id, in every log line (docs/ops/logging.md)
 
-    @app.get("/health")
-    async def health() -> PlainTextResponse:
-        return PlainTextResponse("OK")
+    from madang.ops import routes as ops_routes
 
+    ops_routes.install(app, settings)  # /health, /ready, /metrics and its middleware (decision 0055)
     routing.index(app)  # last: every route is in place
     return app

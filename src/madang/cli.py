@@ -32,6 +32,13 @@ app.add_typer(records_app, name="records")
 from madang.emoji_cli import emoji_app  # noqa: E402
 
 app.add_typer(emoji_app, name="emoji")
+from madang.doctor_cli import doctor  # noqa: E402
+
+app.command()(doctor)
+from madang.backup_cli import backup_app, restore  # noqa: E402
+
+app.add_typer(backup_app, name="backup")
+app.command("restore")(restore)
 console = Console()
 T = TypeVar("T")
 
@@ -61,19 +68,47 @@ def _run(fn: Callable[[Database, Settings], Awaitable[T]]) -> T:
 
 
 @app.command()
-def migrate() -> None:
-    """Bring the database schema up to date (Alembic)."""
-    from madang.db.migrate import upgrade
+def migrate(check: Annotated[bool, typer.Option(
+        "--check", help="change nothing: print the database's revision, the newest, and the migrations that "
+                        "would run; exit 0 when up to date, 1 when behind, 2 when the database is newer than "
+                        "this madang")] = False) -> None:
+    """Bring the database schema up to date (Alembic); see docs/ops/upgrading.md."""
+    from rich.markup import escape
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from madang.db.migrate import migration_state, upgrade
 
     settings = _settings()
-    upgrade(settings.database_url)
+    url = settings.database_url
+    try:
+        state = migration_state(url)
+    except (OSError, SQLAlchemyError) as exc:  # unreachable, refused, no such database…
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        console.print(f"[red]cannot read the database's revision: {escape(reason)}[/red]", highlight=False)
+        raise typer.Exit(2) from None
+    if check or state.unknown:
+        console.print(f"database revision: {state.current or 'none (empty database)'}", highlight=False)
+        console.print(f"newest revision:   {state.head}", highlight=False)
+        if state.unknown:
+            console.print(f"[red]the database is at revision {state.current}, which this version of madang does "
+                          "not know: it was migrated by a newer madang (restore the backup taken before that "
+                          "upgrade, or install that version again)[/red]", highlight=False)
+            raise typer.Exit(2)
+        for step in state.pending:
+            console.print(f"  would run {step.revision}  {step.description}", highlight=False, markup=False,
+                          soft_wrap=True)
+        console.print(f"{len(state.pending)} migration(s) to run" if state.pending else "up to date",
+                      highlight=False)
+        raise typer.Exit(1 if state.pending else 0)
+    upgrade(url)
     if settings.federation:
         # The instance actor's key pair, made here rather than by the server at its first
         # federated request (RSA key generation and its library stay out of the web process).
         from madang.federation.keys import ensure_actor_key
 
         _run(lambda db, _settings: ensure_actor_key(db, None))
-    console.print("[green]database is up to date[/green]")
+    ran = f" (ran {len(state.pending)} migration(s), now at {state.head})" if state.pending else ""
+    console.print(f"[green]database is up to date[/green]{ran}", highlight=False)
 
 
 @app.command()
@@ -102,7 +137,15 @@ def serve(workers: Annotated[int, typer.Option(help="web processes")] = 1) -> No
         tls = ["--ssl-certfile", str(settings.tls_cert), "--ssl-keyfile", str(settings.tls_key)]
     scheme = "https" if tls else "http"
     public = f" as [bold]{settings.base_url}[/bold]" if settings.domain else ""
-    console.print(f"마당 is serving on [bold]{scheme}://{settings.host}:{settings.port}[/bold]{public}", highlight=False)
+    if settings.log_format.lower() == "json":  # standard output carries only the access log's JSON lines
+        import logging
+
+        from madang.ops.logging_setup import setup_logging
+
+        setup_logging(settings.log_level, "json")
+        logging.getLogger("madang.serve").info("serving on %s://%s:%s", scheme, settings.host, settings.port)
+    else:
+        console.print(f"마당 is serving on [bold]{scheme}://{settings.host}:{settings.port}[/bold]{public}", highlight=False)
     sys.stdout.flush()
     # A fresh process image for uvicorn: the command line's own modules (typer, rich) would
     # otherwise stay resident in the server for nothing.
@@ -124,7 +167,9 @@ def worker() -> None:
 
     async def go(db: Database, settings: Settings) -> None:
         from madang import events, mail, push
+        from madang.ops.logging_setup import setup_logging
 
+        setup_logging(settings.log_level, settings.log_format)  # docs/ops/logging.md
         # Jobs create notifications and deliver boosts: their events must reach the streams
         # of the web processes (through Redis when it is configured).
         bus = await events.open_bus(settings.redis_url)
@@ -277,23 +322,28 @@ def jobs(
     all_states: Annotated[bool, typer.Option("--all", help="include done jobs")] = False,
     retry: Annotated[int | None, typer.Option(help="put a failed job back in the queue")] = None,
 ) -> None:
-    """Pending, running and failed jobs."""
-    from madang.jobs import list_jobs, retry_job
+    """Pending, running and failed jobs; stuck and failing ones are named (issue 16)."""
+    from madang.jobs import find_troubles, list_jobs, retry_job, trouble_note
 
     async def go(db: Database, settings: Settings):  # type: ignore[no-untyped-def]
         if retry is not None:
             await retry_job(db, retry)
         states = ("pending", "running", "failed", "done") if all_states else ("pending", "running", "failed")
-        return await list_jobs(db, states=states)
+        return await list_jobs(db, states=states), await find_troubles(db)
 
     table = Table()
-    for col in ("id", "name", "state", "attempts", "run at", "last error"):
+    for col in ("id", "name", "state", "attempts", "run at", "last error", "note"):
         table.add_column(col)
-    rows = _run(go)
+    rows, troubles = _run(go)
     for j in rows:
         table.add_row(str(j.id), j.name, j.state, str(j.attempts), j.run_at.isoformat(timespec="seconds"),
-                      (j.last_error or "").strip().splitlines()[-1][:80] if j.last_error else "")
+                      (j.last_error or "").strip().splitlines()[-1][:80] if j.last_error else "",
+                      trouble_note(j, troubles))
     console.print(table if rows else "no pending or failed jobs")
+    for what, ids in (("stuck (running past their lease)", troubles.stuck), ("failing (will retry)", troubles.failing),
+                      ("failed (out of attempts)", troubles.failed)):
+        if ids:
+            console.print(f"{len(ids)} {what}: {' '.join(map(str, ids[:20]))}{' …' if len(ids) > 20 else ''}")
 
 
 if __name__ == "__main__":

@@ -54,13 +54,19 @@ async def test_an_unreachable_server_leaves_the_job_to_be_retried(db: Database) 
     assert job is not None and job.state == "pending" and job.attempts == 1 and job.last_error
 
 
-async def test_without_an_smtp_url_the_message_is_written_to_the_log(db: Database, caplog) -> None:  # type: ignore[no-untyped-def]
-    mail.attach(db, Settings(smtp_url=None))
+async def test_without_an_smtp_url_the_message_is_written_to_a_file_not_the_log(db: Database, caplog,  # type: ignore[no-untyped-def]
+                                                                                 tmp_path) -> None:
+    # Issue 16: no address or link in any log line (docs/ops/logging.md); the operator reads the file.
+    mail.attach(db, Settings(smtp_url=None, mail_drop_path=tmp_path / "mail"))
     async with db.write() as session:
         await mail.send_mail(session, to="minji@example.kr", subject="가입 확인", body="http://x/auth/confirm/abc")
     with caplog.at_level(logging.WARNING, logger="madang.mail"):
         await run_jobs(db)
-    assert "http://x/auth/confirm/abc" in caplog.text and "minji@example.kr" in caplog.text
+    assert "http://x/auth/confirm/abc" not in caplog.text and "minji@example.kr" not in caplog.text
+    [dropped] = (tmp_path / "mail").glob("*.eml")
+    assert str(dropped) in caplog.text and dropped.stat().st_mode & 0o077 == 0
+    text = dropped.read_text()
+    assert "http://x/auth/confirm/abc" in text and "minji@example.kr" in text
     async with db.read() as session:
         done = await session.scalar(select(func.count()).select_from(Job).where(Job.state == "done"))
     assert done == 1

@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     # `madang serve` writes one Combined Log Format line per request to standard output
     # (madang.access_log; query secrets filtered).
     access_log: bool = True
+    # Logs (docs/ops/logging.md): "text" (the access log in Combined Log Format, application lines
+    # as text) or "json" (one JSON object a line, both); the level of madang's own loggers
+    # (libraries log warnings and errors only, whatever this says).
+    log_format: str = Field("text", pattern="(?i)^(text|json)$")
+    log_level: str = Field("info", pattern="(?i)^(debug|info|warning|error)$")
+    # Without MADANG_SMTP_URL, messages that would have been sent (with their reset and confirmation
+    # links) are written as .eml files here for the operator, never to the log.
+    mail_drop_path: Path = Path("var/mail")
     login_attempts_per_5min: int = 10
     # Signs guest case links and seals Web Push tokens. Empty: read from secret_key_file, made
     # there (random, mode 0600) on first start. Default file: beside the SQLite database, or
@@ -97,6 +105,17 @@ class Settings(BaseSettings):
     # verified account is flagged, and words its profile should no longer carry (comma-separated).
     health_silent_days: int = Field(14, ge=1, le=3650)
     health_profile_words: str = "후보,예비후보,당선인"
+    # Prometheus metrics at /metrics (docs/ops/monitoring.md, decision 0055): empty, off (the route
+    # does not exist and nothing is counted); "token:SECRET" (16+ characters), served to scrapers
+    # that send "Authorization: Bearer SECRET".
+    metrics: str = Field("", repr=False, pattern=r"^(|token:\S{16,})$")
+    # Several web processes (`madang serve --workers N`) add up their counts in files here
+    # (prometheus-client's multiprocess mode); empty: a fresh folder per `madang serve` in /tmp.
+    # If set, it must be emptied at each start (systemd RuntimeDirectory=): old files would count.
+    metrics_dir: Path | None = None
+    # /ready answers 503 when the oldest due job has waited longer than this (a stopped or
+    # overwhelmed worker); a job running past its lease (300 s) counts as stuck too.
+    ready_job_delay_seconds: float = Field(300.0, gt=0)
 
     @model_validator(mode="after")
     def _allowlist_is_secure(self) -> Settings:

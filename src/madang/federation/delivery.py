@@ -28,6 +28,7 @@ import orjson
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.core import metrics
 from madang.core.clock import utcnow
 from madang.core.ids import new_id
 from madang.core.settings import Settings
@@ -277,6 +278,8 @@ async def deliver(db: Any, payload: dict) -> None:
         return
     # No unit is open here: slow or dead servers hold no lock.
     results = await _post_all(config, signer, body.encode(), inboxes, payload.get("sync") or {})
+    for inbox, (outcome, _detail) in results.items():  # per remote domain, for /metrics (decision 0055)
+        metrics.delivered(domain_of(inbox) or "-", outcome.value)
     async with db.write() as session:
         await record_outcomes(session, results)
         for inbox, (outcome, detail) in sorted(results.items()):

@@ -12,6 +12,7 @@ from typing import Any
 from madang.core.clock import utcnow
 from madang.core.ids import new_id
 from madang.db.database import after_commit
+from madang.core.request_context import current_request_id
 from madang.db.fast_write import FastInsert
 from madang.jobs.registry import DEFAULT_MAX_ATTEMPTS, find_registration
 from madang.jobs.wakeups import wake_workers
@@ -33,7 +34,7 @@ class InboxWriter:
         registration = find_registration(name)
         row = {"id": new_id(), "name": name, "payload": payload, "state": "pending", "attempts": 0,
                "max_attempts": registration.max_attempts if registration else DEFAULT_MAX_ATTEMPTS,
-               "run_at": now, "created_at": now}
+               "run_at": now, "created_at": now, "request_id": current_request_id()}
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.pending.append((row, done))
         if self.task is None or self.task.done():

@@ -17,6 +17,9 @@ from sqlalchemy.sql import ColumnElement
 
 from madang.models.jobs import Job
 
+# How long a claim holds before another worker may take the job again (its worker died or hangs).
+LEASE_SECONDS = 300.0
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -29,6 +32,7 @@ class Claim:
     max_attempts: int
     locked_by: str
     locked_at: datetime
+    request_id: str | None = None  # of the request that enqueued it, for the logs
 
 
 def held(claim: Claim) -> ColumnElement[bool]:
@@ -59,7 +63,7 @@ async def claim_due(
     many abandoned jobs were failed instead because they had used up their attempts.
     ``name``: only jobs of that name (more of a backlog for a batch handler)."""
     query = (
-        select(Job.id, Job.name, Job.payload, Job.state, Job.attempts, Job.max_attempts)
+        select(Job.id, Job.name, Job.payload, Job.state, Job.attempts, Job.max_attempts, Job.request_id)
         .where(_claimable(now, lease_seconds))
         .order_by(Job.run_at, Job.id)
         .limit(batch)
@@ -99,7 +103,7 @@ async def claim_due(
         )
         taken = set(result.scalars())
     claims = [
-        Claim(row.id, row.name, row.payload or {}, row.attempts + 1, row.max_attempts, worker, now)
+        Claim(row.id, row.name, row.payload or {}, row.attempts + 1, row.max_attempts, worker, now, row.request_id)
         for row in runnable
         if row.id in taken
     ]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
 from madang.core.clock import utcnow
 from madang.core.errors import Conflict, Invalid, NotFound
 from madang.db.database import Database, after_commit
+from madang.jobs.claims import LEASE_SECONDS
 from madang.jobs.wakeups import wake_workers
 from madang.models.jobs import JOB_STATES, Job
 
@@ -31,6 +33,43 @@ async def list_jobs(
         # read() ends with a rollback, which would expire (and so empty) loaded objects.
         session.expunge_all()
         return jobs
+
+
+@dataclass(frozen=True)
+class Troubles:
+    """Jobs an operator should look at (issue 16): ``stuck`` ones run past their lease (their
+    worker died or hangs; another worker takes them again, and they are failed once out of
+    attempts), ``failing`` ones failed at least once and wait for a retry, ``failed`` ones are
+    out of attempts and wait for a person (``madang jobs --retry ID``). Ids, oldest first."""
+
+    stuck: list[int]
+    failing: list[int]
+    failed: list[int]
+
+
+async def find_troubles(db: Database, *, now: datetime | None = None, lease_seconds: float = LEASE_SECONDS,
+                        limit: int = 100) -> Troubles:
+    now = now or utcnow()
+    async with db.read() as session:
+        async def ids(*where) -> list[int]:  # type: ignore[no-untyped-def]
+            return list(await session.scalars(select(Job.id).where(*where).order_by(Job.id).limit(limit)))
+
+        return Troubles(
+            stuck=await ids(Job.state == "running", Job.locked_at < now - timedelta(seconds=lease_seconds)),
+            failing=await ids(Job.state == "pending", Job.attempts > 0),
+            failed=await ids(Job.state == "failed"),
+        )
+
+
+def trouble_note(job: Job, troubles: Troubles) -> str:
+    """What ``madang jobs`` says of a job beside its state."""
+    if job.id in troubles.stuck:
+        return f"stuck: running past its {LEASE_SECONDS:g} s lease (worker {job.locked_by} died or hangs)"
+    if job.id in troubles.failing:
+        return f"failing: {job.attempts} of {job.max_attempts} attempts failed, retries later"
+    if job.id in troubles.failed:
+        return "failed: out of attempts, retry with --retry ID once fixed"
+    return ""
 
 
 async def retry_job(db: Database, job_id: int) -> Job:

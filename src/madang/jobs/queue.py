@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.core.clock import utcnow
 from madang.core.errors import Invalid
 from madang.core.ids import new_id
+from madang.core.request_context import current_request_id
 from madang.db.database import AFTER_COMMIT, after_commit
 from madang.jobs.registry import DEFAULT_MAX_ATTEMPTS, NAME_LENGTH, find_registration
 from madang.jobs.wakeups import wake_workers
@@ -49,6 +50,7 @@ async def enqueue(
         max_attempts=registration.max_attempts if registration else DEFAULT_MAX_ATTEMPTS,
         run_at=when,
         created_at=now,
+        request_id=current_request_id(),  # the logs follow a request into its jobs
     )
     session.add(job)
     # Only a job that is due now is worth a wake-up; later ones are found by polling.

@@ -7,14 +7,18 @@ import logging
 import os
 import secrets
 import socket
+import time
 import traceback
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.core import metrics
 from madang.core.clock import utcnow
+from madang.core.request_context import request_id_set
 from madang.db.database import Database
-from madang.jobs.claims import Claim, claim_due, held
+from madang.db.faults import unavailable
+from madang.jobs.claims import LEASE_SECONDS, Claim, claim_due, held
 from madang.jobs.failures import backoff, error_text
 from madang.jobs.registry import NAME_LENGTH, Registration, find_registration, registered_names
 from madang.jobs.wakeups import Waker
@@ -40,7 +44,7 @@ class Worker:
         name: str | None = None,
         batch: int = 20,
         poll_seconds: float = 1.0,
-        lease_seconds: float = 300.0,
+        lease_seconds: float = LEASE_SECONDS,
     ) -> None:
         self.db = db
         self.name = (name or default_worker_name())[:NAME_LENGTH]
@@ -103,15 +107,25 @@ class Worker:
         """Run jobs as they come; stops (raising CancelledError) when cancelled."""
         waker = Waker()
         log.info("job worker %s started; handlers: %s", self.name, ", ".join(registered_names()))
+        away: str | None = None  # why the database cannot be used, while it cannot
         try:
             while True:
                 # Cleared before looking, so a commit while we look is not missed.
                 waker.clear()
                 try:
                     ran = await self.run_once()
-                except Exception:
-                    # A database hiccup must not end the worker; try again after a poll.
-                    log.exception("job worker %s could not claim or record jobs", self.name)
+                    if away is not None:
+                        log.warning("job worker %s: the database is back (%s no more)", self.name, away)
+                        away = None
+                except Exception as exc:
+                    # A database hiccup must not end the worker; try again after a poll. A database
+                    # that is away or a full disk is said once, not with a traceback every poll.
+                    reason = unavailable(exc)
+                    if reason is None:
+                        log.exception("job worker %s could not claim or record jobs", self.name)
+                    elif away is None:
+                        log.warning("job worker %s: %s; jobs wait until it passes", self.name, reason)
+                    away = reason
                     ran = 0
                 if not ran:
                     await waker.wait(self.poll_seconds)
@@ -119,6 +133,16 @@ class Worker:
             waker.close()
 
     async def _run(self, claim: Claim) -> None:
+        # Every line the job logs (and every job it enqueues) carries the id of the request
+        # that enqueued it (docs/ops/logging.md).
+        with request_id_set(claim.request_id):
+            started = time.perf_counter()
+            if await self._run_claim(claim):
+                log.info("job %s (%s) done in %.3fs", claim.id, claim.name, time.perf_counter() - started,
+                         extra={"job_id": str(claim.id), "job": claim.name})
+
+    async def _run_claim(self, claim: Claim) -> bool:
+        """Run one claim; True when it succeeded."""
         registration = find_registration(claim.name)
         if registration is None:
             known = ", ".join(registered_names()) or "none"
@@ -126,7 +150,7 @@ class Worker:
                 claim, f"no handler is registered for job {claim.name!r} in worker "
                 f"{self.name} (registered: {known})", final=True,
             )
-            return
+            return False
         try:
             if registration.unit:
                 async with self.db.write() as session:
@@ -138,17 +162,26 @@ class Worker:
                 await registration.fn(self.db, claim.payload)
                 async with self.db.write() as session:
                     await _mark_done(session, claim)
+            return True
         except LeaseLost:
             log.warning("job %s (%s) was re-claimed by another worker; its run here was rolled back"
                         "%s", claim.id, claim.name, "" if registration.unit else
                         " (a unit-free handler's own writes stay; the other run repeats them)")
         except Exception:
             await self._fail(claim, traceback.format_exc(), max_attempts=registration.max_attempts)
+        return False
 
     async def _run_batch(self, registration: Registration, claims: list[Claim]) -> None:
         """Several jobs through the batch handler; those it reports done are marked in one unit,
         each failure is recorded (and retried) for its own job only."""
         assert registration.batch is not None
+        ids = {claim.request_id for claim in claims}
+        with request_id_set(ids.pop() if len(ids) == 1 else None):
+            await self._run_batch_claims(registration, claims)
+
+    async def _run_batch_claims(self, registration: Registration, claims: list[Claim]) -> None:
+        assert registration.batch is not None
+        started = time.perf_counter()
         try:
             outcomes = await registration.batch(self.db, [claim.payload for claim in claims])
             if len(outcomes) != len(claims):
@@ -160,6 +193,11 @@ class Worker:
                 await self._run(claim)
             return
         done = [claim for claim, outcome in zip(claims, outcomes, strict=True) if outcome is None]
+        seconds = time.perf_counter() - started
+        for claim in done:  # each with the id of the request that enqueued it
+            with request_id_set(claim.request_id):
+                log.info("job %s (%s) done in a batch of %d in %.3fs", claim.id, claim.name, len(claims), seconds,
+                         extra={"job_id": str(claim.id), "job": claim.name})
         if done:
             try:
                 async with self.db.write() as session:
@@ -170,7 +208,8 @@ class Worker:
         for claim, outcome in zip(claims, outcomes, strict=True):
             if outcome is not None:
                 error = "".join(traceback.format_exception(type(outcome), outcome, outcome.__traceback__))
-                await self._fail(claim, error, max_attempts=registration.max_attempts)
+                with request_id_set(claim.request_id):
+                    await self._fail(claim, error, max_attempts=registration.max_attempts)
 
     async def _fail(self, claim: Claim, error: str, *, max_attempts: int | None = None,
                     final: bool = False) -> None:
@@ -179,6 +218,7 @@ class Worker:
         limit = max_attempts or claim.max_attempts  # the registration wins over the row
         values: dict = {"last_error": error_text(error), "max_attempts": limit}
         summary = error.strip().splitlines()[-1] if error.strip() else "?"
+        metrics.job_failed(claim.name, final=final or claim.attempts >= limit)
         if final or claim.attempts >= limit:
             values.update(state="failed", finished_at=now)
             log.error("job %s (%s) failed after %d attempts: %s", claim.id, claim.name, claim.attempts, summary)
@@ -202,9 +242,13 @@ class Worker:
                         .values(state="pending", attempts=Job.attempts - 1, locked_at=None, locked_by=None)
                         .execution_options(synchronize_session=False)
                     )
-        except Exception:
-            log.exception("job worker %s could not hand back %d jobs; they run again when "
-                          "their lease expires", self.name, len(claims))
+        except Exception as exc:
+            if unavailable(exc) is None:
+                log.exception("job worker %s could not hand back %d jobs; they run again when "
+                              "their lease expires", self.name, len(claims))
+            else:
+                log.warning("job worker %s could not hand back %d jobs (%s); they run again when "
+                            "their lease expires", self.name, len(claims), unavailable(exc))
 
     def _lease_half_gone(self, claim: Claim) -> bool:
         return (utcnow() - claim.locked_at).total_seconds() > self.lease_seconds / 2

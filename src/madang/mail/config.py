@@ -6,6 +6,7 @@ Job handlers get only the database and a payload, so the composition root calls
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -48,14 +49,16 @@ def parse_smtp_url(url: str) -> SmtpServer:
 
 @dataclass(frozen=True)
 class MailConfig:
-    server: SmtpServer | None  # None: messages are written to the log instead
+    server: SmtpServer | None  # None: messages are written to drop_path instead (never to the log)
     sender: str
     timeout_seconds: float = 15.0
+    drop_path: Path | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> MailConfig:
         server = parse_smtp_url(settings.smtp_url) if settings.smtp_url else None
-        return cls(server=server, sender=f"{settings.instance_title} <{settings.contact_email}>")
+        return cls(server=server, sender=f"{settings.instance_title} <{settings.contact_email}>",
+                   drop_path=settings.mail_drop_path)
 
 
 def attach(db: Any, settings: Settings) -> None:

@@ -7,12 +7,15 @@ the SMTP server is away. The SMTP conversation happens with no database unit ope
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from madang.core.clock import utcnow
 from madang.core.errors import Invalid
 from madang.jobs import enqueue, handler
 from madang.mail.config import MailConfig, SmtpServer, config_of
@@ -42,6 +45,17 @@ def build_message(config: MailConfig, payload: dict) -> EmailMessage:
     return message
 
 
+def drop_message(folder: Path, message: EmailMessage) -> Path:
+    """Write ``message`` to a new .eml file in ``folder`` readable by its owner only (it may hold a
+    password reset link)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.eml"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(message.as_bytes())
+    return path
+
+
 async def deliver(server: SmtpServer, message: EmailMessage, *, timeout: float) -> None:
     import aiosmtplib  # on first message: most processes never send one
 
@@ -56,10 +70,13 @@ async def send_queued_mail(db: object, payload: dict) -> None:
     config = config_of(db)
     message = build_message(config, payload)
     if config.server is None:
-        # No SMTP server configured (development, a closed test instance): the operator
-        # reads the links in the log instead.
-        log.warning("MADANG_SMTP_URL is not set; e-mail not sent, written here instead:\nTo: %s\nSubject: %s\n\n%s",
-                    payload["to"], payload["subject"], payload["body"])
+        # No SMTP server configured (development, a closed test instance): the operator finds
+        # the message (and its links) in a file; its address and text never go to the log.
+        if config.drop_path is None:
+            log.warning("MADANG_SMTP_URL is not set: a message was not sent")
+            return
+        path = drop_message(config.drop_path, message)
+        log.warning("MADANG_SMTP_URL is not set: a message was not sent; it is in %s", path)
         return
     # Raises on refusal or a network error; the job queue retries with backoff.
     await deliver(config.server, message, timeout=config.timeout_seconds)

@@ -27,3 +27,5 @@ class Job(SnowflakePK, Base):
     locked_by: Mapped[str | None] = mapped_column(String(100), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    # The id of the request that enqueued the job (or of the job that did), for the logs.
+    request_id: Mapped[str | None] = mapped_column(String(64), default=None)

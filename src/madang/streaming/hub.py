@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.conversations.updating import CONVERSATION_EVENT
+from madang.core import metrics
 from madang.db import Database
 from madang.events import Event
 from madang.events.topics import CREATED, DELETED, NOTIFICATION, STATUS
@@ -113,13 +114,16 @@ class Hub:
             self._task = asyncio.create_task(self._run())
         conn = Connection(viewer_id, streams)
         self._connections.add(conn)
+        metrics.streams(+1)
         if viewer_id is not None:
             self._by_viewer.setdefault(viewer_id, set()).add(conn)
         return conn
 
     def disconnect(self, conn: Connection) -> None:
         conn.close()
-        self._connections.discard(conn)
+        if conn in self._connections:
+            self._connections.discard(conn)
+            metrics.streams(-1)
         if conn.viewer_id is not None:
             peers = self._by_viewer.get(conn.viewer_id)
             if peers is not None:
