@@ -34,6 +34,13 @@ def test_the_logged_target_filters_credentials() -> None:
     assert redacted_target(b"/desk/g/77/t0k3n/rate", b"") == b"/desk/g/77/[FILTERED]/rate"
     assert redacted_target(b"/search", b"q=%ED%9B%84%EB%B3%B4&limit=5") == b"/search?q=%ED%9B%84%EB%B3%B4&limit=5"
     assert redacted_target(b"/@anyanglove", b"") == b"/@anyanglove"
+    # E-mail addresses never; a fediverse handle asked of WebFinger is public and stays readable.
+    assert redacted_target(b"/search", b"q=kim%40example.org&x=kim@example.org") == \
+        b"/search?q=[email]&x=[email]"
+    assert redacted_target(b"/.well-known/webfinger", b"resource=acct:kim@anyang.example") == \
+        b"/.well-known/webfinger?resource=acct:kim@anyang.example"
+    assert redacted_target(b"/.well-known/webfinger", b"resource=acct%3Akim%40anyang.example") == \
+        b"/.well-known/webfinger?resource=acct%3Akim%40anyang.example"
 
 
 def test_madang_serve_logs_each_request_without_its_secrets(sqlite_template: Path, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ never reach the line: values of query parameters named like a credential (``acce
 ``code``, ``password``, ``api_key``, …) and the token segments of links that are credentials
 themselves (password reset, e-mail confirmation, a guest's 민원 link) become ``[FILTERED]``; the
 referrer is logged without its query; no cookie or Authorization header is ever read; an e-mail
-address anywhere in the target becomes ``[email]``.
+address anywhere in the target becomes ``[email]`` (a WebFinger ``acct:`` handle, public, stays).
 
 Lines are written with one ``os.write`` each (whole lines even with several web processes on one
 file or pipe), cheaply: the timestamp is formatted once a second.
@@ -50,7 +50,10 @@ _FILTERED_PATH = rb"\1" + FILTERED
 # Bytes a log line must not carry raw (quotes and backslashes would break the quoted fields,
 # control characters would forge lines): escaped as \xHH, as Apache does.
 _UNSAFE = re.compile(rb'[\x00-\x1f"\\\x7f-\xff]')
-_EMAIL = re.compile(rb"[\w.%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# An e-mail address, but not a fediverse handle asked for as ``acct:user@host`` (WebFinger): public,
+# and what an operator reads to follow a federation lookup.
+_EMAIL = re.compile(rb"(?<![\w.%+-])(?<!acct:)(?!acct%3[Aa])"
+                    rb"[\w.%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _REQUEST_ID = b"x-request-id"  # set on the response by madang.ops.logging_request_ids
 
 

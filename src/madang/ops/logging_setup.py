@@ -26,7 +26,7 @@ _HANDLER_NAME = "madang.ops.logging"
 
 # What must never reach a log line, whatever a message says. A safety net behind the rule that
 # log messages name records by id, not by their contents.
-_EMAIL = re.compile(r"(?<![@\w.%+-])[\w.%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+_EMAIL = re.compile(r"(?<![@\w.%+-])(?<!acct:)(?!acct%3[Aa])[\w.%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _PHONE = re.compile(r"(?<![\d.])(?:01[016789]|02|0[3-6][1-5])[- .]?\d{3,4}[- .]?\d{4}(?![\d.])")
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[^\s\"',;]+")
 _SECRET_VALUE = re.compile(r"(?i)\b([\w-]*(?:token|password|passwd|secret|api_key|apikey|session|cookie|otp))"
@@ -35,7 +35,7 @@ _SECRET_PATH = re.compile(r"(/auth/(?:password|confirm)/|/desk/g/[^/\s]+/)[^/\s\
 
 
 def scrub(text: str) -> str:
-    """``text`` with e-mail addresses, phone numbers, credentials and credential links replaced."""
+    """``text`` with e-mail addresses (not ``acct:`` handles, which are public), phone numbers, credentials and credential links replaced."""
     if "@" in text or "%40" in text:
         text = _EMAIL.sub("[email]", text)
     text = _PHONE.sub("[phone]", text)
