@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import server  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-CITIZEN, STAFF, ADMIN = "kim_minsu", "dongwook_seo", "anyanglove"
+CITIZEN, STAFF, OFFICE_ADMIN, ADMIN = "kim_minsu", "dongwook_seo", "jiyoung_choi", "sysop_jung"
 # (who, path): the pages issue 15 added or changed, as their users open them.
 PAGES = [
     (CITIZEN, "/home"), (CITIZEN, "/explore"), (CITIZEN, "/explore/tags"), (CITIZEN, "/explore/suggestions"),
@@ -38,10 +39,10 @@ PAGES = [
     (CITIZEN, "/settings/filters"), (CITIZEN, "/settings/followed_tags"), (CITIZEN, "/settings/mutes"),
     (CITIZEN, "/settings/blocks"), (CITIZEN, "/settings/import"), (CITIZEN, "/settings/domain_blocks"),
     (CITIZEN, "/scheduled"), (CITIZEN, "/settings/profile"), (CITIZEN, "/settings/push"), (CITIZEN, "/settings/sessions"),
-    (CITIZEN, "/@anyanglove"), (CITIZEN, "/tags/안양"), (CITIZEN, "/announcements"),
+    (CITIZEN, "/@anyanglove"), (CITIZEN, "/tags/" + urllib.parse.quote("안양")), (CITIZEN, "/announcements"),
     (STAFF, "/office/monitor"), (STAFF, "/desk"),
     (STAFF, "/office/calendar?view=week"), (ADMIN, "/admin/accounts"), (ADMIN, "/admin/dashboard"),
-    (ADMIN, "/office/announcements"), (ADMIN, "/settings/two_factor"),
+    (OFFICE_ADMIN, "/office/announcements"), (ADMIN, "/settings/two_factor"),
 ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import distinct, func, select
@@ -17,6 +18,8 @@ from madang.models import Account, Job, Report, Status
 from madang.moderation.permissions import require_admin
 
 DAYS = 14
+PAST_TTL = 600.0  # seconds the figures of the days before today are kept (per process)
+_past: dict[tuple[str, str, date, int], tuple[float, dict[str, list[int]]]] = {}
 
 
 @dataclass
@@ -47,40 +50,58 @@ async def dashboard(session: AsyncSession, *, actor: Account, now: datetime, tim
     first = today - timedelta(days=days - 1)
     starts = [datetime.combine(first + timedelta(days=n), time(0), tzinfo=zone) for n in range(days + 1)]
     bounds = [lowest_id_at(t) for t in starts]
-    lo, hi = bounds[0], bounds[-1]
     board = Dashboard(days=[Day(first + timedelta(days=n)) for n in range(days)])
 
-    async def per_day(column, *where, count=None):  # type: ignore[no-untyped-def]
-        """Rows of ``column``'s table made each day (or distinct ``count`` values)."""
+    async def per_day(first_day: int, last_day: int, column, *where, count=None):  # type: ignore[no-untyped-def]
+        """Rows of ``column``'s table made each day from ``first_day`` to ``last_day`` (indexes,
+        exclusive end; or distinct ``count`` values)."""
         counted = func.count(distinct(count)) if count is not None else func.count()
         results = [0] * days
         span = bounds[1] - bounds[0]
+        lo, hi = bounds[first_day], bounds[last_day]
         # Days are equally long in a zone without summer time (Asia/Seoul): one grouped query,
         # the day being the id's distance from the first midnight (integer division on both
         # databases: //, as / is true division in SQLAlchemy 2). A zone that changes its clocks in
         # the range asks day by day.
         if any(bounds[i + 1] - bounds[i] != span for i in range(days)):
-            for n in range(days):
+            for n in range(first_day, last_day):
                 results[n] = int(await session.scalar(select(counted).where(
                     column >= bounds[n], column < bounds[n + 1], *where)) or 0)
             return results
-        stmt = select(((column - lo) // span).label("n"), counted).where(column >= lo, column < hi, *where) \
+        stmt = select(((column - bounds[0]) // span).label("n"), counted).where(column >= lo, column < hi, *where) \
             .group_by("n")
         for n, value in await session.execute(stmt):
-            if 0 <= int(n) < days:
+            if first_day <= int(n) < last_day:
                 results[int(n)] = int(value)
         return results
 
-    sign_ups = await per_day(Account.id, Account.domain.is_(None))
-    posts = await per_day(Status.id, Status.local.is_(True), Status.reblog_of_id.is_(None))
-    remote = await per_day(Status.id, Status.local.is_(False))
-    active = await per_day(Status.id, Status.local.is_(True), count=Status.account_id)
-    reports = await per_day(Report.id)
-    jobs = await per_day(Job.id)
-    failed = await per_day(Job.id, Job.state == "failed")
+    async def figures(first_day: int, last_day: int) -> dict[str, list[int]]:
+        return {
+            "sign_ups": await per_day(first_day, last_day, Account.id, Account.domain.is_(None)),
+            "posts": await per_day(first_day, last_day, Status.id, Status.local.is_(True),
+                                   Status.reblog_of_id.is_(None)),
+            "remote": await per_day(first_day, last_day, Status.id, Status.local.is_(False)),
+            "active": await per_day(first_day, last_day, Status.id, Status.local.is_(True), count=Status.account_id),
+            "reports": await per_day(first_day, last_day, Report.id),
+            "jobs": await per_day(first_day, last_day, Job.id),
+            "failed": await per_day(first_day, last_day, Job.id, Job.state == "failed"),
+        }
+
+    # The days before today are counted once every PAST_TTL seconds per process (on a busy
+    # instance they are hundreds of thousands of rows: ~1 s); today is counted on every view.
+    key = (str(session.get_bind().url), time_zone, first, days)
+    kept = _past.get(key)
+    if kept is None or kept[0] <= monotonic():
+        kept = (monotonic() + PAST_TTL, await figures(0, days - 1))
+        if len(_past) > 16:
+            _past.clear()
+        _past[key] = kept
+    today_figures = await figures(days - 1, days)
+    merged = {name: [*kept[1][name][:days - 1], today_figures[name][days - 1]] for name in today_figures}
     for n, day in enumerate(board.days):
-        day.sign_ups, day.posts, day.remote_posts, day.active_accounts = sign_ups[n], posts[n], remote[n], active[n]
-        day.reports, day.jobs, day.failed_jobs = reports[n], jobs[n], failed[n]
+        day.sign_ups, day.posts = merged["sign_ups"][n], merged["posts"][n]
+        day.remote_posts, day.active_accounts = merged["remote"][n], merged["active"][n]
+        day.reports, day.jobs, day.failed_jobs = merged["reports"][n], merged["jobs"][n], merged["failed"][n]
     board.pending_jobs = int(await session.scalar(select(func.count()).select_from(Job).where(
         Job.state.in_(("pending", "running")))) or 0)
     board.failed_jobs = int(await session.scalar(select(func.count()).select_from(Job).where(
