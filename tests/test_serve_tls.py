@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import ssl
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import pytest
 
 from tests.support.lab import LAB_SCRIPTS
 from tests.support.pgserver import free_port
+from tests.support.serve_process import stop
 
 pytestmark = pytest.mark.slow
 MADANG = str(Path(sys.executable).with_name("madang"))
@@ -75,12 +75,7 @@ def test_serve_answers_https_with_the_certificate_and_refuses_plain_http(
             with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
                 httpx.get(f"https://127.0.0.1:{port}/health", verify=True, trust_env=False, timeout=5)
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop(process)
     assert f"https://127.0.0.1:{port}" in out.read_text()
 
 

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,22 +45,37 @@ def madang_serve(template: Path, folder: Path, **env: str) -> Iterator[Served]:
     madang = str(Path(sys.executable).with_name("madang"))
     with served.stdout.open("wb") as out, served.stderr.open("wb") as err:
         process = subprocess.Popen([madang, "serve"], env=environment, stdout=out, stderr=err, cwd=folder)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(served.base + "/health", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"madang serve did not start: {served.output()[-2000:]}")
-                time.sleep(0.1)
+        with answering(process, served.base, served.output):
             yield served
-        finally:
-            process.send_signal(signal.SIGTERM)
+
+
+@contextmanager
+def answering(process: subprocess.Popen, base: str, output: Callable[[], str], *,
+              start_timeout: float = 60) -> Iterator[None]:
+    """Until the block ends: wait for ``base``/health to answer 200 (failing with the tail of
+    ``output()`` if the process ends or ``start_timeout`` passes), then stop the process."""
+    try:
+        deadline = time.monotonic() + start_timeout
+        while True:
             try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+                if httpx.get(base + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"madang serve did not start: {output()[-3000:]}")
+            time.sleep(0.1)
+        yield
+    finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM (its output files are then complete), SIGKILL if it lingers past 20 s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
