@@ -13,7 +13,9 @@ process answers a scrape adds them up.
 
 from __future__ import annotations
 
+
 import atexit
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -246,10 +248,9 @@ def _multiprocess_values() -> bool:
 def _forget_process(pid: int, folder: Path) -> None:
     from prometheus_client.multiprocess import mark_process_dead
 
-    try:
+    # Its files may be gone already (another process forgot it first): nothing left to do then.
+    with contextlib.suppress(OSError):
         mark_process_dead(pid, str(folder))
-    except OSError:
-        pass
 
 
 def _live_pids(folder: Path) -> list[int]:
