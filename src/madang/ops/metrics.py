@@ -13,7 +13,6 @@ process answers a scrape adds them up.
 
 from __future__ import annotations
 
-
 import atexit
 import contextlib
 import logging
