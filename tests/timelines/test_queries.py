@@ -135,9 +135,15 @@ async def test_public_and_tag_timelines_read_an_index_in_order(sqlite_url):
     event.listen(db.read_sync_engine, "before_cursor_execute",
                  lambda _c, _cur, sql, params, _ctx, _many: statements.append((sql, params)))
     async with db.read() as s:
-        await list_public_timeline(s, viewer_id=None, page=Page())
-        await list_public_timeline(s, viewer_id=viewer.id, page=Page(max_id=2**62))
-        await list_tag_timeline(s, tag_names=["안양"], viewer_id=viewer.id, page=Page())
+        # Prebuilt statements go to the sqlite3 connection itself (db.fast_select): watch there
+        # too; its trace gives the SQL with the values written in.
+        s.driver_connection().set_trace_callback(lambda sql: statements.append((sql, ())))
+        try:
+            await list_public_timeline(s, viewer_id=None, page=Page())
+            await list_public_timeline(s, viewer_id=viewer.id, page=Page(max_id=2**62))
+            await list_tag_timeline(s, tag_names=["안양"], viewer_id=viewer.id, page=Page())
+        finally:
+            s.driver_connection().set_trace_callback(None)
         plans = []
         connection = s.sync_session.connection()
         for sql, params in statements:

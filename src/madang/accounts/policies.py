@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select, union
+from sqlalchemy import ColumnElement, Select, bindparam, exists, or_, select, union
 from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.rows import pair_of
 from madang.core.clock import utcnow
+from madang.db.fast_select import FastSelect
 from madang.models import Account, Block, Follow, Mute
 from madang.models.account_domain_blocks import AccountDomainBlock
 
@@ -20,9 +21,15 @@ def active_mute(now: Any = None) -> ColumnElement[bool]:
     return or_(Mute.expires_at.is_(None), Mute.expires_at > (utcnow() if now is None else now))
 
 
+# Asked on every profile read and every follow: built once.
+_BLOCKED_EITHER_WAY = FastSelect(
+    select(Block.id).where(or_(pair_of(Block, bindparam("a"), bindparam("b")),
+                               pair_of(Block, bindparam("b"), bindparam("a")))).limit(1),
+    name="BlockRow")
+
+
 async def blocked_either_way(session: AsyncSession, a_id: int, b_id: int) -> bool:
-    stmt = select(exists().where(or_(pair_of(Block, a_id, b_id), pair_of(Block, b_id, a_id))))
-    return bool(await session.scalar(stmt))
+    return await _BLOCKED_EITHER_WAY.first(session, {"a": a_id, "b": b_id}) is not None
 
 
 async def blocked_account_ids(session: AsyncSession, account_id: int) -> set[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,16 @@ from madang.models import Account, User
 
 async def find_account(session: AsyncSession, account_id: int) -> Account | None:
     return await with_moved(session, await session.get(Account, account_id))
+
+
+# An account's posts are asked for as often as a timeline; they need only its id.
+_SHOWN_ACCOUNT = FastSelect(select(Account.id).where(Account.id == bindparam("id"), Account.suspended_at.is_(None)),
+                            name="AccountRef")
+
+
+async def find_shown_account_ref(session: AsyncSession, account_id: int) -> Any | None:
+    """The account's id (as ``.id``) when it exists and is not suspended; None otherwise."""
+    return await _SHOWN_ACCOUNT.first(session, {"id": account_id})
 
 
 async def with_moved(session: AsyncSession, account: Account | None) -> Account | None:

@@ -104,13 +104,24 @@ class FastSelect:
         sql = str(compiled)
         for param in self.lists:
             sql = sql.replace(f"(__[POSTCOMPILE_{param}])", f"(SELECT value FROM json_each(:{param}))")
+        # A list written into the statement (`visibility IN ('public', 'unlisted')` in a policy):
+        # one parameter per value, as SQLAlchemy renders it, so the planner sees the same IN.
+        constant_lists: dict[str, Any] = {}
+        for key, value in compiled.params.items():
+            marker = f"(__[POSTCOMPILE_{key}])"
+            if marker in sql and isinstance(value, (list, tuple)) and value:
+                names = [f"{key}_{i}" for i in range(len(value))]
+                sql = sql.replace(marker, "(" + ", ".join(f":{n}" for n in names) + ")")
+                constant_lists.update(zip(names, value, strict=True))
         if "POSTCOMPILE" in sql:
             raise ValueError(f"expanding parameter not declared in lists: {sql}")
         self.sqlite_sql = sql
         self._bind = {k: p for k, p in compiled._bind_processors.items() if p is not None}
         # Values written into the statement (literals, constants in policies) travel as
         # anonymous parameters: bound once here.
-        self._constants = {k: v for k, v in compiled.params.items() if v is not None}
+        self._constants = {k: v for k, v in compiled.params.items()
+                           if v is not None and not isinstance(v, (list, tuple))}
+        self._constants.update(constant_lists)
         self._constants = self._sqlite_params(self._constants) if self._constants else {}
         columns = compiled._result_columns
         self.keys = [c.keyname for c in columns]
@@ -130,6 +141,7 @@ class FastSelect:
 
     async def all(self, session: AsyncSession, params: dict[str, Any]) -> list[Any]:
         if isinstance(session, InlineSession):
+            session.autoflush()
             cursor = session.driver_connection().execute(self.sqlite_sql, self._sqlite_params(params))
             return list(map(self.sqlite_row_type._make, cursor.fetchall()))
         result = await session.execute(self.statement, params)

@@ -64,6 +64,12 @@ class InlineSession:
                 self._driver_connection = self.sync_session.connection().connection.driver_connection
         return self._driver_connection
 
+    def autoflush(self) -> None:
+        """Write pending ORM changes before a statement on the driver connection, as the ORM
+        does before its own queries (a prebuilt check after an add in the same unit)."""
+        if self._session is not None:
+            self._session._autoflush()
+
     def close_unit(self) -> None:
         """End a read unit: roll back and hand the connection back to the pool."""
         try:

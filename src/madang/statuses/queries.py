@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import NotFound
-from madang.db.paging import Page, fetch_page
+from madang.db.fast_select import FastSelect
+from madang.db.paging import Page, bounded_by_params, cursor_shape, fetch_page, fetch_prebuilt_page
 from madang.media import has_media
 from madang.models import Account, Favourite, Mention, Status, StatusPin, StatusTag, Tag
 from madang.statuses.policies import boosted_visible_to, not_blocked, visible_to
@@ -43,6 +45,26 @@ async def get_visible_status(session: AsyncSession, status_id: int, viewer_id: i
     return status
 
 
+@lru_cache(maxsize=2)
+def _shown_status_statement(signed_in: bool) -> FastSelect:
+    viewer = bindparam("viewer") if signed_in else None
+    return FastSelect(
+        select(*Status.__table__.c).join(Account, Account.id == Status.account_id).where(
+            Status.id == bindparam("id"), visible_to(viewer), not_blocked(viewer), boosted_visible_to(viewer),
+            Account.suspended_at.is_(None)),
+        name="StatusRow")
+
+
+async def get_shown_status(session: AsyncSession, status_id: int, viewer_id: int | None) -> Status:
+    """``get_visible_status`` for showing only: a read-only row from a statement built once
+    (a thread or a permalink is read as often as a timeline)."""
+    params = {"id": status_id} if viewer_id is None else {"id": status_id, "viewer": viewer_id}
+    row = await _shown_status_statement(viewer_id is not None).first(session, params)
+    if row is None:
+        raise NotFound("Record not found")
+    return row
+
+
 @dataclass
 class AccountStatusFilter:
     only_media: bool = False
@@ -52,26 +74,39 @@ class AccountStatusFilter:
     tagged: str | None = None
 
 
+@lru_cache(maxsize=256)
+def _account_statement(signed_in: bool, pinned: bool, exclude_replies: bool, exclude_reblogs: bool,
+                       only_media: bool, tagged: bool, cursors: tuple[bool, bool, bool]) -> FastSelect:
+    """An account's posts for one combination of filters, built once: building the visibility
+    clauses per request cost ~8 ms of CPU, ten times the query (a profile is read as often as
+    a timeline)."""
+    viewer = bindparam("viewer") if signed_in else None
+    account = bindparam("account")
+    stmt: Select = select(*Status.__table__.c).where(
+        Status.account_id == account, visible_to(viewer), not_blocked(viewer), boosted_visible_to(viewer))
+    if pinned:
+        stmt = stmt.where(Status.id.in_(select(StatusPin.status_id).where(StatusPin.account_id == account)))
+    if exclude_replies:
+        # Self-replies (threads) stay, as on Mastodon.
+        stmt = stmt.where((Status.in_reply_to_id.is_(None)) | (Status.in_reply_to_account_id == account))
+    if exclude_reblogs:
+        stmt = stmt.where(Status.reblog_of_id.is_(None))
+    if only_media:
+        stmt = stmt.where(has_media(Status.id))
+    if tagged:
+        stmt = stmt.where(Status.id.in_(
+            select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id).where(Tag.key == bindparam("tag"))))
+    return FastSelect(bounded_by_params(stmt, Status.id, cursors), name="StatusRow")
+
+
 async def list_account_statuses(
     session: AsyncSession, *, account: Account, viewer_id: int | None, page: Page, filters: AccountStatusFilter
 ) -> list[Status]:
-    stmt: Select = select(Status).where(
-        Status.account_id == account.id, visible_to(viewer_id), not_blocked(viewer_id), boosted_visible_to(viewer_id)
-    )
-    if filters.pinned:
-        stmt = stmt.where(Status.id.in_(select(StatusPin.status_id).where(StatusPin.account_id == account.id)))
-    if filters.exclude_replies:
-        # Self-replies (threads) stay, as on Mastodon.
-        stmt = stmt.where((Status.in_reply_to_id.is_(None)) | (Status.in_reply_to_account_id == account.id))
-    if filters.exclude_reblogs:
-        stmt = stmt.where(Status.reblog_of_id.is_(None))
-    if filters.only_media:
-        stmt = stmt.where(has_media(Status.id))
-    if filters.tagged:
-        stmt = stmt.where(Status.id.in_(
-            select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id).where(Tag.key == normalize_tag(filters.tagged))
-        ))
-    return await fetch_page(session, stmt, Status.id, page)
+    stmt = _account_statement(viewer_id is not None, filters.pinned, filters.exclude_replies, filters.exclude_reblogs,
+                              filters.only_media, bool(filters.tagged), cursor_shape(page))
+    params = {"account": account.id, "viewer": viewer_id,
+              "tag": normalize_tag(filters.tagged) if filters.tagged else None}
+    return await fetch_prebuilt_page(stmt, session, page, params)
 
 
 async def list_favourited_by(session: AsyncSession, *, status: Status, page: Page) -> list[tuple[int, Account]]:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from functools import lru_cache
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from madang.accounts import muted_account_ids
-from madang.accounts.policies import not_on_blocked_domain
-from madang.models import Status
+from madang.accounts.policies import active_mute, not_on_blocked_domain
+from madang.core.clock import utcnow
+from madang.db.fast_select import FastSelect
+from madang.models import Mute, Status
 from madang.statuses.policies import not_blocked, visible_to
 
 MAX_ANCESTORS = 40
@@ -38,12 +41,32 @@ async def get_context(session: AsyncSession, status: Status, viewer_id: int | No
     )
 
 
+# A thread is read as often as a timeline: its statements are built once (building the
+# visibility clauses per request cost ~10 ms of CPU for a 20-reply thread).
+_BY_ID = FastSelect(select(*Status.__table__.c).where(Status.id == bindparam("id")), name="StatusRow")
+_CHILDREN = FastSelect(
+    select(*Status.__table__.c).where(Status.in_reply_to_id.in_(bindparam("frontier", expanding=True)),
+                                      Status.reblog_of_id.is_(None))
+    .order_by(Status.id).limit(bindparam("limit")), name="StatusRow", lists=["frontier"])
+
+
+@lru_cache(maxsize=2)
+def _shown_statement(signed_in: bool) -> FastSelect:
+    viewer = bindparam("viewer") if signed_in else None
+    stmt = select(Status.id).where(Status.id.in_(bindparam("ids", expanding=True)), visible_to(viewer),
+                                   not_blocked(viewer))
+    if viewer is not None:
+        muted = select(Mute.target_account_id).where(Mute.account_id == viewer, active_mute(bindparam("now")))
+        stmt = stmt.where(not_on_blocked_domain(viewer, Status.account_id), Status.account_id.not_in(muted))
+    return FastSelect(stmt, name="ShownRow", lists=["ids"])
+
+
 async def _ancestors(session: AsyncSession, status: Status) -> list[Status]:
     """Oldest first; walked through hidden and deleted posts, which are filtered later."""
     chain: list[Status] = []
     parent_id = status.in_reply_to_id
     while parent_id is not None and len(chain) < MAX_ANCESTORS:
-        parent = await session.get(Status, parent_id)
+        parent = await _BY_ID.first(session, {"id": parent_id})
         if parent is None:
             break
         chain.append(parent)
@@ -58,10 +81,8 @@ async def _descendants(session: AsyncSession, status: Status) -> list[Status]:
     seen = {status.id}
     frontier = [status.id]
     while frontier and len(found) < MAX_DESCENDANTS:
-        children = [c for c in await session.scalars(
-            select(Status).where(Status.in_reply_to_id.in_(frontier), Status.reblog_of_id.is_(None))
-            .order_by(Status.id).limit(MAX_DESCENDANTS - len(found))
-        ) if c.id not in seen]
+        rows = await _CHILDREN.all(session, {"frontier": frontier, "limit": MAX_DESCENDANTS - len(found)})
+        children = [c for c in rows if c.id not in seen]
         seen.update(c.id for c in children)
         found.extend(children)
         frontier = [c.id for c in children]
@@ -71,13 +92,8 @@ async def _descendants(session: AsyncSession, status: Status) -> list[Status]:
 async def _shown(session: AsyncSession, ids: list[int], viewer_id: int | None) -> set[int]:
     if not ids:
         return set()
-    stmt = select(Status.id).where(Status.id.in_(ids), visible_to(viewer_id), not_blocked(viewer_id))
-    if viewer_id is not None:
-        stmt = stmt.where(not_on_blocked_domain(viewer_id, Status.account_id))
-        muted = await muted_account_ids(session, viewer_id)
-        if muted:
-            stmt = stmt.where(Status.account_id.not_in(muted))
-    return set(await session.scalars(stmt))
+    params = {"ids": ids} if viewer_id is None else {"ids": ids, "viewer": viewer_id, "now": utcnow()}
+    return {row.id for row in await _shown_statement(viewer_id is not None).all(session, params)}
 
 
 def _thread_order(root_id: int, statuses: list[Status]) -> list[Status]:

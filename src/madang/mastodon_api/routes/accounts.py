@@ -201,7 +201,6 @@ async def show(request: Request, account_id: str) -> Response:
 async def statuses(request: Request, account_id: str) -> Response:
     caller = await optional_caller(request, "read:statuses")
     viewer = caller.account.id if caller and caller.account else None
-    account = await _account(request, account_id)
     params = await read_params(request)
     page = page_of(params, 20, 40)
     filters = AccountStatusFilter(
@@ -210,6 +209,9 @@ async def statuses(request: Request, account_id: str) -> Response:
         tagged=params.str("tagged"),
     )
     async with ctx(request).db.read() as session:
+        account = await domain.find_shown_account_ref(session, path_id(account_id))
+        if account is None:
+            raise NotFound("Record not found")
         if viewer is not None and await domain.blocked_either_way(session, viewer, account.id):
             rows = []
         else:

@@ -27,7 +27,7 @@ from madang.statuses.composing import prepare_text
 from madang.statuses.create import create_status
 from madang.statuses.delete import delete_status
 from madang.statuses.edit import MediaChange, edit_status, list_revision_views
-from madang.statuses.queries import get_context, get_visible_status, list_favourited_by, list_reblogged_by
+from madang.statuses.queries import get_context, get_shown_status, get_visible_status, list_favourited_by, list_reblogged_by
 
 router = APIRouter()
 
@@ -128,7 +128,7 @@ async def show_many(request: Request) -> Response:
         found = []
         for status_id in ids:
             try:
-                found.append(await get_visible_status(session, status_id, viewer))
+                found.append(await get_shown_status(session, status_id, viewer))
             except NotFound:  # unknown or hidden ids are left out, as Mastodon does
                 continue
         body = await render_statuses(session, request, found, viewer)
@@ -144,7 +144,7 @@ async def _viewer(request: Request) -> int | None:
 async def show(request: Request, status_id: str) -> Response:
     viewer = await _viewer(request)
     async with ctx(request).db.read() as session:
-        status = await get_visible_status(session, path_id(status_id), viewer)
+        status = await get_shown_status(session, path_id(status_id), viewer)
         body = await render_status(session, request, status, viewer)
     return JSON(body)
 
@@ -181,7 +181,7 @@ async def update(request: Request, status_id: str) -> Response:
 async def context(request: Request, status_id: str) -> Response:
     viewer = await _viewer(request)
     async with ctx(request).db.read() as session:
-        status = await get_visible_status(session, path_id(status_id), viewer)
+        status = await get_shown_status(session, path_id(status_id), viewer)
         thread = await get_context(session, status, viewer)
         ancestors = await render_statuses(session, request, thread.ancestors, viewer, context="thread")
         descendants = await render_statuses(session, request, thread.descendants, viewer, context="thread")
