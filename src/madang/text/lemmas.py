@@ -19,7 +19,7 @@ import threading
 import unicodedata
 from typing import Any
 
-from madang.text.search_terms import MAX_TERM_LENGTH, fold
+from madang.text.search_terms import MAX_QUERY_GROUPS, MAX_TERM_LENGTH, document_terms, fold
 
 # Bump when the lemmas of a text change (analyser, dictionary or rules): the index then needs
 # `madang search reindex` (docs/ops/search-reindex.md).
@@ -125,3 +125,30 @@ def lemmas(text: str) -> list[str]:
         previous_noun = None
     close_run()
     return [term for term in out if term]
+
+
+# In the search index a lemma is a term of its own, marked so it never meets a bigram or a
+# Latin word (those never hold `=`): `=열리다`. The mark and the lemma fit the term column (32).
+LEMMA_MARK = "="
+_LEMMA_ROOM = MAX_TERM_LENGTH - len(LEMMA_MARK)
+
+
+def lemma_term(lemma: str) -> str:
+    return LEMMA_MARK + lemma[:_LEMMA_ROOM]
+
+
+def lemma_terms(*texts: str | None) -> set[str]:
+    """The index's lemma terms of a post (its text, its content warning)."""
+    return {lemma_term(lemma) for text in texts if text for lemma in lemmas(text)}
+
+
+def index_terms(*texts: str | None) -> set[str]:
+    """Everything a post is indexed under: today's bigrams and words (`search_terms`), and
+    its lemmas. What `prepare_text`, remote posts and `madang search reindex` store."""
+    return document_terms(*texts) | lemma_terms(*texts)
+
+
+def query_lemma_groups(query: str, *, most: int = MAX_QUERY_GROUPS) -> list[tuple[str, ...]]:
+    """The lemma terms a post must all hold to meet the query by meaning (each a group of
+    one, the shape `search_terms.query_terms` gives). Empty when the query has no lemma."""
+    return [(lemma_term(lemma),) for lemma in dict.fromkeys(lemmas(query))][:most]
