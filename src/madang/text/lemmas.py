@@ -154,3 +154,15 @@ def query_lemma_groups(query: str, *, most: int = MAX_QUERY_GROUPS) -> list[tupl
     """The lemma terms a post must all hold to meet the query by meaning (each a group of
     one, the shape `search_terms.query_terms` gives). Empty when the query has no lemma."""
     return [(lemma_term(lemma),) for lemma in dict.fromkeys(lemmas(query))][:most]
+
+
+def name_forms(query: str) -> list[str]:
+    """What a name or a tag may be when the query glues a particle to it (`안양시청에서` →
+    안양시청, `KTX를` → ktx, `김민수님` → 김민수): the query's noun and Latin lemmas that begin it
+    and leave behind no word of their own (`안양시청` is not 안양 + 시청 here), longest first."""
+    whole = fold(query).strip()
+    forms = []
+    for lemma in sorted(dict.fromkeys(lemmas(query)), key=len, reverse=True):
+        if lemma != whole and whole.startswith(lemma) and not lemmas(whole[len(lemma):]):
+            forms.append(lemma)
+    return forms

@@ -81,6 +81,4 @@ async def test_the_command_shows_progress_and_resumes(db: Database, database_url
     assert "12 posts to go" in first and "10/12 posts" in first and "stopped after 1 batches" in first
     rest = madang("reindex", "--batch", "10")
     assert "2 posts to go" in rest and "done, version 2" in rest
-    assert "nothing to do" in madang("reindex")
-    assert "every post indexed" in madang("status")
     assert sorted(await _found(db, reader, "고장나다")) == ids[1::2]
