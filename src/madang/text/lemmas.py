@@ -16,6 +16,7 @@ the one tagger safely.
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 import unicodedata
 from typing import Any
 
@@ -54,13 +55,21 @@ def warm() -> None:
 
 
 def _morphemes(text: str) -> list[Morpheme]:
-    # Each parse has a lattice of its own (python-mecab-ko), so threads may parse at once.
+    # A lattice per parse (as python-mecab-ko's own parse makes), so threads may parse at once;
+    # the feature CSV is read here: the binding's Morpheme objects cost more than the parse.
+    from mecab.utils import create_lattice
+
+    analyser = _load()
+    lattice = create_lattice(text)
+    if not analyser._tagger.parse(lattice):
+        return []
     out: list[Morpheme] = []
     end = -1
-    for m in _load().parse(text):
-        f = m.feature
-        out.append((m.surface, f.pos, f.expression or "*", m.span.start == end))
-        end = m.span.end
+    for (start, stop), node in lattice:
+        feature = node.feature.split(",")
+        expression = feature[7] if len(feature) > 7 else "*"
+        out.append((node.surface, feature[0], expression, start == end))
+        end = stop
     return out
 
 
@@ -74,6 +83,7 @@ def _parts(expression: str) -> list[tuple[str, str]]:
     return parts
 
 
+@lru_cache(maxsize=65536)  # a city's words repeat: folding each again cost more than the parse
 def _fit(term: str) -> str:
     return fold(term)[:MAX_TERM_LENGTH]
 
