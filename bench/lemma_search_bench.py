@@ -11,7 +11,9 @@
    lemmas), the files compared; PostgreSQL (with --db both) with lemmas, the table's size.
    Per 100k posts, and ×10 for 1M (extrapolated: the index is rows per post × posts).
 3. Search p50/p99 through the real use case on the seed with lemmas: the kinds of
-   bench/search_bench.py, and queries by dictionary form and inflected.
+   bench/search_bench.py, and queries by dictionary form and inflected; each search is run
+   twice in a row, with lemmas and with the bigrams alone (the search before this change).
+   `--measure-only` measures an existing seed (--folder) without building it again.
 4. Memory (also alone with --memory-only): `madang serve` on an empty database, RSS idle after
    the requests of bench/idle_memory.py, then after the first search that loads the analyser (a
    guest's /api/v2/search whose words are found by lemma only).
@@ -88,18 +90,28 @@ async def measure(url: str, accounts: list[int], rounds: int) -> dict[str, dict[
             for qs in kinds.values():
                 for q in qs:
                     await search_statuses(s, viewer_id=accounts[0], search=StatusSearch(query=q))
+        import madang.search.statuses as searching
+
+        with_lemmas = searching.query_lemma_groups
         for kind, queries in kinds.items():
-            times, hits = [], []
+            # Each search twice in a row, with lemmas and with the bigrams alone (as before this
+            # change), so a loaded machine weighs on both alike.
+            for variant in ("lemmas", "bigrams only"):
+                results[f"{kind}, {variant}"] = {"times": [], "hits": []}
             for i in range(rounds):
-                t0 = time.perf_counter()
-                async with db.read() as s:
-                    found = await search_statuses(s, viewer_id=rng.choice(accounts),
-                                                  search=StatusSearch(query=queries[i % len(queries)]))
-                times.append((time.perf_counter() - t0) * 1000)
-                hits.append(len(found))
-            times.sort()
-            results[kind] = {"p50": statistics.median(times), "p99": times[min(len(times) - 1, int(len(times) * .99))],
-                             "max": times[-1], "hits": statistics.mean(hits)}
+                viewer, query = rng.choice(accounts), queries[i % len(queries)]
+                for variant in ("lemmas", "bigrams only"):
+                    searching.query_lemma_groups = with_lemmas if variant == "lemmas" else (lambda q: [])
+                    t0 = time.perf_counter()
+                    async with db.read() as s:
+                        found = await search_statuses(s, viewer_id=viewer, search=StatusSearch(query=query))
+                    results[f"{kind}, {variant}"]["times"].append((time.perf_counter() - t0) * 1000)
+                    results[f"{kind}, {variant}"]["hits"].append(len(found))
+            searching.query_lemma_groups = with_lemmas
+        for key, r in results.items():
+            times = sorted(r["times"])
+            results[key] = {"p50": statistics.median(times), "p99": times[min(len(times) - 1, int(len(times) * .99))],
+                            "max": times[-1], "hits": statistics.mean(r["hits"])}
     finally:
         await db.dispose()
     return results
@@ -107,7 +119,7 @@ async def measure(url: str, accounts: list[int], rounds: int) -> dict[str, dict[
 
 def report(name: str, results: dict[str, dict[str, float]]) -> None:
     for kind, r in results.items():
-        print(f"  {name:10} {kind:16} p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms  max {r['max']:7.2f} ms  "
+        print(f"  {name:10} {kind:30} p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms  max {r['max']:7.2f} ms  "
               f"(mean hits {r['hits']:.1f})", flush=True)
 
 
@@ -150,6 +162,7 @@ def main() -> None:
     p.add_argument("--folder", default="/tmp/madang-lemma-bench")
     p.add_argument("--idle", type=float, default=15)
     p.add_argument("--memory-only", action="store_true")
+    p.add_argument("--measure-only", action="store_true", help="search the SQLite seed already in --folder")
     args = p.parse_args()
     if not args.memory_only:
         a = analysis(args.analyse)
@@ -159,6 +172,13 @@ def main() -> None:
               flush=True)
         n = args.statuses
         plain, lemma = os.path.join(args.folder, "bigrams.sqlite3"), os.path.join(args.folder, "lemmas.sqlite3")
+        if args.measure_only:
+            import sqlite3
+
+            with sqlite3.connect(lemma) as c:
+                accounts = [r[0] for r in c.execute("SELECT id FROM accounts ORDER BY id")]
+            report("sqlite", asyncio.run(measure(f"sqlite+aiosqlite:///{lemma}", accounts, args.rounds)))
+            return
         _, t_plain = seed(plain, n, args.accounts, with_lemmas=False)
         accounts, t_lemma = seed(lemma, n, args.accounts, with_lemmas=True)
         import sqlite3
