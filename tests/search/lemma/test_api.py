@@ -46,3 +46,13 @@ def test_inflected_forms_meet_through_the_api_and_the_web_page(server: str) -> N
     assert page.status_code == 200 and "고쳐 주세요" in page.text
     post(web, "오늘 노을이 정말 아름다워요")
     assert "노을이 정말" in web.get("/search", params={"q": "아름답다"}).text
+
+
+def test_people_and_tags_with_a_particle_through_the_api(server: str) -> None:
+    app = new_app(server)
+    hall, hall_name, _ = register(server, app)
+    hall.account_update_credentials(display_name="안양시청")
+    hall.status_post("봄맞이 #안양천 걷기")
+    found = hall.search_v2("안양시청에서")
+    assert [a.acct for a in found.accounts] == [hall_name]
+    assert [t.name for t in hall.search_v2("#안양천에서", result_type="hashtags").hashtags] == ["안양천"]
