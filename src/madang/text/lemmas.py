@@ -16,11 +16,16 @@ the one tagger safely.
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
-from madang.text.search_terms import MAX_QUERY_GROUPS, MAX_TERM_LENGTH, document_terms, fold
+from madang.text.search_terms import (
+    MAX_QUERY_GROUPS,
+    MAX_TERM_LENGTH,
+    document_terms,
+    fold,
+)
 
 # Bump when the lemmas of a text change (analyser, dictionary or rules): the index then needs
 # `madang search reindex` (docs/ops/search-reindex.md).
