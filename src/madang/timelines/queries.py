@@ -68,7 +68,9 @@ async def list_home_timeline(session: AsyncSession, *, viewer_id: int, page: Pag
 _FOLLOWED_READ_TIME_AUTHORS = FastSelect(
     select(ReadTimeAuthor.account_id, ReadTimeAuthor.since_status_id, Follow.id.label("follow_id"))
     .join(Follow, and_(Follow.target_account_id == ReadTimeAuthor.account_id,
-                       Follow.account_id == bindparam("viewer"))),
+                       Follow.account_id == bindparam("viewer")))
+    # A suspended author's posts leave followers' feeds (moderation.actions): here too.
+    .join(Account, Account.id == ReadTimeAuthor.account_id).where(Account.suspended_at.is_(None)),
     name="ReadTimeAuthorRow")
 
 

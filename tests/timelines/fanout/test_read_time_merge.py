@@ -17,17 +17,18 @@ import dataclasses
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from madang.accounts import block_account, mute_account, unfollow_account
 from madang.auth.applications import create_application
 from madang.auth.tokens import issue_token
-from madang.models import HomeFeedEntry, ReadTimeAuthor, Status
+from madang.core.clock import utcnow
+from madang.models import Account, HomeFeedEntry, ReadTimeAuthor, Status
 from madang.statuses.create import create_status
 from madang.statuses.delete import delete_status
 from madang.statuses.delivery import mark_read_time_author
 from madang.statuses.interactions import reblog_status
-from tests.factories import SITE, follow, make_account, run_jobs
+from tests.factories import SITE, follow, home_ids, make_account, run_jobs
 from tests.support.server import running_server
 
 THRESHOLD = 2
@@ -241,3 +242,29 @@ async def test_two_first_posts_at_once_keep_the_lower_mark(db):
         await mark_read_time_author(s, city.id, 300)
     async with db.read() as s:
         assert await s.scalar(select(ReadTimeAuthor.since_status_id)) == 100
+
+
+async def test_a_suspended_read_time_authors_posts_leave_home_timelines(db):
+    """Suspension takes an author's posts out of followers' feeds (moderation.actions): the
+    merged ones go too, and come back with the unsuspension."""
+    site = dataclasses.replace(SITE, fanout_read_time_threshold=1)
+    async with db.write() as s:
+        city = await make_account(s, username="seoul")
+        fans = [await make_account(s, username=f"fan{n}") for n in range(2)]
+        for fan in fans:
+            await follow(s, fan, city)
+    await run_jobs(db)
+    async with db.write() as s:
+        post = await create_status(s, site=site, author=city, text="서울시 공지")
+    await run_jobs(db)
+    assert await home_ids(db, fans[1]) == [post.id]
+    async with db.read() as s:
+        assert await s.scalar(select(func.count()).select_from(HomeFeedEntry).where(
+            HomeFeedEntry.status_id == post.id, HomeFeedEntry.account_id != city.id)) == 0
+        assert await s.scalar(select(ReadTimeAuthor.since_status_id)) == post.id
+    async with db.write() as s:
+        await s.execute(update(Account).where(Account.id == city.id).values(suspended_at=utcnow()))
+    assert await home_ids(db, fans[1]) == []
+    async with db.write() as s:
+        await s.execute(update(Account).where(Account.id == city.id).values(suspended_at=None))
+    assert await home_ids(db, fans[1]) == [post.id]
