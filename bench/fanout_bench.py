@@ -244,6 +244,9 @@ async def post_and_watch(port: int, seed_info: dict, args: argparse.Namespace, t
     if clients:
         await asyncio.wait_for(asyncio.gather(*(c.greeted.wait() for c in clients)), 120)
     live = [c for c in clients if not c.error]
+    # Idle reads with the same streams open: the post is then the only difference.
+    idle = await asyncio.to_thread(wrk_result, wrk(port, seed_info["tokens"], args.idle_seconds))
+    log(f"idle home c16 with {len(live)} streams open: {idle}")
     load = wrk(port, seed_info["tokens"], args.load_seconds)
     await asyncio.sleep(1)
     base = f"http://127.0.0.1:{port}"
@@ -271,7 +274,7 @@ async def post_and_watch(port: int, seed_info: dict, args: argparse.Namespace, t
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     loaded = await asyncio.to_thread(wrk_result, load)
-    return {"status_id": sid, "post_s": posted, "last_follower_s": seen, "streams": len(live), "streams_got": len(got),
+    return {"idle_with_streams": idle, "status_id": sid, "post_s": posted, "last_follower_s": seen, "streams": len(live), "streams_got": len(got),
             "streams_last_s": max(got) if got else float("nan"), "home_during": loaded}
 
 
