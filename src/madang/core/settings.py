@@ -116,6 +116,10 @@ class Settings(BaseSettings):
     # /ready answers 503 when the oldest due job has waited longer than this (a stopped or
     # overwhelmed worker); a job running past its lease (300 s) counts as stuck too.
     ready_job_delay_seconds: float = Field(300.0, gt=0)
+    # Fan-out at a capital's scale (decision 0068, docs/ops/fanout.md): an account with more
+    # followers than this has its posts merged into its followers' home timelines when they are
+    # read, instead of written to each follower's feed; 0 writes every post out.
+    fanout_read_time_threshold: int = Field(100_000, ge=0)
 
     @model_validator(mode="after")
     def _allowlist_is_secure(self) -> Settings:

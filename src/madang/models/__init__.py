@@ -20,13 +20,14 @@ from madang.models.statuses import (
     Tag,
 )
 from madang.models.search import SearchIndexState, StatusSearchTerm
-from madang.models.timelines import HomeFeedEntry
+from madang.models.timelines import HomeFeedEntry, ReadTimeAuthor
 
 __all__ = [
     "AccessToken", "Account", "Application", "AuthorizationCode", "Base", "Block", "Bookmark",
     "Favourite", "Follow", "FollowRequest", "HomeFeedEntry", "IdempotencyKey", "Job", "Marker",
     "MediaAttachment", "Mention", "Mute", "Notification", "Status", "StatusEdit", "StatusPin",
     "SearchIndexState", "StatusSearchTerm", "StatusTag", "Tag", "User",
+    "ReadTimeAuthor",
 ]
 __all__ += ["List", "ListAccount"]
 from madang.models.push import PushServerKey, WebPushSubscription  # noqa: E402

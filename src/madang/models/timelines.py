@@ -24,3 +24,18 @@ class HomeFeedEntry(Base):
     # The author of the status (or of the boosted status): lets unfollow, block and mute
     # remove or hide entries with one set-based statement.
     author_id: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class ReadTimeAuthor(Base):
+    """An account whose posts are merged into its followers' home timelines when read, not
+    written to their feeds (decision 0068): marked on its first post with more followers than
+    MADANG_FANOUT_READ_TIME_THRESHOLD, and never unmarked, so no post of it is ever in neither
+    place. Its posts older than ``since_status_id`` were written out as usual and stay there."""
+
+    __tablename__ = "read_time_authors"
+
+    account_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    # The first post not written to feeds: reads merge this one and later ones.
+    since_status_id: Mapped[int] = mapped_column(BigInteger)

@@ -25,7 +25,7 @@ from madang.models.statuses import VISIBILITIES
 from madang.models.timelines import HomeFeedEntry
 from madang.statuses.composing import Composed, PreparedText, check_language, compose
 from madang.statuses.counters import count_post
-from madang.statuses.delivery import INLINE_FOLLOWERS, deliver_post
+from madang.statuses.delivery import INLINE_FOLLOWERS, deliver_post, mark_read_time_author
 from madang.statuses.polls import PollSpec, check_poll, create_poll
 from madang.statuses.queries import get_visible_status
 from madang.statuses.search_index import index_status
@@ -43,12 +43,15 @@ class Site:
     time_zone: str = "Asia/Seoul"
     # Posts with a remote audience go out over ActivityPub (a job by name, decision 0035).
     federation: bool = True
+    # Authors with more followers have their posts merged into home timelines when read (0: never).
+    fanout_read_time_threshold: int = 0
 
     @classmethod
     def of(cls, settings: Settings) -> Site:
         return cls(base_url=settings.base_url, domain=settings.public_host, max_characters=settings.max_characters,
                    default_language=settings.default_language, time_zone=settings.time_zone,
-                   federation=settings.federation)
+                   federation=settings.federation,
+                   fanout_read_time_threshold=settings.fanout_read_time_threshold)
 
 
 def check_visibility(visibility: str | None, default: str) -> str:
@@ -136,7 +139,12 @@ async def create_status(
                                    created_at=status.created_at))
     # Live streams get the post as soon as it commits, without waiting for the fan-out job.
     publish(session, status_event(CREATED, status))
-    if followers_count <= INLINE_FOLLOWERS:
+    if 0 < site.fanout_read_time_threshold < followers_count:
+        # A city's audience: followers read the post from the author's own posts (decision 0068);
+        # the job reaches only hashtag followers and those mentioned.
+        await mark_read_time_author(session, author.id, status.id)
+        await enqueue(session, "timelines.fan_out", {"status_id": status.id})
+    elif followers_count <= INLINE_FOLLOWERS:
         # Few followers: in their feeds in this transaction (no job, no second commit).
         await deliver_post(session, status, sliced=False, tag_ids=[t.id for t in composed.tags])
     else:

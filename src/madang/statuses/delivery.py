@@ -16,7 +16,7 @@ import asyncio
 
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Select, and_, bindparam, exists, literal, or_, select
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, bindparam, case, exists, false, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -27,7 +27,7 @@ from madang.db.dialect import insert_ignore
 from madang.db.fast_select import FastSelect
 from madang.db.fast_write import FastStatement
 from madang.jobs import enqueue
-from madang.models import Block, Follow, HomeFeedEntry, Mention, Mute, Status, StatusTag, TagFollow
+from madang.models import Block, Follow, HomeFeedEntry, Mention, Mute, ReadTimeAuthor, Status, StatusTag, TagFollow
 
 ENTRY_COLUMNS = ["account_id", "status_id", "author_id"]
 
@@ -47,14 +47,37 @@ def _not_blocking(account_col, author_id: int) -> ColumnElement[bool]:  # type: 
     )
 
 
-def _already_has(account_col, original_id: int) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
-    """The original, or another boost of it, is in the feed: one copy of a post is enough."""
+def _already_has(account_col, original: Status) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+    """The original, or another boost of it, is in the feed: one copy of a post is enough.
+    A post merged into the follower's home timeline when read (decision 0068) counts as in
+    the feed: it is exactly where fan-out on write would have put it."""
     boost = aliased(Status)
     return or_(
-        exists().where(HomeFeedEntry.account_id == account_col, HomeFeedEntry.status_id == original_id),
+        exists().where(HomeFeedEntry.account_id == account_col, HomeFeedEntry.status_id == original.id),
         exists().where(HomeFeedEntry.account_id == account_col, HomeFeedEntry.status_id == boost.id,
-                       boost.reblog_of_id == original_id),
+                       boost.reblog_of_id == original.id),
+        _merged_when_read(account_col, original),
     )
+
+
+def _merged_when_read(account_col, post: Status) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+    """Whether the home timeline of ``account_col`` shows ``post`` from its author's own posts
+    (timelines.queries): the rules of ``follower_recipients``, for a follow older than the post."""
+    if post.reblog_of_id is not None or post.visibility == "direct":
+        return false()
+    # Aliases: ``account_col`` comes from a query on follows, which a bare Follow would correlate to.
+    follows = aliased(Follow)
+    conditions = [
+        exists().where(ReadTimeAuthor.account_id == post.account_id, ReadTimeAuthor.since_status_id <= post.id),
+        exists().where(follows.account_id == account_col, follows.target_account_id == post.account_id,
+                       follows.id < post.id),
+    ]
+    if post.in_reply_to_account_id not in (None, post.account_id):
+        also = aliased(Follow)
+        conditions.append(or_(account_col == post.in_reply_to_account_id, exists().where(
+            also.account_id == account_col, also.target_account_id == post.in_reply_to_account_id,
+            also.id < post.id)))
+    return and_(*conditions)
 
 
 def boost_recipients(boost: Status, original: Status) -> Select:
@@ -65,8 +88,26 @@ def boost_recipients(boost: Status, original: Status) -> Select:
         Follow.remote.is_(False),  # remote followers have feeds on their own servers
         follower != original.account_id,
         _not_blocking(follower, original.account_id),
-        ~_already_has(follower, original.id),
+        ~_already_has(follower, original),
     )
+
+
+async def mark_read_time_author(session: AsyncSession, account_id: int, status_id: int) -> None:
+    """From ``status_id`` on, the author's posts are read from its own posts, not written to
+    feeds (decision 0068). Marked once, never unmarked; two first posts at once keep the lower
+    id, so neither is left out of both."""
+    table = ReadTimeAuthor.__table__
+    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
+    insert = insert.values(account_id=account_id, since_status_id=status_id)
+    lower = case((insert.excluded.since_status_id < table.c.since_status_id, insert.excluded.since_status_id),
+                 else_=table.c.since_status_id)
+    await session.execute(insert.on_conflict_do_update(index_elements=[table.c.account_id],
+                                                       set_={"since_status_id": lower}))
+
+
+async def read_time_since(session: AsyncSession, account_id: int) -> int | None:
+    """The first post of a read-time author not written to feeds; None for other authors."""
+    return await session.scalar(select(ReadTimeAuthor.since_status_id).where(ReadTimeAuthor.account_id == account_id))
 
 
 def direct_recipients(status: Status) -> Select:
@@ -180,6 +221,13 @@ async def _deliver_to_followers(session: AsyncSession, status: Status, *, sliced
         result = await session.execute(insert_ignore(session, table)
                                        .from_select(ENTRY_COLUMNS, direct_recipients(status)))
         return result.rowcount or 0
+    if sliced:
+        # The job, for authors with many followers: a read-time author's followers read the
+        # post from its own posts (decision 0068). Writing it out as well would be harmless
+        # (reads drop the copy), so only the job path, not small authors' posts, asks.
+        since = await read_time_since(session, status.account_id)
+        if since is not None and since <= status.id:
+            return 0
     if not sliced and status.in_reply_to_account_id in (None, status.account_id):
         return await _TO_FOLLOWERS.run(session, {"status_id": status.id, "author_id": status.account_id})
     if not sliced:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, bindparam, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts import hidden_account_ids_query
@@ -15,7 +15,7 @@ from madang.db.paging import Page, bounded_by_params, cursor_shape, fetch_prebui
 from madang.core.clock import utcnow
 from madang.lists import exclusive_member_ids_query
 from madang.media import has_media
-from madang.models import Account, Follow, HomeFeedEntry, Status, StatusTag, Tag
+from madang.models import Account, Follow, HomeFeedEntry, ReadTimeAuthor, Status, StatusTag, Tag
 from madang.statuses.policies import not_blocked, visible_to
 from madang.text import normalize_tag
 
@@ -49,12 +49,85 @@ def _home_statement(with_max: bool, with_since: bool, with_min: bool) -> FastSel
 async def list_home_timeline(session: AsyncSession, *, viewer_id: int, page: Page) -> list[Status]:
     """The viewer's feed, newest first. Muted and blocked accounts, and accounts on servers
     the viewer blocked, are left out whether they wrote the post or boosted it; deleted posts
-    never show."""
+    never show. Posts of followed read-time authors (decision 0068) are merged in, by id."""
     stmt = _home_statement(page.max_id is not None, page.since_id is not None, page.min_id is not None)
     params = {"viewer": viewer_id, "now": utcnow(), "limit": page.limit, "max_id": page.max_id,
               "since_id": page.since_id, "min_id": page.min_id}
-    rows = await stmt.all(session, {k: v for k, v in params.items() if v is not None})
+    params = {k: v for k, v in params.items() if v is not None}
+    rows = await stmt.all(session, params)
+    authors = await _FOLLOWED_READ_TIME_AUTHORS.all(session, {"viewer": viewer_id})
+    if authors:
+        rows = _merge(rows, await _read_time_rows(session, authors, page, params), page)
     return rows[::-1] if page.min_id is not None else rows
+
+
+# The read-time authors the viewer follows, with where each one's merged posts start: at the
+# first post not written to feeds, and after the follow (before it, fan-out would not have
+# reached the viewer; ids are time-ordered in one space for every table). One index probe per
+# read-time author, a handful at most; nothing at all on an instance without one.
+_FOLLOWED_READ_TIME_AUTHORS = FastSelect(
+    select(ReadTimeAuthor.account_id, ReadTimeAuthor.since_status_id, Follow.id.label("follow_id"))
+    .join(Follow, and_(Follow.target_account_id == ReadTimeAuthor.account_id,
+                       Follow.account_id == bindparam("viewer")))
+    # A suspended author's posts leave followers' feeds (moderation.actions): here too.
+    .join(Account, Account.id == ReadTimeAuthor.account_id).where(Account.suspended_at.is_(None)),
+    name="ReadTimeAuthorRow")
+
+
+def _read_time_branch(i: int, with_max: bool, with_since: bool, with_min: bool) -> Select:
+    """The ``i``th followed read-time author's posts that fan-out on write would have put in
+    the viewer's feed (``statuses.delivery.follower_recipients``), with the home query's own
+    filters, newest (or, for min_id, oldest) first, walking ``ix_statuses_account_id_id``."""
+    viewer = bindparam("viewer")
+    hidden = hidden_account_ids_query(viewer, now=bindparam("now")).scalar_subquery()
+    exclusive = exclusive_member_ids_query(viewer).scalar_subquery()
+    also = Follow.__table__.alias(f"also{i}")
+    stmt = select(*Status.__table__.c).where(
+        Status.account_id == bindparam(f"author{i}"), Status.id >= bindparam(f"since{i}"),
+        Status.id > bindparam(f"follow{i}"),
+        Status.reblog_of_id.is_(None), Status.visibility != "direct", Status.deleted_at.is_(None),
+        # A reply reaches those who follow both sides (or are the one replied to).
+        or_(Status.in_reply_to_account_id.is_(None), Status.in_reply_to_account_id == Status.account_id,
+            Status.in_reply_to_account_id == viewer,
+            # (followed before the reply, as fan-out would have found it then)
+            exists().where(also.c.account_id == viewer, also.c.target_account_id == Status.in_reply_to_account_id,
+                           also.c.id < Status.id)),
+        Status.account_id.not_in(hidden), Status.account_id.not_in(exclusive),
+        not_on_blocked_domain(viewer, Status.account_id))
+    if with_max:
+        stmt = stmt.where(Status.id < bindparam("max_id"))
+    if with_since:
+        stmt = stmt.where(Status.id > bindparam("since_id"))
+    if with_min:
+        return stmt.where(Status.id > bindparam("min_id")).order_by(Status.id.asc()).limit(bindparam("limit"))
+    return stmt.order_by(Status.id.desc()).limit(bindparam("limit"))
+
+
+@lru_cache(maxsize=64)
+def _read_time_statement(authors: int, with_max: bool, with_since: bool, with_min: bool) -> FastSelect:
+    """Each followed read-time author's best page, in one statement (built once per shape)."""
+    branches = [_read_time_branch(i, with_max, with_since, with_min).subquery(f"b{i}") for i in range(authors)]
+    stmt = union_all(*[select(*b.c) for b in branches]) if authors > 1 else select(*branches[0].c)
+    return FastSelect(stmt, name="StatusRow")
+
+
+async def _read_time_rows(session: AsyncSession, authors: list, page: Page, params: dict) -> list:
+    stmt = _read_time_statement(len(authors), page.max_id is not None, page.since_id is not None,
+                                page.min_id is not None)
+    bound = dict(params)
+    for i, a in enumerate(authors):
+        bound.update({f"author{i}": a.account_id, f"since{i}": a.since_status_id, f"follow{i}": a.follow_id})
+    return await stmt.all(session, bound)
+
+
+def _merge(feed: list, merged: list, page: Page) -> list:
+    """The page from both sources: one copy of each status (a read-time author's post may be
+    in the feed too: written before it was marked, by a follow's merge job, or for a followed
+    hashtag), in the feed's order (ascending for min_id, as the feed rows come)."""
+    by_id = {row.id: row for row in merged}
+    by_id.update((row.id, row) for row in feed)
+    ordered = sorted(by_id.values(), key=lambda row: row.id, reverse=page.min_id is None)
+    return ordered[:page.limit]
 
 
 def _without_replies() -> ColumnElement[bool]:
