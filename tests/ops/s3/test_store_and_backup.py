@@ -110,3 +110,16 @@ def test_an_idle_server_with_a_bucket_does_not_load_boto3(s3_server: S3Server, t
     loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
     assert "madang.app" in loaded
     assert not {"boto3", "botocore"} & loaded
+
+
+def test_doctor_checks_the_bucket(s3_server: S3Server, request: pytest.FixtureRequest, tmp_root: Path) -> None:
+    inst = fresh("sqlite", request, tmp_root / "s3-doctor", migrated=True)
+    bucket = s3_server.new_bucket()
+    good = _madang(inst, s3_server.env(bucket), "doctor")
+    line = next(x for x in good.stdout.splitlines() if "media store" in x)
+    assert "OK" in line and bucket in line, good.stdout
+    assert not s3_server.objects(bucket)  # the probe object was removed
+    bad = _madang(inst, s3_server.env("no-such-bucket-here"), "doctor")
+    line = next(x for x in bad.stdout.splitlines() if "media store" in x)
+    assert "FAIL" in line and bad.returncode != 0, bad.stdout
+    assert SECRET not in good.stdout + bad.stdout + good.stderr + bad.stderr
