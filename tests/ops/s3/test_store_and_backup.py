@@ -123,3 +123,17 @@ def test_doctor_checks_the_bucket(s3_server: S3Server, request: pytest.FixtureRe
     line = next(x for x in bad.stdout.splitlines() if "media store" in x)
     assert "FAIL" in line and bad.returncode != 0, bad.stdout
     assert SECRET not in good.stdout + bad.stdout + good.stderr + bad.stderr
+
+
+def test_custom_emoji_added_from_the_cli_goes_to_the_bucket(s3_server: S3Server, request: pytest.FixtureRequest,
+                                                           tmp_root: Path) -> None:
+    from PIL import Image
+
+    inst = fresh("sqlite", request, tmp_root / "s3-emoji", migrated=True)
+    bucket = s3_server.new_bucket()
+    image = inst.folder / "party.png"
+    Image.new("RGBA", (32, 32), (255, 0, 120, 255)).save(image, "PNG")
+    done = _madang(inst, s3_server.env(bucket), "emoji", "add", "party", str(image))
+    assert done.returncode == 0, done.stderr
+    assert len(s3_server.objects(bucket)) == 2  # the emoji and its static copy
+    assert not inst.media.exists()
