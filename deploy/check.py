@@ -282,6 +282,14 @@ def check_static() -> list[str]:
         if host not in container_env.get(key, ""):
             raise CheckFailed(f"madang.env.example (container): {key} must name the compose service ({host})")
 
+    # Everything COPY names is let into the build context (Dockerfile.dockerignore).
+    ignore = (DOCKERFILE.parent / "Dockerfile.dockerignore").read_text().splitlines()
+    for i in ins:
+        if i.name == "COPY":
+            for source in shlex.split(i.args)[:-1]:
+                if f"!{source}" not in ignore:
+                    raise CheckFailed(f"Dockerfile.dockerignore leaves {source} out of the build context")
+
     # The proxies connect where madang listens, and treat madang's own paths specially.
     site, caddy = NGINX_SITE.read_text(), CADDYFILE.read_text()
     listen = f"{web_env['MADANG_HOST']}:{web_env['MADANG_PORT']}"
