@@ -28,8 +28,11 @@ def _instance():  # type: ignore[no-untyped-def]
         err.print(f"[red]cannot start: {'; '.join(str(e['msg']) for e in exc.errors())}[/red]", highlight=False)
         raise typer.Exit(2) from None
     from_env = bool(os.environ.get("MADANG_SECRET_KEY"))
+    from madang.media.storage import location_of
+
     return Instance(database_url=settings.database_url, media_path=settings.media_path,
-                    secret_key_path=None if from_env else settings.secret_key_path)
+                    secret_key_path=None if from_env else settings.secret_key_path,
+                    media_location=location_of(settings))
 
 
 class _Shown:

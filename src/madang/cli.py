@@ -357,11 +357,11 @@ if __name__ == "__main__":
 def media_prune(days: Annotated[int, typer.Option(help="keep cached remote media newer than this")] = 7) -> None:
     """Remove cached copies of remote media older than DAYS (they link to their server again)."""
     from madang.federation.media_cache import prune_cached_media
-    from madang.media.storage import LocalMediaStore
+    from madang.media.storage import store_of
 
     async def go(db: Database, settings: Settings) -> int:
         async with db.write() as session:
-            return await prune_cached_media(session, store=LocalMediaStore(settings.media_path), days=days)
+            return await prune_cached_media(session, store=store_of(settings), days=days)
 
     count = _run(go)
     console.print(f"pruned {count} cached remote media file(s) older than {days} day(s)")

@@ -24,10 +24,10 @@ def emoji_add(
     of at most 256 KB."""
     from madang.core.settings import Settings
     from madang.media.custom_emojis import LOCAL_MAX_BYTES, LOCAL_MAX_PIXELS, check_shortcode, save_local_emoji
-    from madang.media.storage import LocalMediaStore
+    from madang.media.storage import store_of
     from madang.media.uploads import discard_upload, store_upload
 
-    store = LocalMediaStore(Settings().media_path)
+    store = store_of(Settings())
 
     async def go(db: Database) -> str:
         code = check_shortcode(shortcode)

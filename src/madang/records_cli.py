@@ -41,7 +41,7 @@ def export(
     from madang.accounts import find_account_by_acct
     from madang.core.errors import NotFound
     from madang.core.settings import Settings
-    from madang.media.storage import LocalMediaStore
+    from madang.media.storage import store_of
     from madang.records import Scope, export_records
 
     scopes = [(kind, value) for kind, value in (("account", account), ("tag", tag), ("case", case)) if value]
@@ -67,7 +67,7 @@ def export(
 
             return await export_records(
                 db, organisation=organisation, scope=scope, date_from=date_from, date_to=date_to,
-                actor_id=actor.id, out=file, store=LocalMediaStore(settings.media_path), progress=progress,
+                actor_id=actor.id, out=file, store=store_of(settings), progress=progress,
                 time_zone=settings.time_zone)
 
     try:

@@ -39,6 +39,20 @@ class Settings(BaseSettings):
     # against decompression bombs). 33,177,600 = 7680 x 4320, Mastodon's image_matrix_limit.
     media_max_bytes: int = Field(16 * 1024 * 1024, ge=1)
     media_max_pixels: int = Field(33_177_600, ge=1)
+    # Where media files live (decision 0066, docs/ops/object-storage.md): "local" (media_path) or
+    # "s3" (an S3-compatible bucket; needs the extra madang[s3]). Credentials only from the
+    # environment: MADANG_S3_ACCESS_KEY_ID / MADANG_S3_SECRET_ACCESS_KEY (or boto3's AWS_* chain).
+    media_store: str = Field("local", pattern="^(local|s3)$")
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""  # empty: AWS; e.g. https://s3.example.kr or http://127.0.0.1:9000
+    s3_region: str = ""
+    s3_prefix: str = ""  # key prefix inside the bucket, e.g. "madang"
+    # Where clients fetch media (the bucket's or a CDN's public address, as Mastodon's
+    # S3_ALIAS_HOST); empty: madang serves them itself under /media/, reading from the bucket.
+    s3_public_url: str = ""
+    s3_addressing_style: str = Field("auto", pattern="^(auto|path|virtual)$")
+    s3_access_key_id: str = Field("", repr=False)
+    s3_secret_access_key: str = Field("", repr=False)
     smtp_url: str | None = None
     # New sign-ups confirm their e-mail address before signing in; applies only with smtp_url.
     email_confirmation: bool = True
@@ -125,6 +139,12 @@ class Settings(BaseSettings):
     def _allowlist_is_secure(self) -> Settings:
         if self.federation_mode == "allowlist":
             self.authorized_fetch = True  # Mastodon: limited federation mode implies authorized fetch
+        return self
+
+    @model_validator(mode="after")
+    def _s3_has_a_bucket(self) -> Settings:
+        if self.media_store == "s3" and not self.s3_bucket:
+            raise ValueError("MADANG_MEDIA_STORE=s3 needs MADANG_S3_BUCKET")
         return self
 
     @model_validator(mode="after")

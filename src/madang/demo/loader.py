@@ -22,7 +22,7 @@ from madang.db import Database
 from madang.demo.city import CITY, DemoCity, image_bytes
 from madang.jobs import Worker
 from madang.media.profile_images import store_profile_image
-from madang.media.storage import LocalMediaStore, MediaStore
+from madang.media.storage import MediaStore, store_of
 from madang.media.uploads import StoredUpload, create_media_attachment, discard_upload, store_upload
 from madang.models import Account, Status, User
 from madang.statuses.create import Site, create_status
@@ -52,7 +52,7 @@ class _Images:
 
     @classmethod
     async def stored(cls, city: DemoCity, settings: Settings) -> _Images:
-        images = cls(LocalMediaStore(settings.media_path))
+        images = cls(store_of(settings))
         try:
             for a in city.accounts:
                 if a.avatar:

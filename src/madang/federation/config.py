@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from madang.core.settings import Settings
+from madang.media.storage import location_of
 
 CONFIG_KEY = "madang.federation.config"
 
@@ -29,6 +30,12 @@ class FederationConfig:
     media_max_pixels: int = 33_177_600
     # MADANG_FEDERATION_MODE=allowlist: only allowed servers are federated with (decision 0040).
     allowlist: bool = False
+    # The media store (media.storage.location_of); None: the local folder at media_path.
+    media_location: dict[str, Any] | None = None
+
+    @property
+    def media_store_location(self) -> dict[str, Any]:
+        return self.media_location or {"kind": "local", "root": self.media_path}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FederationConfig:
@@ -37,7 +44,7 @@ class FederationConfig:
                    authorized_fetch=settings.authorized_fetch, remote_media=settings.remote_media,
                    allowed_hosts=allowed, media_path=str(settings.media_path),
                    media_max_bytes=settings.media_max_bytes, media_max_pixels=settings.media_max_pixels,
-                   allowlist=settings.federation_mode == "allowlist")
+                   allowlist=settings.federation_mode == "allowlist", media_location=location_of(settings))
 
     @property
     def instance_actor_uri(self) -> str:

@@ -123,7 +123,7 @@ async def store_account_emojis(session: Any, config: FederationConfig, account: 
 async def cache_emoji(db: Any, payload: dict) -> None:
     """Fetch an emoji's image (≤ 256 KB) through the guarded client, re-encode it as uploads
     are, and serve it from /media/; an image that is gone or unusable stays unshown."""
-    from madang.media.storage import LocalMediaStore
+    from madang.media.storage import open_store
     from madang.media.uploads import discard_upload, store_upload
     from madang.net import GuardedClient, OutboundError, OutboundPolicy, TooLarge
 
@@ -150,7 +150,7 @@ async def cache_emoji(db: Any, payload: dict) -> None:
         return
     if answer.status_code != 200:
         raise RuntimeError(f"{url} answered {answer.status_code}")
-    store = LocalMediaStore(config.media_path)
+    store = open_store(config.media_store_location)
     try:
         upload = await store_upload(store, answer.content, size=len(answer.content), max_bytes=MAX_EMOJI_BYTES,
                                     max_pixels=min(config.media_max_pixels, MAX_EMOJI_PIXELS))

@@ -10,7 +10,7 @@ from typing import Any
 from madang.core.errors import Invalid
 from madang.federation.config import config_of
 from madang.jobs import handler
-from madang.media.storage import LocalMediaStore
+from madang.media.storage import open_store
 from madang.media.uploads import discard_upload, store_upload
 from madang.models import MediaAttachment
 from madang.net import GuardedClient, OutboundError, OutboundPolicy
@@ -39,7 +39,7 @@ async def cache_media(db: Any, payload: dict) -> None:
         return
     if answer.status_code != 200:
         raise RuntimeError(f"{media.remote_url} answered {answer.status_code}")
-    store = LocalMediaStore(config.media_path)
+    store = open_store(config.media_store_location)
     try:
         upload = await store_upload(store, answer.content, size=len(answer.content),
                                     max_bytes=config.media_max_bytes, max_pixels=config.media_max_pixels)

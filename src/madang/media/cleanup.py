@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.core.clock import utcnow
 from madang.db.database import after_commit
 from madang.jobs import enqueue, handler
-from madang.media.queries import delete_files
+from madang.media.queries import delete_files_soon
 from madang.media.storage import MediaStore, open_store
 from madang.media.uploads import CLEANUP_JOB, UNATTACHED_TTL
 from madang.models.media import MediaAttachment
@@ -46,7 +46,7 @@ async def remove_unattached_media(session: AsyncSession, *, store: MediaStore, n
     )
     keys = [key for row in result.all() for key in row]
     if keys:
-        after_commit(session, lambda: delete_files(store, keys))
+        after_commit(session, lambda: delete_files_soon(store, keys))
     return len(keys) // 2
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, bindparam, delete, select
@@ -11,10 +13,11 @@ from madang.core.errors import NotFound
 from madang.db.database import after_commit
 from madang.db.fast_select import FastSelect
 from madang.media.rules import check_description, parse_focus
-from madang.media.storage import MediaStore
+from madang.media.storage import LocalMediaStore, MediaStore
 from madang.models.media import MediaAttachment
 
 NOT_FOUND = "Record not found"
+log = logging.getLogger(__name__)
 
 
 async def get_own_media(session: AsyncSession, *, account_id: int, media_id: int) -> MediaAttachment:
@@ -52,12 +55,31 @@ async def delete_media(session: AsyncSession, *, store: MediaStore, account_id: 
         raise NotFound(NOT_FOUND)
     keys = (media.file_key, media.small_key)
     await session.execute(delete(MediaAttachment).where(MediaAttachment.id == media.id))
-    after_commit(session, lambda: delete_files(store, keys))
+    after_commit(session, lambda: delete_files_soon(store, keys))
 
 
 def delete_files(store: MediaStore, keys: Iterable[str]) -> None:
     for key in keys:
         store.delete(key)
+
+
+def delete_files_soon(store: MediaStore, keys: Iterable[str]) -> None:
+    """For after-commit callbacks, which run inside the event loop: a local unlink at once, a
+    remote store's requests (object storage, decision 0066) on a thread so no request waits on them."""
+    keys = list(keys)
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    if loop is None or isinstance(store, LocalMediaStore):
+        delete_files(store, keys)
+        return
+
+    def failed(future: asyncio.Future) -> None:
+        if not future.cancelled() and future.exception() is not None:
+            log.warning("media files not removed from the store (%d left over): %s", len(keys), future.exception())
+
+    loop.run_in_executor(None, delete_files, store, keys).add_done_callback(failed)
 
 
 # A timeline page asks for this on every request: a prebuilt statement on the fast path.

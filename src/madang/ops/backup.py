@@ -1,6 +1,11 @@
 """``madang backup`` and ``madang restore``: the whole instance (database, media folder, secret
 key file) into one verifiable archive and back, without stopping the server for a backup.
 
+Media in an S3-compatible bucket (MADANG_MEDIA_STORE=s3, decision 0066) are carried the same
+way: every object is read from the bucket into the archive, and written back into the bucket
+on restore (the archive's members are the same ``media/<key>`` either way, so an archive made
+from a local folder restores into a bucket and back).
+
 Order: the database snapshot first, then the media folder. A photo uploaded after the snapshot
 is carried as a file no row names (harmless); every row of the snapshot finds its file unless
 the file was deleted between the two steps (a post removed during the backup).
@@ -45,6 +50,17 @@ class Instance:
     database_url: str
     media_path: Path
     secret_key_path: Path | None = None  # the key file, when the key is not given in the environment
+    # The media store (media.storage.location_of) when it is not the local folder at media_path.
+    media_location: dict | None = None
+
+    @property
+    def media_bucket(self):  # type: ignore[no-untyped-def]
+        """The object store media live in, or None for the local folder."""
+        if not self.media_location or self.media_location.get("kind") == "local":
+            return None
+        from madang.media.storage import open_store
+
+        return open_store(self.media_location)
 
     @property
     def kind(self) -> str:
@@ -105,14 +121,18 @@ def create_backup(instance: Instance, out: Path, *, include_secret_key: bool = T
         try:
             writer.add_file(DB_MEMBER[kind], snapshot)
             snapshot.unlink()
-            media = _media_files(instance.media_path)
-            progress.step("media files", len(media))
-            for n, (name, path) in enumerate(media, 1):
-                try:
-                    writer.add_file(MEDIA_PREFIX + name, path)
-                except FileNotFoundError:
-                    progress.note(f"media file {name} was removed during the backup; skipped")
-                progress.advance(n, len(media))
+            bucket = instance.media_bucket
+            if bucket is not None:
+                _add_bucket(bucket, writer, progress)
+            else:
+                media = _media_files(instance.media_path)
+                progress.step("media files", len(media))
+                for n, (name, path) in enumerate(media, 1):
+                    try:
+                        writer.add_file(MEDIA_PREFIX + name, path)
+                    except FileNotFoundError:
+                        progress.note(f"media file {name} was removed during the backup; skipped")
+                    progress.advance(n, len(media))
             if include_secret_key and instance.secret_key_path is not None and instance.secret_key_path.is_file():
                 writer.add_bytes(SECRET_KEY_MEMBER, instance.secret_key_path.read_bytes())
             manifest = Manifest(database=kind, alembic_revision=revision, madang_version=madang_version(),
@@ -124,6 +144,17 @@ def create_backup(instance: Instance, out: Path, *, include_secret_key: bool = T
             raise
     os.replace(partial, out)
     return manifest
+
+
+def _add_bucket(bucket, writer: ArchiveWriter, progress: Progress) -> None:  # type: ignore[no-untyped-def]
+    keys = sorted(bucket.keys())
+    progress.step("media files (object storage)", len(keys))
+    for n, key in enumerate(keys, 1):
+        try:
+            writer.add_bytes(MEDIA_PREFIX + key, bucket.read(key))
+        except FileNotFoundError:
+            progress.note(f"media file {key} was removed during the backup; skipped")
+        progress.advance(n, len(keys))
 
 
 def _known_revisions() -> tuple[set[str], str | None]:
@@ -145,7 +176,11 @@ def what_is_there(instance: Instance) -> list[str]:
     if tables:
         shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
         reasons.append(f"the database has rows ({shown})")
-    if _media_files(instance.media_path):
+    bucket = instance.media_bucket
+    if bucket is not None:
+        if next(iter(bucket.keys()), None) is not None:
+            reasons.append(f"the media bucket {bucket.bucket} holds files")
+    elif _media_files(instance.media_path):
         reasons.append(f"the media folder {instance.media_path} holds files")
     return reasons
 
@@ -202,24 +237,31 @@ def restore_backup(instance: Instance, archive: Path, *, force: bool = False, re
     progress.step("media files", len(media_members))
     done = [0]
     key_path = instance.secret_key_path if restore_secret_key else None
-
-    def target_of(name: str) -> Path | None:
-        if name == SECRET_KEY_MEMBER:
-            return key_path
-        if not name.startswith(MEDIA_PREFIX):
-            return None
-        path = (media_root / name[len(MEDIA_PREFIX):]).resolve()
-        if not path.is_relative_to(media_root):
-            raise ArchiveError(f"member {name!r} would be written outside the media folder")
-        return path
-
-    def wrote(name: str) -> None:
-        if name.startswith(MEDIA_PREFIX):
+    bucket = instance.media_bucket
+    if bucket is not None:
+        def advanced() -> None:
             done[0] += 1
             progress.advance(done[0], len(media_members))
 
-    media_root.mkdir(parents=True, exist_ok=True)
-    extract(archive, manifest, target_of, wrote)
+        _restore_into_bucket(bucket, archive, manifest, key_path, scratch, advanced)
+    else:
+        def target_of(name: str) -> Path | None:
+            if name == SECRET_KEY_MEMBER:
+                return key_path
+            if not name.startswith(MEDIA_PREFIX):
+                return None
+            path = (media_root / name[len(MEDIA_PREFIX):]).resolve()
+            if not path.is_relative_to(media_root):
+                raise ArchiveError(f"member {name!r} would be written outside the media folder")
+            return path
+
+        def wrote(name: str) -> None:
+            if name.startswith(MEDIA_PREFIX):
+                done[0] += 1
+                progress.advance(done[0], len(media_members))
+
+        media_root.mkdir(parents=True, exist_ok=True)
+        extract(archive, manifest, target_of, wrote)
     if manifest.member(SECRET_KEY_MEMBER) is None:
         secret = "not in the archive"
     elif not restore_secret_key:
@@ -229,6 +271,36 @@ def restore_backup(instance: Instance, archive: Path, *, force: bool = False, re
     else:
         secret = "restored"
     return Restored(manifest, len(media_members), manifest.alembic_revision != head, secret)
+
+
+def _restore_into_bucket(bucket, archive: Path, manifest: Manifest, key_path: Path | None,  # type: ignore[no-untyped-def]
+                         scratch: Path, advanced: Callable[[], None]) -> None:
+    """Each media member is checked against its sum as it is unpacked (one file at a time on
+    the local disk), then written to the bucket under its key."""
+    from madang.media.storage import BadKey, check_key, content_type_of
+
+    with tempfile.TemporaryDirectory(prefix=".madang-restore-media-", dir=scratch) as work:
+        current = Path(work) / "current"
+
+        def target_of(name: str) -> Path | None:
+            if name == SECRET_KEY_MEMBER:
+                return key_path
+            if not name.startswith(MEDIA_PREFIX):
+                return None
+            try:
+                check_key(name[len(MEDIA_PREFIX):])
+            except BadKey:
+                raise ArchiveError(f"member {name!r} names no media key") from None
+            return current
+
+        def wrote(name: str) -> None:
+            if name.startswith(MEDIA_PREFIX):
+                key = name[len(MEDIA_PREFIX):]
+                bucket.save(key, current.read_bytes(), content_type_of(key))
+                current.unlink()
+                advanced()
+
+        extract(archive, manifest, target_of, wrote)
 
 
 __all__ = ["ArchiveError", "DatabaseError", "Instance", "Progress", "RestoreRefused", "create_backup",

@@ -204,6 +204,31 @@ def check_media_path(settings: Settings) -> Check:
     return Check("media path", OK, f"{path} is writable")
 
 
+async def check_media_store(settings: Settings) -> Check:
+    """MADANG_MEDIA_STORE=s3 (decision 0066): a probe object written, read back and removed."""
+    from madang.media.storage import store_of
+
+    def probe() -> None:
+        store = store_of(settings)
+        key = f"doctor/probe-{os.getpid()}.png"
+        store.save(key, b"madang doctor", "image/png")
+        try:
+            if store.read(key) != b"madang doctor":
+                raise RuntimeError("the object read back differs from the one written")
+        finally:
+            store.delete(key)
+
+    where = f"bucket {settings.s3_bucket} at {settings.s3_endpoint_url or 'AWS'}"
+    try:
+        await asyncio.wait_for(asyncio.to_thread(probe), 6 * TIMEOUT)
+    except Exception as exc:
+        return Check("media store", FAIL, f"cannot write, read and delete in the {where}: "
+                     f"{type(exc).__name__}: {exc}"[:300],
+                     "check MADANG_S3_BUCKET, _ENDPOINT_URL, _REGION, _ADDRESSING_STYLE and the access key's "
+                     "permissions (docs/ops/object-storage.md)")
+    return Check("media store", OK, f"{where}: written, read and deleted a probe object")
+
+
 async def check_database(settings: Settings) -> list[Check]:
     """Reachable, migrated to this version's head, and (PostgreSQL) the server's clock against ours."""
     from alembic.script import ScriptDirectory
@@ -339,7 +364,8 @@ async def check_demo_passwords(settings: Settings) -> Check | None:
 
 async def run_checks(settings: Settings) -> list[Check]:
     checks = [check_secret_key(settings), *check_public_address(settings), await check_smtp(settings),
-              *check_disk(settings), check_media_path(settings)]
+              *check_disk(settings),
+              await check_media_store(settings) if settings.media_store == "s3" else check_media_path(settings)]
     database = await check_database(settings)
     checks += database
     if all(c.status == OK for c in database if c.name in ("database", "migrations")):

@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from madang.core.errors import Invalid
-from madang.media.storage import LocalMediaStore, MediaStore
+from madang.media.storage import MediaStore, store_of
 from madang.media.uploads import StoredUpload, stored_upload
 from madang.runtime import ctx_of
 
@@ -37,7 +37,7 @@ def media_store(request: Request) -> MediaStore:
     """The same store (and cache key) the API's uploads use: one per process, kept on the context."""
     extras = ctx_of(request).extras
     if "media_store" not in extras:
-        extras["media_store"] = LocalMediaStore(ctx_of(request).settings.media_path)
+        extras["media_store"] = store_of(ctx_of(request).settings)
     return extras["media_store"]
 
 

@@ -25,6 +25,7 @@ from madang.mastodon_api.serializers.media import media_attachment_json
 from madang.media import (
     LocalMediaStore,
     MediaStore,
+    store_of,
     create_media_attachment,
     delete_media,
     get_own_media,
@@ -43,7 +44,7 @@ FILE_CACHE = {"Cache-Control": "public, max-age=31536000, immutable", "X-Content
 def media_store(request: Request) -> MediaStore:
     extras = ctx(request).extras
     if "media_store" not in extras:
-        extras["media_store"] = LocalMediaStore(ctx(request).settings.media_path)
+        extras["media_store"] = store_of(ctx(request).settings)
     return extras["media_store"]
 
 
@@ -144,7 +145,7 @@ async def media_file(request: Request, key: str) -> Response:
     """The stored files, with long cache headers: a key never names two different files."""
     store = media_store(request)
     if not isinstance(store, LocalMediaStore):
-        return Response(status_code=404)  # a remote store serves its own URLs
+        return await _remote_file(request, store, key)
     try:
         path, content_type = store.path(key), content_type_of(key)
     except BadKey:
@@ -160,6 +161,28 @@ async def media_file(request: Request, key: str) -> Response:
     if request.method == "HEAD":
         handle.close()
         return Response(status_code=200, media_type=content_type, headers=headers)
+    return StreamingResponse(_send_open_file(handle), media_type=content_type, headers=headers)
+
+
+async def _remote_file(request: Request, store: MediaStore, key: str) -> Response:
+    """A file in object storage (decision 0066): a permanent redirect to its public address when
+    the bucket or a CDN serves it (MADANG_S3_PUBLIC_URL), else read from the bucket and passed on."""
+    try:
+        content_type = content_type_of(key)
+    except BadKey:
+        return Response("Not found", status_code=404, media_type="text/plain")
+    url = store.url(key)
+    if url.startswith(("https://", "http://")):
+        return Response(status_code=301, headers={"Location": url, "Cache-Control": FILE_CACHE["Cache-Control"]})
+    try:
+        if request.method == "HEAD":
+            size = await anyio.to_thread.run_sync(store.size, key)  # type: ignore[attr-defined]
+            return Response(status_code=200, media_type=content_type,
+                            headers={**FILE_CACHE, "content-length": str(size)})
+        handle, size = await anyio.to_thread.run_sync(store.fetch, key)  # type: ignore[attr-defined]
+    except FileNotFoundError:
+        return Response("Not found", status_code=404, media_type="text/plain")
+    headers = {**FILE_CACHE, "content-length": str(size)}
     return StreamingResponse(_send_open_file(handle), media_type=content_type, headers=headers)
 
 
