@@ -33,6 +33,7 @@ from madang.accounts.profiles import render_note_html, set_flags, update_profile
 from madang.accounts.queries import (
     find_account,
     find_account_by_acct,
+    find_profile,
     find_local_accounts_by_usernames,
     find_user,
     find_user_for_account,
@@ -48,7 +49,7 @@ from madang.accounts.rules import RESERVED_USERNAMES
 __all__ = [
     "FollowResult", "RESERVED_USERNAMES", "Relationship", "authenticate",
     "authorize_follow_request", "block_account", "blocked_account_ids", "blocked_either_way", "hidden_account_ids_query",
-    "find_account", "find_account_by_acct", "find_local_accounts_by_usernames", "find_user",
+    "find_account", "find_account_by_acct", "find_profile", "find_local_accounts_by_usernames", "find_user",
     "find_user_by_login", "find_user_for_account", "follow_account", "get_account",
     "get_accounts", "get_relationships", "hash_password", "is_following", "list_accounts",
     "list_blocks", "list_follow_requests", "list_followers", "list_following", "list_mutes",

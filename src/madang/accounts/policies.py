@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.rows import pair_of
 from madang.core.clock import utcnow
+from madang.db.replicas import replica_read
 from madang.models import Account, Block, Follow, Mute
 from madang.models.account_domain_blocks import AccountDomainBlock
 
@@ -20,6 +21,7 @@ def active_mute(now: Any = None) -> ColumnElement[bool]:
     return or_(Mute.expires_at.is_(None), Mute.expires_at > (utcnow() if now is None else now))
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def blocked_either_way(session: AsyncSession, a_id: int, b_id: int) -> bool:
     stmt = select(exists().where(or_(pair_of(Block, a_id, b_id), pair_of(Block, b_id, a_id))))
     return bool(await session.scalar(stmt))

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import NotFound
 from madang.db.paging import Page, fetch_page
+from madang.db.replicas import replica_read
 from madang.media import has_media
 from madang.models import Account, Favourite, Mention, Status, StatusPin, StatusTag, Tag
 from madang.statuses.policies import boosted_visible_to, not_blocked, visible_to
@@ -52,6 +53,7 @@ class AccountStatusFilter:
     tagged: str | None = None
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def list_account_statuses(
     session: AsyncSession, *, account: Account, viewer_id: int | None, page: Page, filters: AccountStatusFilter
 ) -> list[Status]:

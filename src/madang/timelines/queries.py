@@ -12,6 +12,7 @@ from madang.accounts import hidden_account_ids_query
 from madang.accounts.policies import not_on_blocked_domain
 from madang.db.fast_select import FastSelect
 from madang.db.paging import Page, fetch_page
+from madang.db.replicas import replica_read
 from madang.core.clock import utcnow
 from madang.lists import exclusive_member_ids_query
 from madang.media import has_media
@@ -46,6 +47,7 @@ def _home_statement(with_max: bool, with_since: bool, with_min: bool) -> FastSel
     return FastSelect(stmt.limit(bindparam("limit")), name="StatusRow")
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def list_home_timeline(session: AsyncSession, *, viewer_id: int, page: Page) -> list[Status]:
     """The viewer's feed, newest first. Muted and blocked accounts, and accounts on servers
     the viewer blocked, are left out whether they wrote the post or boosted it; deleted posts
@@ -78,6 +80,7 @@ def moderated_out(viewer_id: int | None) -> ColumnElement[bool]:
     return Status.account_id.not_in(suspended.union_all(limited))
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def list_public_timeline(
     session: AsyncSession, *, viewer_id: int | None, page: Page, local: bool = False, remote: bool = False,
     only_media: bool = False,
@@ -110,6 +113,7 @@ def _tagged(names: list[str]) -> Select:
     return select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id).where(Tag.key.in_(_keys(names)))
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def list_tag_timeline(
     session: AsyncSession, *, tag_names: list[str], viewer_id: int | None, page: Page, local: bool = False,
     all_names: list[str] | None = None, none_names: list[str] | None = None, only_media: bool = False,

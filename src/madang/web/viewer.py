@@ -12,6 +12,7 @@ from madang.accounts import find_account
 from madang.accounts.queries import find_user_for_account
 from madang.auth.tokens import digest
 from madang.auth.web_sessions import find_web_session
+from madang.db.replicas import act_as
 from madang.desk.queries import memberships
 from madang.models import Account, User
 from madang.notifications.queries import count_unread
@@ -44,6 +45,8 @@ async def load_viewer(request: Request) -> Viewer | None:
         return request.state.viewer
     viewer = await _resolve(request)
     request.state.viewer = viewer
+    if viewer is not None:
+        act_as(viewer.account.id)  # read-your-writes with a replica (db.replicas)
     if viewer is not None and viewer.desk_staff:
         request.state.desk_staff = True
     if viewer is not None and request.method == "GET" and not request.headers.get("hx-request"):
