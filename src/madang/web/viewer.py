@@ -42,6 +42,8 @@ def _cache_key(token_hash: str) -> str:
 async def load_viewer(request: Request) -> Viewer | None:
     """The signed-in viewer, or None; also fixes the language of this request's page."""
     if hasattr(request.state, "viewer"):
+        if request.state.viewer is not None:
+            act_as(request.state.viewer.account.id)  # read-your-writes with a replica (db.replicas)
         return request.state.viewer
     viewer = await _resolve(request)
     request.state.viewer = viewer
