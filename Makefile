@@ -32,7 +32,8 @@ demo: $(STAMP)
 # Debian packages the suite uses: PostgreSQL (its own throwaway server per run) and
 # redis-server (streaming across processes), chromium (the browser tests drive /usr/bin/chromium)
 # and a Korean font for it (pages at 360 px and the screenshots are laid out in Hangul, not boxes);
-# prometheus (a real server scrapes /metrics in tests/ops/metrics).
+# prometheus (a real server scrapes /metrics in tests/ops/metrics); pgbouncer (madang through it in
+# transaction pooling mode, tests/ops/replica).
 system-deps:
 	@missing=""; \
 	if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
@@ -41,6 +42,7 @@ system-deps:
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	fc-list :lang=ko 2>/dev/null | grep -q . || missing="$$missing fonts-nanum"; \
 	command -v prometheus >/dev/null 2>&1 || missing="$$missing prometheus"; \
+	{ command -v pgbouncer || test -x /usr/sbin/pgbouncer; } >/dev/null 2>&1 || missing="$$missing pgbouncer"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
