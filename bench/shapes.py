@@ -137,8 +137,8 @@ def _answering(base: str, proc: subprocess.Popen, log_path: Path, workers: int) 
         try:
             with urllib.request.urlopen(f"{base}/health", timeout=2) as r:
                 if r.status == 200:
-                    while time.monotonic() < deadline and len(server.tree(proc.pid)) < workers + 1:
-                        time.sleep(0.2)
+                    while workers > 1 and time.monotonic() < deadline and len(server.tree(proc.pid)) < workers + 1:
+                        time.sleep(0.2)  # every uvicorn worker up, not just the first
                     return
         except OSError:
             pass
