@@ -60,7 +60,7 @@ def copy_into_postgres(sqlite_path: Path, pg_url: str) -> None:
     """Every row of the (migrated) SQLite seed into a migrated, empty PostgreSQL database with COPY,
     values read through the models' column types (times, booleans, JSON as PostgreSQL wants them)."""
     import orjson
-    from sqlalchemy import JSON, TypeDecorator, create_engine, select, text
+    from sqlalchemy import JSON, TypeDecorator, create_engine, select
     from sqlalchemy.ext.asyncio import create_async_engine
 
     from madang import models  # noqa: F401 - every table registered
@@ -95,11 +95,16 @@ def copy_into_postgres(sqlite_path: Path, pg_url: str) -> None:
                             total += len(records)
                     if total:
                         log(f"postgresql: {table.name}: {total:,} rows")
-            async with target.connect() as conn:
-                await conn.execute(text("COMMIT"))
-                await conn.execute(text("ANALYZE"))
         finally:
             await target.dispose()
+        # Statistics and the visibility map, as autovacuum would make them a little later.
+        import asyncpg
+
+        conn = await asyncpg.connect(pg_url.replace("postgresql+asyncpg://", "postgresql://"))
+        try:
+            await conn.execute("VACUUM ANALYZE")
+        finally:
+            await conn.close()
 
     asyncio.run(copy())
     source.dispose()
