@@ -33,7 +33,8 @@ demo: $(STAMP)
 # redis-server (streaming across processes), chromium (the browser tests drive /usr/bin/chromium)
 # and a Korean font for it (pages at 360 px and the screenshots are laid out in Hangul, not boxes);
 # prometheus (a real server scrapes /metrics in tests/ops/metrics); nginx and caddy (the deployment
-# examples are validated by them, and nginx runs in front of madang in tests/ops/deploy).
+# examples are validated by them, and nginx runs in front of madang in tests/ops/deploy); pgbouncer
+# (madang through it in transaction pooling mode, tests/ops/replica).
 system-deps:
 	@missing=""; \
 	if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
@@ -44,6 +45,7 @@ system-deps:
 	command -v prometheus >/dev/null 2>&1 || missing="$$missing prometheus"; \
 	command -v nginx >/dev/null 2>&1 || missing="$$missing nginx"; \
 	command -v caddy >/dev/null 2>&1 || missing="$$missing caddy"; \
+	{ command -v pgbouncer || test -x /usr/sbin/pgbouncer; } >/dev/null 2>&1 || missing="$$missing pgbouncer"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = Database(settings.database_url)
+        db = Database.of(settings)
         db.checkpoint_in_background()  # SQLite: WAL checkpoints off the writer's COMMITs
         bus = await events.open_bus(settings.redis_url)
         events.attach(db, bus)  # use cases publish after commit through their session

@@ -61,7 +61,7 @@ def _run(fn: Callable[[Database, Settings], Awaitable[T]]) -> T:
     settings = _settings()
 
     async def main() -> T:
-        db = Database(settings.database_url)
+        db = Database.of(settings, replica=False)
         try:
             return await fn(db, settings)
         finally:

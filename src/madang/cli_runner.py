@@ -21,7 +21,7 @@ def run_on_database(fn: Callable[[Database], Awaitable[T]], console: Console) ->
     settings = Settings()
 
     async def main() -> T:
-        db = Database(settings.database_url)
+        db = Database.of(settings, replica=False)
         try:
             return await fn(db)
         finally:

@@ -34,6 +34,7 @@ from madang.accounts.queries import (
     find_account,
     find_shown_account_ref,
     find_account_by_acct,
+    find_profile,
     find_local_accounts_by_usernames,
     find_user,
     find_user_for_account,
@@ -49,7 +50,8 @@ from madang.accounts.rules import RESERVED_USERNAMES
 __all__ = [
     "FollowResult", "RESERVED_USERNAMES", "Relationship", "authenticate",
     "authorize_follow_request", "block_account", "blocked_account_ids", "blocked_either_way", "hidden_account_ids_query",
-    "find_account", "find_shown_account_ref", "find_account_by_acct", "find_local_accounts_by_usernames", "find_user",
+    "find_account", "find_shown_account_ref", "find_account_by_acct", "find_profile", "find_local_accounts_by_usernames",
+    "find_user",
     "find_user_by_login", "find_user_for_account", "follow_account", "get_account",
     "get_accounts", "get_relationships", "hash_password", "is_following", "list_accounts",
     "list_blocks", "list_follow_requests", "list_followers", "list_following", "list_mutes",

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.accounts.rows import pair_of
 from madang.core.clock import utcnow
 from madang.db.fast_select import FastSelect
+from madang.db.replicas import replica_read
 from madang.models import Account, Block, Follow, Mute
 from madang.models.account_domain_blocks import AccountDomainBlock
 
@@ -28,6 +29,7 @@ _BLOCKED_EITHER_WAY = FastSelect(
     name="BlockRow")
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def blocked_either_way(session: AsyncSession, a_id: int, b_id: int) -> bool:
     return await _BLOCKED_EITHER_WAY.first(session, {"a": a_id, "b": b_id}) is not None
 

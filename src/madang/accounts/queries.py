@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import NotFound
 from madang.db.fast_select import FastSelect
+from madang.db.replicas import replica_read
 from madang.models import Account, User
 
 
@@ -22,9 +23,17 @@ _SHOWN_ACCOUNT = FastSelect(select(Account.id).where(Account.id == bindparam("id
                             name="AccountRef")
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def find_shown_account_ref(session: AsyncSession, account_id: int) -> Any | None:
     """The account's id (as ``.id``) when it exists and is not suspended; None otherwise."""
     return await _SHOWN_ACCOUNT.first(session, {"id": account_id})
+
+
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
+async def find_profile(session: AsyncSession, account_id: int) -> Account | None:
+    """An account to show (a profile, its posts and lists): ``find_account`` that may read from a
+    replica; look accounts up for a change with ``find_account``."""
+    return await find_account(session, account_id)
 
 
 async def with_moved(session: AsyncSession, account: Account | None) -> Account | None:
@@ -63,6 +72,7 @@ def acct_key(acct: str, *, local_domain: str | None = None) -> str | None:
     return (f"{username}@{domain}" if domain else username).lower()
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def find_account_by_acct(
     session: AsyncSession, acct: str, *, local_domain: str | None = None
 ) -> Account | None:
@@ -116,6 +126,7 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def search_accounts(
     session: AsyncSession, *, query: str, limit: int = 40, following_of: int | None = None
 ) -> list[Account]:

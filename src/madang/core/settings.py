@@ -12,6 +12,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MADANG_", env_file=None, extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///var/madang.sqlite3"
+    # A PostgreSQL streaming replica (a hot standby) for reads that may be a moment old: timelines,
+    # profiles, search; a writer's own reads stay on the primary (docs/ops/shapes.md, decision 0065).
+    database_replica_url: str | None = None
+    # Beyond this lag (or when it does not answer) the replica is left alone and the primary reads.
+    database_replica_max_lag_seconds: float = Field(10.0, gt=0, le=3600)
+    # "pgbouncer": MADANG_DATABASE_URL (and the replica's) lead to pgbouncer in transaction pooling
+    # mode; statements are then prepared unnamed (db.database.pg_engine_options).
+    database_pooler: str = Field("", pattern="^(|pgbouncer)$")
     redis_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000

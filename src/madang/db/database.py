@@ -3,7 +3,9 @@
 SQLite: units run the synchronous driver inline on the event loop (decision 0005): readers
 ``BEGIN`` on a small pool; one writer connection takes the write lock with ``BEGIN
 IMMEDIATE`` (waiting for other processes by sleeping on the loop), and an asyncio lock
-queues this process's writers for it. PostgreSQL: one asyncpg engine for both.
+queues this process's writers for it. PostgreSQL: one asyncpg engine for both, and a second one
+for a streaming replica that ``@replica_read`` use cases may read from (db.replicas, decision 0065);
+behind pgbouncer in transaction pooling mode, no named prepared statements (``pooler``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -25,9 +27,15 @@ from madang.db.after_commit import AFTER_COMMIT, after_commit
 from madang.db.checkpoints import Checkpointer
 from madang.db.group_commit import GroupCommit
 from madang.db.inline import InlineSession
+from madang.db.replicas import ROUTER, ReplicaRouter, acting_account
 from madang.db.sqlite import async_engine, begin_immediate, ensure_sqlite_folder, inline_engine
 
-__all__ = ["AFTER_COMMIT", "Database", "after_commit", "ensure_sqlite_folder"]
+if TYPE_CHECKING:
+    from madang.core.settings import Settings
+
+__all__ = ["AFTER_COMMIT", "Database", "after_commit", "ensure_sqlite_folder", "pg_engine_options"]
+
+POOLERS = ("", "pgbouncer")
 
 
 CACHES = "db.caches"
@@ -35,8 +43,25 @@ CACHES = "db.caches"
 T = TypeVar("T")
 
 
+def pg_engine_options(pooler: str | None) -> dict[str, Any]:
+    """create_async_engine arguments for a PostgreSQL server reached through ``pooler``.
+
+    pgbouncer in transaction pooling mode (1.18, Debian 12's) gives each transaction any server
+    connection, so a named prepared statement made on one may be missing, or already taken, on
+    the next. asyncpg's statement cache and SQLAlchemy's are turned off and every statement is
+    prepared unnamed (the name function returns ""): asyncpg then parses it again in the same
+    message sequence as its execution, and nothing is left behind on the server connection."""
+    if not pooler:
+        return {}
+    if pooler != "pgbouncer":
+        raise ValueError(f"unknown database pooler {pooler!r}: expected one of {POOLERS}")
+    return {"connect_args": {"statement_cache_size": 0, "prepared_statement_cache_size": 0,
+                             "prepared_statement_name_func": lambda: ""}}
+
+
 class Database:
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, replica_url: str | None = None,
+                 pooler: str | None = None, redis_url: str | None = None, replica_max_lag: float = 10.0) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         # What every write unit's session.info starts with (the app's event bus, see events).
@@ -57,14 +82,29 @@ class Database:
             self._write_lock = asyncio.Lock()
             self._checkpointer: Checkpointer | None = None
         else:
+            options = pg_engine_options(pooler)
             self.reader = self.writer = create_async_engine(
-                url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+                url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, **options
             )
             self._read_sessions = async_sessionmaker(self.reader, expire_on_commit=False, autoflush=False)
             self._write_sessions = async_sessionmaker(self.writer, expire_on_commit=False, autoflush=False)
+        self.replicas: ReplicaRouter | None = None
+        if replica_url and not self.is_sqlite:
+            replica = create_async_engine(replica_url, pool_size=pool_size, max_overflow=pool_size,
+                                          pool_pre_ping=True, **_with_connect_timeout(pg_engine_options(pooler)))
+            self.replicas = ReplicaRouter(primary=self.writer, replica=replica, max_lag=replica_max_lag,
+                                          redis_url=redis_url)
         self._group_commit = GroupCommit(self)
         if metrics.recorder is not None:  # timed only when metrics are on (decision 0055): free when off
             self.read, self.write = _timed(self.read, "read"), _timed(self.write, "write")  # type: ignore[method-assign]
+
+    @classmethod
+    def of(cls, settings: Settings, *, replica: bool = True, pool_size: int = 10) -> Database:
+        """The Database ``settings`` describe (a web process reads from the replica; jobs and
+        commands pass ``replica=False``)."""
+        return cls(settings.database_url, pool_size=pool_size, pooler=settings.database_pooler,
+                   replica_url=settings.database_replica_url if replica else None, redis_url=settings.redis_url,
+                   replica_max_lag=settings.database_replica_max_lag_seconds)
 
     @property
     def read_sync_engine(self) -> Engine:
@@ -87,6 +127,8 @@ class Database:
                 unit.close_unit()
             return
         async with self._read_sessions() as session:
+            if self.replicas is not None:
+                session.info[ROUTER] = self.replicas  # the first @replica_read call decides (db.replicas)
             yield session
 
     @asynccontextmanager
@@ -119,6 +161,8 @@ class Database:
                     await session.rollback()
                     raise
                 callbacks = session.info.pop(AFTER_COMMIT, [])
+            if self.replicas is not None and (account_id := acting_account.get()) is not None:
+                await self.replicas.wrote(account_id)  # read-your-writes: before the response goes out
         for callback in callbacks:
             callback()
 
@@ -149,12 +193,21 @@ class Database:
         if self.is_sqlite and self._checkpointer is not None:
             await self._checkpointer.stop()
             self._checkpointer = None
+        if self.replicas is not None:
+            await self.replicas.stop()
+            await self.replicas.replica.dispose()
         await self.reader.dispose()
         if self.writer is not self.reader:
             await self.writer.dispose()
         if self.is_sqlite:
             self._inline_reader.dispose()
             self._inline_writer.dispose()
+
+
+def _with_connect_timeout(options: dict[str, Any]) -> dict[str, Any]:
+    # A replica that does not answer is left for the primary: never wait long to connect.
+    connect_args = {**options.get("connect_args", {}), "timeout": 2 * 1.0}
+    return {**options, "connect_args": connect_args}
 
 
 def _timed(unit: Callable[[], AbstractAsyncContextManager[AsyncSession]],

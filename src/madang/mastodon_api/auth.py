@@ -14,6 +14,7 @@ from madang.auth.scopes import covers
 from madang.auth.token_cache import TokenCache
 from madang.auth.tokens import digest, find_token
 from madang.core.errors import Forbidden, Unauthorized
+from madang.db.replicas import act_as
 from madang.mastodon_api.problems import UserRequired
 from madang.runtime import AppContext, ctx_of
 from madang.models import AccessToken, Account
@@ -43,11 +44,11 @@ def bearer(request: Request) -> str | None:
 
 async def load_caller(request: Request) -> Caller | None:
     """None without a token; 401 for a token that is unknown or revoked (as Mastodon)."""
-    cached = getattr(request.state, "caller", False)
-    if cached is not False:
-        return cached
-    caller = await caller_for(ctx_of(request), bearer(request))
-    request.state.caller = caller
+    caller = getattr(request.state, "caller", False)  # the rate limit's middleware may have looked already
+    if caller is False:
+        caller = request.state.caller = await caller_for(ctx_of(request), bearer(request))
+    if caller is not None and caller.account is not None:
+        act_as(caller.account.id)  # read-your-writes with a replica (db.replicas)
     return caller
 
 

@@ -241,8 +241,11 @@ async def check_database(settings: Settings) -> list[Check]:
     if database is not None and not database.exists():
         return [Check("database", FAIL, f"no database file at {database}", "run `madang migrate` (it makes one)")]
     heads = set(ScriptDirectory.from_config(alembic_config(settings.database_url)).get_heads())
-    connect_args = {"timeout": TIMEOUT} if not settings.is_sqlite else {}
-    engine = create_async_engine(settings.database_url, connect_args=connect_args)
+    from madang.db.database import pg_engine_options
+
+    options = pg_engine_options(settings.database_pooler) if not settings.is_sqlite else {}
+    connect_args = {**options.pop("connect_args", {}), "timeout": TIMEOUT} if not settings.is_sqlite else {}
+    engine = create_async_engine(settings.database_url, connect_args=connect_args, **options)
     kind = "SQLite" if settings.is_sqlite else "PostgreSQL"
     checks = []
     try:
@@ -342,7 +345,7 @@ async def check_demo_passwords(settings: Settings) -> Check | None:
     from madang.db import Database
     from madang.demo.city import CITY
 
-    db = Database(settings.database_url, pool_size=1)
+    db = Database.of(settings, replica=False, pool_size=1)
     try:
         async with asyncio.timeout(TIMEOUT * 4), db.read() as session:
             published = []

@@ -6,10 +6,12 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.policies import blocked_account_ids
+from madang.db.replicas import replica_read
 from madang.models import Account, Follow
 from madang.search.tags import like_prefix
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def search_accounts(
     session: AsyncSession, *, query: str, viewer_id: int | None = None, limit: int = 40, offset: int = 0,
     following: bool = False,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import Invalid
+from madang.db.replicas import replica_read
 from madang.models import Account, Status, Tag
 from madang.search.names import search_accounts_by_lemma, search_tags_by_lemma
 from madang.search.statuses import StatusSearch, search_statuses
@@ -36,6 +37,7 @@ def check_query(query: str) -> str:
     return query
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def search_everything(
     session: AsyncSession, *, query: str, viewer_id: int | None, limit: int = 20, max_id: int | None = None,
     local_domain: str | None = None, time_zone: str = "Asia/Seoul",

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.policies import hidden_account_ids_query, not_on_blocked_domain
 from madang.core.clock import utcnow
+from madang.db.replicas import replica_read
 from madang.models import Account, Follow, MediaAttachment, Mention, Poll, Status, StatusSearchTerm
 from madang.search.operators import Filters, clause, resolve
 from madang.search.phrases import contains_phrase
@@ -155,6 +156,7 @@ def _search_statement(shape: _Shape) -> Select:
     return stmt.order_by(key.desc()).limit(bindparam("limit")).offset(bindparam("offset"))
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def search_statuses(session: AsyncSession, *, viewer_id: int, search: StatusSearch) -> list[Status]:
     """Exact phrase first, then posts that hold the query's lemmas, then those that hold its
     bigrams (decision 0061), newest first within each. Anonymous callers get no statuses

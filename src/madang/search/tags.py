@@ -6,6 +6,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.models import Tag
+from madang.db.replicas import replica_read
 from madang.text import is_valid_tag, normalize_tag
 
 
@@ -13,6 +14,7 @@ def like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def search_tags(session: AsyncSession, *, query: str, limit: int = 20, offset: int = 0) -> list[Tag]:
     """The exact tag first, then the shorter names (closer to what was typed)."""
     name = query.strip().lstrip("#＃")

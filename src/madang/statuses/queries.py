@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import NotFound
 from madang.db.fast_select import FastSelect
+from madang.db.replicas import replica_read
 from madang.db.paging import Page, bounded_by_params, cursor_shape, fetch_page, fetch_prebuilt_page
 from madang.media import has_media
 from madang.models import Account, Favourite, Mention, Status, StatusPin, StatusTag, Tag
@@ -55,6 +56,7 @@ def _shown_status_statement(signed_in: bool) -> FastSelect:
         name="StatusRow")
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def get_shown_status(session: AsyncSession, status_id: int, viewer_id: int | None) -> Status:
     """``get_visible_status`` for showing only: a read-only row from a statement built once
     (a thread or a permalink is read as often as a timeline)."""
@@ -99,6 +101,7 @@ def _account_statement(signed_in: bool, pinned: bool, exclude_replies: bool, exc
     return FastSelect(bounded_by_params(stmt, Status.id, cursors), name="StatusRow")
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def list_account_statuses(
     session: AsyncSession, *, account: Account, viewer_id: int | None, page: Page, filters: AccountStatusFilter
 ) -> list[Status]:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.accounts import hidden_account_ids_query
 from madang.accounts.policies import not_on_blocked_domain
 from madang.db.fast_select import FastSelect
+from madang.db.replicas import replica_read
 from madang.db.paging import Page, bounded_by_params, cursor_shape, fetch_prebuilt_page
 from madang.core.clock import utcnow
 from madang.lists import exclusive_member_ids_query
@@ -46,6 +47,7 @@ def _home_statement(with_max: bool, with_since: bool, with_min: bool) -> FastSel
     return FastSelect(stmt.limit(bindparam("limit")), name="StatusRow")
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def list_home_timeline(session: AsyncSession, *, viewer_id: int, page: Page) -> list[Status]:
     """The viewer's feed, newest first. Muted and blocked accounts, and accounts on servers
     the viewer blocked, are left out whether they wrote the post or boosted it; deleted posts
@@ -172,6 +174,7 @@ def _public_statement(local: bool, remote: bool, only_media: bool, signed_in: bo
     return FastSelect(bounded_by_params(stmt, Status.id, cursors), name="StatusRow")
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def list_public_timeline(
     session: AsyncSession, *, viewer_id: int | None, page: Page, local: bool = False, remote: bool = False,
     only_media: bool = False,
@@ -227,6 +230,7 @@ def _tag_page_statement(signed_in: bool, local: bool, only_media: bool, all_coun
     return FastSelect(bounded_by_params(ids, StatusTag.status_id, cursors), name="TagPageRow", lists=lists)
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def list_tag_timeline(
     session: AsyncSession, *, tag_names: list[str], viewer_id: int | None, page: Page, local: bool = False,
     all_names: list[str] | None = None, none_names: list[str] | None = None, only_media: bool = False,

@@ -12,6 +12,7 @@ from madang.accounts import find_account
 from madang.accounts.queries import find_user_for_account
 from madang.auth.tokens import digest
 from madang.auth.web_sessions import find_web_session
+from madang.db.replicas import act_as
 from madang.desk.queries import memberships
 from madang.models import Account, User
 from madang.notifications.queries import count_unread
@@ -41,9 +42,13 @@ def _cache_key(token_hash: str) -> str:
 async def load_viewer(request: Request) -> Viewer | None:
     """The signed-in viewer, or None; also fixes the language of this request's page."""
     if hasattr(request.state, "viewer"):
+        if request.state.viewer is not None:
+            act_as(request.state.viewer.account.id)  # read-your-writes with a replica (db.replicas)
         return request.state.viewer
     viewer = await _resolve(request)
     request.state.viewer = viewer
+    if viewer is not None:
+        act_as(viewer.account.id)  # read-your-writes with a replica (db.replicas)
     if viewer is not None and viewer.desk_staff:
         request.state.desk_staff = True
     if viewer is not None and request.method == "GET" and not request.headers.get("hx-request"):

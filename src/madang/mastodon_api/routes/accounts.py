@@ -180,7 +180,7 @@ async def search(request: Request) -> Response:
 
 async def _account(request: Request, account_id: str):  # type: ignore[no-untyped-def]
     async with ctx(request).db.read() as session:
-        account = await domain.find_account(session, path_id(account_id))
+        account = await domain.find_profile(session, path_id(account_id))
     if account is None or account.suspended_at is not None:
         raise NotFound("Record not found")
     return account

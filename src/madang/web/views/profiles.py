@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.accounts import blocked_either_way, find_account_by_acct, get_relationships
 from madang.accounts.relationships import Relationship
 from madang.db.paging import Page
+from madang.db.replicas import replica_read
 from madang.models import Account
 from madang.statuses.queries import AccountStatusFilter, list_account_statuses
 from madang.web import i18n
@@ -57,6 +58,7 @@ def joined_on(when: datetime, time_zone: str) -> str:
     return format_date(day, _DATE.get(locale, _DATE["ko"]), locale=locale)
 
 
+@replica_read  # may read from a streaming replica (db.replicas, decision 0065)
 async def get_profile_account(session: AsyncSession, username: str) -> Account:
     """A local account, or a remote one known here (``user@host``, shown with its server's name,
     as Mastodon's web shows them); suspended ones are 404."""
