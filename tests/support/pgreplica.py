@@ -40,8 +40,15 @@ class Standby(PgServer):
         """Stopped as a crash or a lost machine would stop it (the data folder stays)."""
         self.pg_ctl("-m", "immediate", "-w", "-t", "30", "stop", check=False)
 
-    def pause_replay(self) -> None:
+    def pause_replay(self, timeout: float = 10) -> None:
+        """Pause replay and wait until it has stopped: pg_wal_replay_pause() only asks, and replay
+        goes on to its next pause point (a write made meanwhile would still reach the standby)."""
         self.psql("SELECT pg_wal_replay_pause()")
+        deadline = time.monotonic() + timeout
+        while self.psql("SELECT pg_get_wal_replay_pause_state()").strip() != "paused":
+            if time.monotonic() > deadline:
+                raise TimeoutError("the standby's replay did not pause")
+            time.sleep(0.05)
 
     def resume_replay(self) -> None:
         self.psql("SELECT pg_wal_replay_resume()")

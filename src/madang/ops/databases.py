@@ -23,9 +23,10 @@ SQLITE_PAGES_PER_STEP = 4096
 SQLITE_BUSY_MS = 30_000
 
 
-# Tables whose rows do not make an instance "not empty": the schema's revision, and the recurring
-# jobs a server enqueues when it first starts (a new machine started once before its restore).
-BOOKKEEPING = frozenset({"alembic_version", "jobs"})
+# Tables whose rows do not make an instance "not empty": the schema's revision, the recurring
+# jobs a server enqueues when it first starts (a new machine started once before its restore), and
+# the search index's version and checkpoint, which migration 0049 writes into every new database.
+BOOKKEEPING = frozenset({"alembic_version", "jobs", "search_index_state"})
 
 
 class DatabaseError(Exception):

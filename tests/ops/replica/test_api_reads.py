@@ -5,6 +5,7 @@ answering from the primary when the standby is stopped. A real server, real clie
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -43,6 +44,10 @@ def test_others_read_the_standby_and_the_writer_reads_what_it_wrote(served: str,
     first = httpx.post(f"{served}/api/v1/statuses", headers=w, json={"status": f"처음 #{tag}"}).json()["id"]
     # The reader sees it once the standby has it (and the server knows the standby is caught up).
     eventually(lambda: first in ids(httpx.get(f"{served}/api/v1/timelines/public", headers=r)))
+    # Whatever the requests so far wrote (the reader's first use of its token too) is on the standby,
+    # and the server's poller (every 0.2 s) has seen it there: only then is replay paused.
+    standby.caught_up()
+    time.sleep(1.0)
     standby.pause_replay()
     word = "마당복제" + secrets.token_hex(3)
     fresh = httpx.post(f"{served}/api/v1/statuses", headers=w,
