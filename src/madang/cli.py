@@ -32,6 +32,9 @@ app.add_typer(records_app, name="records")
 from madang.emoji_cli import emoji_app  # noqa: E402
 
 app.add_typer(emoji_app, name="emoji")
+from madang.suggestions_cli import suggestions_app  # noqa: E402
+
+app.add_typer(suggestions_app, name="desk-suggestions")
 from madang.doctor_cli import doctor  # noqa: E402
 
 app.command()(doctor)
