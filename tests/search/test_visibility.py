@@ -15,7 +15,7 @@ from madang.search import StatusSearch, search_statuses
 from madang.statuses.delete import delete_status
 from madang.statuses.edit import edit_status
 from madang.statuses.interactions import reblog_status
-from madang.text.search_terms import document_terms
+from madang.text.lemmas import index_terms
 from tests.factories import SITE, follow, make_account, make_status
 
 
@@ -99,7 +99,7 @@ async def test_deleted_posts_never_appear_and_leave_the_index(db: Database) -> N
     author, _, stranger = await three(db)
     async with db.write() as s:
         post = await make_status(s, author, "안양천 벚꽃 만개 #안양천")
-    assert await index_of(db, post.id) == document_terms(post.text)
+    assert await index_of(db, post.id) == index_terms(post.text)
     async with db.write() as s:
         await delete_status(s, actor=await s.get(Account, author.id), status=await s.get(Status, post.id))
     assert await found(db, stranger, "벚꽃") == []
@@ -118,7 +118,7 @@ async def test_edits_are_reindexed(db: Database) -> None:
     assert await found(db, stranger, "예술공원") == [post.id]
     assert await found(db, stranger, "야간 개장") == [post.id]
     assert await found(db, stranger, "나들이") == [post.id]  # the content warning is searched too
-    assert await index_of(db, post.id) == document_terms("안양 예술공원 야간 개장", "나들이")
+    assert await index_of(db, post.id) == index_terms("안양 예술공원 야간 개장", "나들이")
 
 
 async def test_a_boost_does_not_show_the_post_twice(db: Database) -> None:
@@ -129,4 +129,4 @@ async def test_a_boost_does_not_show_the_post_twice(db: Database) -> None:
     assert await found(db, stranger, "명학역") == [post.id]
     async with db.read() as s:
         rows = await s.scalar(select(func.count()).select_from(StatusSearchTerm))
-    assert rows == len(document_terms(post.text))
+    assert rows == len(index_terms(post.text))

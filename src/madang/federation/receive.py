@@ -21,7 +21,7 @@ from madang.federation.parse import ParseError, RemoteNote, as_list, first_id, p
 from madang.federation.remote_posts import MAX_ANCESTORS, NOTE_TYPES, local_account, post_of, status_for, store_post
 from madang.federation.resolve import NotResolved, account_for_uri, fetch_object
 from madang.federation.uris import local_status_id
-from madang.text.search_terms import document_terms
+from madang.text.lemmas import index_terms
 from madang.jobs import batch_handler, enqueue, handler
 from madang.models import Account, Favourite, Follow, FollowRequest, RemoteTombstone, Status
 from madang.statuses.create import Site
@@ -365,7 +365,7 @@ async def _create_many(db: Any, config: FederationConfig, creates: list[tuple[in
         except Exception as exc:
             outcomes[index] = exc
             continue
-        ready.append(_Ready(index, activity, actor, post, frozenset(document_terms(post.text, post.spoiler_text))))
+        ready.append(_Ready(index, activity, actor, post, frozenset(index_terms(post.text, post.spoiler_text))))
 
     async def store(session: Any, item: _Ready) -> None:
         status = await store_post(session, config, item.actor, item.post,

@@ -8,6 +8,10 @@ full. So a page costs about (page size × how common the rarest term is relative
 match), whatever the size of the city. A query of operators alone (`from:x`, `has:poll`)
 walks that author's posts, or every post, newest first. Phrases and `has:link` are
 checked on the stored text of the candidates the index found, a batch at a time.
+
+By meaning (decision 0061): the query is also cut into lemmas (`text.lemmas`: 열렸습니다 →
+=열리다), and the posts holding all of them are walked the same way, in the same table. The
+page ranks the exact phrase first, then lemma matches, then bigram matches.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from madang.accounts.policies import hidden_account_ids_query, not_on_blocked_do
 from madang.core.clock import utcnow
 from madang.models import Account, Follow, MediaAttachment, Mention, Poll, Status, StatusSearchTerm
 from madang.search.operators import Filters, clause, resolve
+from madang.search.phrases import contains_phrase
 from madang.search.query_syntax import parse_query
 from madang.statuses.policies import visible_to
+from madang.text.lemmas import query_lemma_groups
 from madang.text.search_terms import query_terms
 
 # Core tables, not ORM aliases: adapting ORM aliases cost more than running the query.
@@ -150,8 +156,10 @@ def _search_statement(shape: _Shape) -> Select:
 
 
 async def search_statuses(session: AsyncSession, *, viewer_id: int, search: StatusSearch) -> list[Status]:
-    """Newest first. Anonymous callers get no statuses (Mastodon's rule), so a viewer is required.
-    Raises ``Invalid`` for an operator with a value it cannot take (``before:tomorrow``)."""
+    """Exact phrase first, then posts that hold the query's lemmas, then those that hold its
+    bigrams (decision 0061), newest first within each. Anonymous callers get no statuses
+    (Mastodon's rule), so a viewer is required. Raises ``Invalid`` for an operator with a
+    value it cannot take (``before:tomorrow``)."""
     parsed = parse_query(search.query)
     if search.limit < 1:
         return []
@@ -160,6 +168,34 @@ async def search_statuses(session: AsyncSession, *, viewer_id: int, search: Stat
     if filters is None:
         return []  # an author nobody is, or conditions that cannot hold together
     groups = query_terms(parsed.text)
+    offset = max(0, search.offset)
+    lemma_groups = query_lemma_groups(parsed.text) if groups else []
+    if not lemma_groups:
+        return await _find(session, groups, filters, viewer_id=viewer_id, search=search,
+                           limit=search.limit, offset=offset)
+    # Both walks read the newest offset+limit of their kind; the page is cut from their union,
+    # ranked. (A phrase match older than both windows can rank below a newer lemma match.)
+    wanted = offset + search.limit
+    by_lemma = await _find(session, lemma_groups, filters, viewer_id=viewer_id, search=search,
+                           limit=wanted, offset=0)
+    by_bigram = await _find(session, groups, filters, viewer_id=viewer_id, search=search,
+                            limit=wanted + len(by_lemma), offset=0)
+    lemma_ids = {status.id for status in by_lemma}
+    merged = {status.id: status for status in [*by_lemma, *by_bigram]}.values()
+
+    def rank(status: Status) -> tuple[int, int]:
+        if contains_phrase(parsed.text, status.text, status.spoiler_text):
+            tier = 0
+        else:
+            tier = 1 if status.id in lemma_ids else 2
+        return tier, -status.id
+
+    return sorted(merged, key=rank)[offset:wanted]
+
+
+async def _find(session: AsyncSession, groups: list[Group], filters: Filters, *, viewer_id: int,
+                search: StatusSearch, limit: int, offset: int) -> list[Status]:
+    """The posts holding every group (of bigrams, or of lemma terms), newest first."""
     positive = [k for k in filters.keys if not k.startswith(("-", "not_"))]
     if not groups and filters.author_id is None and not positive:
         return []  # nothing to look for (exclusions alone do not make a search)
@@ -190,8 +226,8 @@ async def search_statuses(session: AsyncSession, *, viewer_id: int, search: Stat
         return session.scalars(_search_statement(shape), used)
 
     if not filters.needs_text_check:
-        return list(await run(search.limit, max(0, search.offset), search.max_id))
-    return await _checked_page(run, filters, limit=search.limit, offset=max(0, search.offset), max_id=search.max_id)
+        return list(await run(limit, offset, search.max_id))
+    return await _checked_page(run, filters, limit=limit, offset=offset, max_id=search.max_id)
 
 
 async def _checked_page(run: Any, filters: Filters, *, limit: int, offset: int, max_id: int | None) -> list[Status]:

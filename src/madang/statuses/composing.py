@@ -26,7 +26,7 @@ from madang.text import (
     parse,
     render_html,
 )
-from madang.text.search_terms import document_terms
+from madang.text.lemmas import index_terms
 
 LANGUAGE_MAX = 10
 
@@ -144,7 +144,7 @@ def prepare_text(text: str, spoiler_text: str, *, max_characters: int) -> Prepar
     text = normalize(text or "")
     spoiler_text = normalize(spoiler_text or "")
     check_length(text, spoiler_text, max_characters=max_characters)
-    return PreparedText(text, spoiler_text, parse(text), frozenset(document_terms(text, spoiler_text)))
+    return PreparedText(text, spoiler_text, parse(text), frozenset(index_terms(text, spoiler_text)))
 
 
 async def compose(

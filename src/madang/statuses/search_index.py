@@ -1,6 +1,7 @@
 """Keeping the status search index in step with posts, in the transaction that changes them.
 
-A post's terms come from its own text (`text.search_terms`), so what was indexed can be
+A post's terms come from its own text (`text.search_terms`'s bigrams and words, and
+`text.lemmas`' lemma terms, decision 0061), so what was indexed can be
 computed again when the post is edited or deleted: no second index on status_id is needed
 to find its rows. `reindex_all` rebuilds everything, for a tokenizer change.
 """
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.db.fast_write import FastInsert
 from madang.models import Status, StatusSearchTerm
-from madang.text.search_terms import document_terms
+from madang.text.lemmas import index_terms
 
 _TERMS = StatusSearchTerm.__table__
 
@@ -23,7 +24,7 @@ def status_terms(status: Status) -> set[str]:
     """What ``status`` is indexed under as it is now (a boost is not indexed: its original is)."""
     if status.reblog_of_id is not None or status.deleted_at is not None:
         return set()
-    return document_terms(status.text, status.spoiler_text)
+    return index_terms(status.text, status.spoiler_text)
 
 
 _TERM_ROWS = FastInsert(_TERMS)
@@ -56,7 +57,7 @@ async def reindex_status(session: AsyncSession, status: Status, previous: set[st
 
 async def unindex_status(session: AsyncSession, status: Status) -> None:
     """When a status is deleted (its text is kept, so its terms are known)."""
-    await _remove(session, status.id, document_terms(status.text, status.spoiler_text))
+    await _remove(session, status.id, index_terms(status.text, status.spoiler_text))
 
 
 async def reindex_all(session: AsyncSession, *, batch: int = 2000) -> int:
@@ -73,7 +74,7 @@ async def reindex_all(session: AsyncSession, *, batch: int = 2000) -> int:
         if not rows:
             return indexed
         values = [{"term": term, "status_id": status_id}
-                  for status_id, text, spoiler in rows for term in document_terms(text, spoiler)]
+                  for status_id, text, spoiler in rows for term in index_terms(text, spoiler)]
         if values:
             await session.execute(insert(_TERMS), values)
         indexed += len(rows)
