@@ -67,6 +67,14 @@ class Lemmas:
 
         self.terms = terms
         self.cache: dict[str, list[str]] = {}
+        self.hashes: dict[str, int] = {}
+
+    def hashed(self, answer: str) -> int:
+        from madang.desk.suggestions.terms import answer_hash
+
+        if answer not in self.hashes:
+            self.hashes[answer] = answer_hash(answer)
+        return self.hashes[answer]
 
     def __call__(self, *pieces: str) -> list[str]:
         out: list[str] = []
@@ -96,7 +104,8 @@ def case_row(org_id: int, n: int, question: str, answer: str, at: datetime) -> d
             "created_at": at, "updated_at": at}
 
 
-async def seed(db: Database, org_id: int, topics: list[dict], extra: int, lemmas: Lemmas) -> dict[int, str]:
+async def seed(db: Database, org_id: int, topics: list[dict], extra: int, lemmas: Lemmas, start: int = 0
+               ) -> dict[int, str]:
     """The past cases: each topic's past questions as they are, then ``extra`` varied ones.
     Returns case id -> topic."""
     rng = random.Random(17)
@@ -109,15 +118,16 @@ async def seed(db: Database, org_id: int, topics: list[dict], extra: int, lemmas
         topic, question = pasts[n % len(pasts)]
         answer = topic["answer"]
         q_parts, a_parts = [question], [answer]
-        if n >= len(pasts):
+        if start or n >= len(pasts):
             dong = rng.choice(DONGS)
             q_parts = [rng.choice(PREFIXES).format(dong=dong), question, rng.choice(SUFFIXES)]
             a_parts = [rng.choice(ANSWER_PREFIXES), answer, rng.choice(ANSWER_SUFFIXES)]
-        row = case_row(org_id, n, "".join(q_parts), "".join(a_parts), now - timedelta(minutes=total - n))
+        row = case_row(org_id, start + n, "".join(q_parts), "".join(a_parts), now - timedelta(minutes=total - n))
         rows.append(row)
         topic_of[row["id"]] = topic["id"]
         docs.append({"id": new_id(), "organisation_id": org_id, "case_id": row["id"],
-                     "lemmas": " ".join(lemmas(*q_parts, *a_parts)), "indexed_at": now})
+                     "lemmas": " ".join(lemmas(*q_parts, *a_parts)), "answer_hash": lemmas.hashed(row["answer_public"]),
+                     "indexed_at": now})
         if len(rows) == 5000 or n == total - 1:
             async with db.write() as s:
                 await s.execute(insert(Case.__table__), rows)
@@ -133,6 +143,7 @@ async def evaluate(db: Database, org_id: int, topics: list[dict], topic_of: dict
     questions = [(t["id"], q) for t in topics for q in t["held_out"]]
     top1 = top3 = 0
     timings: list[float] = []
+    best: list[tuple[float, bool]] = []  # the first suggestion's match, and whether it was right
     for r in range(rounds):
         for topic, question in questions:
             case = Case(id=0, organisation_id=org_id, description_public=question, guest_name=None, citizen_id=None)
@@ -144,7 +155,15 @@ async def evaluate(db: Database, org_id: int, topics: list[dict], topic_of: dict
                 right = [topic_of.get(f.id) == topic for f in found if f.kind == "case"]
                 top1 += bool(right[:1] and right[0])
                 top3 += any(right[:3])
+                if found:
+                    best.append((found[0].match, bool(right[:1] and right[0])))
     timings.sort()
+    # What an automatic reply at each threshold would do: how many questions it answers, and how
+    # many of those answers are the right one.
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        sent = [right for match, right in best if match >= threshold]
+        print(f"    threshold {threshold:.0%}: sent for {len(sent) / len(questions):.1%} of questions, "
+              f"right {sum(sent) / len(sent) if sent else 0:.1%} of those")
     return {"questions": len(questions), "top1": top1 / len(questions), "top3": top3 / len(questions),
             "samples": len(timings), "p50_ms": statistics.median(timings),
             "p99_ms": timings[int(0.99 * (len(timings) - 1))], "max_ms": timings[-1]}
@@ -175,7 +194,7 @@ async def run(url: str, extra: int, rounds: int) -> None:
     print(f"  first build {build * 1000:.0f} ms; {json.dumps(small, ensure_ascii=False)}")
     if extra:
         t0 = time.perf_counter()
-        topic_of |= await seed(db, org_id, topics, extra, lemmas)
+        topic_of |= await seed(db, org_id, topics, extra, lemmas, start=len(topic_of))
         print(f"past cases: {len(topic_of)} (seeded in {time.perf_counter() - t0:.0f} s)")
         build, grown = await first_build(db, org_id)
         big = await evaluate(db, org_id, topics, topic_of, rounds)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from madang.models.base import Base, SnowflakePK
@@ -23,6 +23,9 @@ class SuggestionDoc(SnowflakePK, Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     case_id: Mapped[int] = mapped_column(ForeignKey("desk_cases.id", ondelete="CASCADE"), unique=True)
     lemmas: Mapped[str] = mapped_column(Text)  # space-separated
+    # SimHash of the masked answer (terms.answer_hash): the same answer with another greeting is
+    # suggested once.
+    answer_hash: Mapped[int] = mapped_column(BigInteger, default=0)
     indexed_at: Mapped[datetime]
 
 

@@ -36,9 +36,13 @@ async def index_case(session: AsyncSession, case: Case) -> bool:
 
     if not case.answer_public:
         return False
-    lemmas = " ".join(t for t in case_terms(case, await names_of(session, case)) if not any(c.isspace() for c in t))
+    from madang.desk.suggestions.terms import answer_hash, scrub_names
+
+    names = await names_of(session, case)
+    lemmas = " ".join(t for t in case_terms(case, names) if not any(c.isspace() for c in t))
     result = await session.execute(insert_ignore(session, _DOCS).values(
-        id=new_id(), organisation_id=case.organisation_id, case_id=case.id, lemmas=lemmas, indexed_at=utcnow()))
+        id=new_id(), organisation_id=case.organisation_id, case_id=case.id, lemmas=lemmas,
+        answer_hash=answer_hash(scrub_names(case.answer_public, names)), indexed_at=utcnow()))
     return bool(result.rowcount)
 
 

@@ -51,3 +51,28 @@ def terms(*texts: str) -> list[str]:
         if text:
             out.extend(t for t in lemmas(text) if t)
     return out
+
+
+_NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
+
+
+def answer_hash(text: str) -> int:
+    """A 64-bit SimHash of the text's character pairs (letters and digits only), as a signed
+    integer for the database: two answers that differ by a greeting or a closing line are a few
+    bits apart, two different answers about half of them. Suggestions show one of each kind."""
+    import hashlib
+
+    import numpy as np
+
+    letters = _NOT_WORD.sub("", text.lower())
+    pairs = {letters[i:i + 2] for i in range(len(letters) - 1)} or {letters}
+    digests = np.array([int.from_bytes(hashlib.blake2b(p.encode(), digest_size=8).digest(), "little")
+                        for p in pairs], dtype=np.uint64)
+    bits = np.unpackbits(digests.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    votes = bits.sum(axis=0, dtype=np.int64) * 2 - len(pairs)
+    value = int(np.packbits(votes > 0, bitorder="little").view(np.uint64)[0])
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def hash_distance(a: int, b: int) -> int:
+    return ((a ^ b) & ((1 << 64) - 1)).bit_count()

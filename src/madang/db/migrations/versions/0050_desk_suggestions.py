@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column('organisation_id', sa.BigInteger(), nullable=False),
         sa.Column('case_id', sa.BigInteger(), nullable=False),
         sa.Column('lemmas', sa.Text(), nullable=False),
+        sa.Column('answer_hash', sa.BigInteger(), nullable=False),
         sa.Column('indexed_at', UTC, nullable=False),
         sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
         sa.ForeignKeyConstraint(['organisation_id'], ['accounts.id'],
