@@ -31,6 +31,8 @@ from madang.models.desk_suggestions import SuggestionDoc
 
 SYNC_BUILD_DOCS = 5_000
 REBUILD_EVERY = 30.0
+CHECK_EVERY = 1.0  # a large index looks for new rows at most this often (seconds)
+BUILD_SLICE = 4_096
 K1, B = 1.5, 0.75
 
 
@@ -58,6 +60,7 @@ class _Built:
 @dataclass
 class _Slot:
     built: _Built | None = None
+    checked_at: float = 0.0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     building: asyncio.Task | None = None
     built_at: float = 0.0
@@ -123,14 +126,19 @@ def _build(keys: list[tuple[str, int]], texts: list[str], hashes: list[int], sig
     n = len(keys)
     if not n:
         return None
-    words = " ".join(texts).split()
     # Lemmas are joined by single spaces (indexing), so a document's length is its spaces + 1.
     lengths = np.fromiter((t.count(" ") + 1 if t else 0 for t in texts), dtype=np.int64, count=n)
     # Word -> the position of its first use (a C-level map, no Python loop), then those
-    # positions renumbered 0..V-1.
+    # positions renumbered 0..V-1. A slice of documents at a time: millions of word objects at
+    # once would cost hundreds of MB for a moment.
     seen: dict[str, int] = {}
-    raw = np.fromiter(map(seen.setdefault, words, itertools.count()), dtype=np.int64, count=len(words))
-    del words
+    counter = itertools.count()
+    parts = []
+    for start in range(0, n, BUILD_SLICE):
+        words = " ".join(texts[start:start + BUILD_SLICE]).split()
+        parts.append(np.fromiter(map(seen.setdefault, words, counter), dtype=np.int64, count=len(words)))
+    raw = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    del parts
     firsts = np.fromiter(seen.values(), dtype=np.int64, count=len(seen))
     renumber = np.zeros(len(raw), dtype=np.int64)
     renumber[firsts] = np.arange(len(firsts))
@@ -165,8 +173,11 @@ def _build(keys: list[tuple[str, int]], texts: list[str], hashes: list[int], sig
 async def index_for(session: AsyncSession, organisation_id: int) -> _Built | None:
     """The organisation's index, current or (for a large desk being rebuilt) a little behind."""
     slot = _SLOTS.setdefault(organisation_id, _Slot())
-    signature = await _signature(session, organisation_id)
     built = slot.built
+    if built is not None and built.n >= SYNC_BUILD_DOCS and time.monotonic() - slot.checked_at < CHECK_EVERY:
+        return built  # a busy desk: its rows were looked at a moment ago
+    signature = await _signature(session, organisation_id)
+    slot.checked_at = time.monotonic()
     if built is not None and built.signature == signature:
         return built
     if built is not None and built.n >= SYNC_BUILD_DOCS:

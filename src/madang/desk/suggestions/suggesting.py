@@ -55,6 +55,13 @@ async def rank_for_case(session: AsyncSession, case: Case, *, limit: int = LIMIT
         return []
     query = terms(scrub_names(case.description_public, await names_of(session, case)))
     hits = rank(built, query, limit=limit, exclude=("case", case.id))
+    # The suggested cases and their citizens in two queries (not one a suggestion).
+    ids = [h.id for h in hits if h.kind == "case"]
+    if ids:
+        pasts = list(await session.scalars(select(Case).where(Case.id.in_(ids))))
+        citizens = {c.citizen_id for c in pasts if c.citizen_id is not None}
+        if citizens:
+            await session.scalars(select(Account).where(Account.id.in_(citizens)))  # into the identity map
     return [s for s in [await _suggestion(session, case.organisation_id, hit) for hit in hits] if s is not None]
 
 
