@@ -202,7 +202,7 @@ async def run(url: str, extra: int, rounds: int) -> None:
     await db.dispose()
 
 
-async def run_demo(rounds: int) -> None:
+async def run_demo(url: str, rounds: int) -> None:
     """The demo city (@anyanglove, its desk and staff, as `madang demo load` makes it), with the data
     set's past questions opened and answered through the desk's use cases (and the index job), then
     the held-out questions, and the demo's own questions to the city, asked as new cases."""
@@ -220,9 +220,6 @@ async def run_demo(rounds: int) -> None:
     from tests.factories import SITE
 
     register_jobs()
-    path = Path(tempfile.mkdtemp(prefix="madang-suggest-demo-")) / "demo.db"
-    url = f"sqlite+aiosqlite:///{path}"
-    upgrade(url)
     db = Database(url)
     await load_demo(db, Settings())
     await Worker(db).run_until_idle()
@@ -261,7 +258,9 @@ def main() -> None:
     parser.add_argument("--demo", action="store_true", help="measure on the demo city instead")
     args = parser.parse_args()
     if args.demo:
-        asyncio.run(run_demo(args.rounds))
+        path = Path(tempfile.mkdtemp(prefix="madang-suggest-demo-")) / "demo.db"
+        upgrade(f"sqlite+aiosqlite:///{path}")
+        asyncio.run(run_demo(f"sqlite+aiosqlite:///{path}", args.rounds))
         return
     url = args.database_url
     if url is None:

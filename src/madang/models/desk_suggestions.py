@@ -58,5 +58,6 @@ class AutoReply(Base):
     score: Mapped[float] = mapped_column(Float)
     sent: Mapped[bool] = mapped_column(Boolean)
     how: Mapped[str] = mapped_column(String(60))
-    status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id", ondelete="SET NULL"), default=None)
+    status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id", ondelete="SET NULL"), index=True,
+                                                  default=None)
     at: Mapped[datetime]

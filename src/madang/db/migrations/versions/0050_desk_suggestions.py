@@ -73,6 +73,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('case_id', name=op.f('pk_desk_auto_replies')),
     )
     op.create_index('ix_desk_auto_replies_organisation_id', 'desk_auto_replies', ['organisation_id'])
+    op.create_index('ix_desk_auto_replies_status_id', 'desk_auto_replies', ['status_id'])
 
 
 def downgrade() -> None:
