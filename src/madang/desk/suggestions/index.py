@@ -136,12 +136,12 @@ def _build(keys: list[tuple[str, int]], texts: list[str], hashes: list[int], sig
     parts = []
     for start in range(0, n, BUILD_SLICE):
         words = " ".join(texts[start:start + BUILD_SLICE]).split()
-        parts.append(np.fromiter(map(seen.setdefault, words, counter), dtype=np.int64, count=len(words)))
-    raw = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        parts.append(np.fromiter(map(seen.setdefault, words, counter), dtype=np.int32, count=len(words)))
+    raw = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
     del parts
-    firsts = np.fromiter(seen.values(), dtype=np.int64, count=len(seen))
-    renumber = np.zeros(len(raw), dtype=np.int64)
-    renumber[firsts] = np.arange(len(firsts))
+    firsts = np.fromiter(seen.values(), dtype=np.int32, count=len(seen))
+    renumber = np.zeros(len(raw), dtype=np.int32)
+    renumber[firsts] = np.arange(len(firsts), dtype=np.int32)
     terms = renumber[raw]
     del raw, renumber
     vocab = {word: column for column, word in enumerate(seen)}
