@@ -19,8 +19,8 @@ LAZY = {
     "madang.web.routes.office_analytics": "the office's pages: at the first /office request",
     "madang.web.routes.desk_settings": "the desk's pages: at the first /desk request",
     "madang.web.routes.admin_reports": "the admin pages: at the first /admin request",
-    "mecab_ko": "the Korean analyser (~20 MB with its dictionary): at the first post or search",
-    "mecab_ko._MeCab": "the Korean analyser's C part: at the first post or search",
+    "mecab": "the Korean analyser (~20 MB with its dictionary): at the first post or search",
+    "_mecab": "the Korean analyser's C part: at the first post or search",
 }
 
 PROBE = """

@@ -35,6 +35,9 @@ app.add_typer(emoji_app, name="emoji")
 from madang.suggestions_cli import suggestions_app  # noqa: E402
 
 app.add_typer(suggestions_app, name="desk-suggestions")
+from madang.search_cli import search_app  # noqa: E402
+
+app.add_typer(search_app, name="search")
 from madang.doctor_cli import doctor  # noqa: E402
 
 app.command()(doctor)

@@ -29,7 +29,8 @@ def test_korean_search_with_mastodon_py(server: str) -> None:
     found = bob.search_v2("안양", result_type="statuses")
     assert _ids(found.statuses) == _ids([park, meeting, city_hall])  # newest first
     assert found.statuses[0].content.startswith("<p>안양 중앙공원")
-    assert _ids(bob.search_v2("안양에서", result_type="statuses").statuses) == _ids([park, meeting, city_hall])
+    # The exact words first, then the others newest first (decision 0061).
+    assert _ids(bob.search_v2("안양에서", result_type="statuses").statuses) == _ids([meeting, park, city_hall])
     assert _ids(bob.search_v2("축구부").statuses) == _ids([football])
     assert _ids(bob.search_v2("bts 콘서트").statuses) == _ids([concert])
     assert _ids(bob.search_v2("IPHONE 수리").statuses) == _ids([repair])

@@ -19,14 +19,14 @@ from madang.models.statuses import (
     StatusTag,
     Tag,
 )
-from madang.models.search import StatusSearchTerm
+from madang.models.search import SearchIndexState, StatusSearchTerm
 from madang.models.timelines import HomeFeedEntry
 
 __all__ = [
     "AccessToken", "Account", "Application", "AuthorizationCode", "Base", "Block", "Bookmark",
     "Favourite", "Follow", "FollowRequest", "HomeFeedEntry", "IdempotencyKey", "Job", "Marker",
     "MediaAttachment", "Mention", "Mute", "Notification", "Status", "StatusEdit", "StatusPin",
-    "StatusSearchTerm", "StatusTag", "Tag", "User",
+    "SearchIndexState", "StatusSearchTerm", "StatusTag", "Tag", "User",
 ]
 __all__ += ["List", "ListAccount"]
 from madang.models.push import PushServerKey, WebPushSubscription  # noqa: E402

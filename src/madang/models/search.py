@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, String
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from madang.models.base import Base
@@ -19,3 +21,18 @@ class StatusSearchTerm(Base):
 
     term: Mapped[str] = mapped_column(String(32), primary_key=True)
     status_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+
+class SearchIndexState(Base):
+    """How far the index is built with today's terms (decision 0061): ``version`` is the
+    `search_terms.VERSION` the rows up to ``last_id`` were written with, ``finished_at`` set once
+    every post was. `madang search reindex` resumes from ``last_id`` after a stop."""
+
+    __tablename__ = "search_index_state"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)  # "statuses"
+    version: Mapped[int] = mapped_column(Integer)
+    last_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)

