@@ -51,6 +51,7 @@ JOB_MODULES += ("madang.federation.receive", "madang.federation.outgoing", "mada
                 "madang.federation.emoji")  # the follow-up of an office draft's scheduled publication
 JOB_MODULES += ("madang.federation.account_imports",)  # issue 15: imports of Mastodon's CSV lists
 JOB_MODULES += ("madang.accounts.link_verification",)  # issue 15: rel=me checks of profile-field links
+JOB_MODULES += ("madang.desk.suggestions.indexing", "madang.desk.suggestions.auto_replies")  # issue 17
 
 
 def register_jobs() -> None:

@@ -32,6 +32,9 @@ app.add_typer(records_app, name="records")
 from madang.emoji_cli import emoji_app  # noqa: E402
 
 app.add_typer(emoji_app, name="emoji")
+from madang.suggestions_cli import suggestions_app  # noqa: E402
+
+app.add_typer(suggestions_app, name="desk-suggestions")
 from madang.search_cli import search_app  # noqa: E402
 
 app.add_typer(search_app, name="search")

@@ -22,6 +22,7 @@ from madang.desk.history import record_event
 from madang.desk.notices import direct_message, notice_text, notify_citizen
 from madang.desk.privacy import public_text
 from madang.desk.transitions import apply_change, load_for, required_text
+from madang.jobs import enqueue
 from madang.mail import send_mail
 from madang.models import Account, Status
 from madang.models.desk import Case
@@ -61,11 +62,29 @@ async def answer_case(
     await note_resolution(session, case, case.answered_at)
     case.status = "answered"
     apply_change(session, case, staff, "answer", before, how)
+    # The answer joins the suggestions (desk.suggestions.indexing; by name: that package reads this one).
+    await enqueue(session, "desk.suggestions.index_case", {"case_id": case.id})
     if citizen is not None:
         # The request for a rating (the answer itself went where the question came from).
         await notify_citizen(session, site=site, organisation=organisation, case=case, what="answered")
     await session.flush()
     return case
+
+
+async def deliver_answer_text(
+    session: AsyncSession, *, site: Site, organisation: Account, case: Case, text: str,
+) -> tuple[Status | None, str, bool]:
+    """``text`` sent where the case's question came from, as ``answer_case`` sends an answer (masked
+    in public), without moving the case: the automatic first reply (desk.suggestions). Returns the
+    post, how it went, and whether anything was sent (False: no way to reach the citizen)."""
+    masked = await public_text(session, organisation_id=organisation.id, text=text, department_id=case.department_id)
+    citizen = await session.get(Account, case.citizen_id) if case.citizen_id else None
+    source = await session.get(Status, case.source_status_id) if case.source_status_id else None
+    if source is not None and source.deleted_at is not None:
+        source = None
+    posted, how = await _deliver(session, site=site, organisation=organisation, case=case, citizen=citizen,
+                                 source=source, text=text, masked=masked)
+    return posted, how, posted is not None or how == "이메일"
 
 
 async def _deliver(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import select
@@ -15,7 +16,9 @@ from madang.desk.notices import notify_citizen
 from madang.desk.numbering import next_case_number
 from madang.desk.organisations import HANDLE, check_organisation, closures_for, has_desk, require_role
 from madang.models import Account
+from madang.jobs import enqueue
 from madang.models.desk import CHANNELS, KINDS, Case, Department
+from madang.models.desk_suggestions import FaqCategory
 from madang.statuses.create import Site
 from madang.text.normalizing import normalize
 
@@ -71,6 +74,11 @@ async def open_case(
     session.add(case)
     await session.flush()
     record_event(session, case, actor_id=actor_id, action="opened", note=channel)
+    if category is not None and await session.scalar(select(FaqCategory.id).where(
+            FaqCategory.organisation_id == organisation.id, FaqCategory.category == category,
+            FaqCategory.auto_reply.is_(True))):
+        # A frequently asked category's automatic first reply (desk.suggestions.auto_replies), by name.
+        await enqueue(session, "desk.suggestions.auto_reply", {"case_id": case.id, "site": asdict(site)})
     if notify:
         await notify_citizen(session, site=site, organisation=organisation, case=case, what="received")
     await session.flush()

@@ -53,6 +53,8 @@ __all__ += ["Case", "CaseCounter", "CaseEvent", "Closure", "Department", "InboxI
             "StaffMember"]
 from madang.models.desk_canned import CannedAnswer, CannedAnswerChange  # noqa: E402
 __all__ += ["CannedAnswer", "CannedAnswerChange"]
+from madang.models.desk_suggestions import AutoReply, FaqCategory, SuggestionDoc  # noqa: E402
+__all__ += ["AutoReply", "FaqCategory", "SuggestionDoc"]
 from madang.models.open311 import ApiKey as Open311ApiKey, Service as Open311Service  # noqa: E402
 from madang.models.open311 import ServiceRequest as Open311Request  # noqa: E402
 __all__ += ["Open311ApiKey", "Open311Request", "Open311Service"]

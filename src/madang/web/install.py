@@ -62,7 +62,7 @@ ROUTERS += [lists.router, followed_tags.router]  # issue 15
 # The staff's pages, loaded at their first request (web.lazy_routes: idle memory). Each group's
 # paths all start with its prefix and no other page's do; order within a group is kept.
 LAZY_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
-    (("/desk",), ("desk_dashboard", "desk_services",  # desk_services before desk_settings: its
+    (("/desk",), ("desk_dashboard", "desk_services", "desk_faq",  # desk_services before desk_settings: its
                   "desk_settings",  # `/desk/settings/{section}` would take `/desk/settings/services`
                   "desk_intake", "desk_inbox", "desk_cases", "desk_citizen")),
     (("/admin",), ("admin_reports", "admin_accounts", "admin_registrations", "admin_settings", "admin_audit",

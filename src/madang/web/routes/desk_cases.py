@@ -89,6 +89,7 @@ async def _page(
         canned = await list_canned(session, organisation=desk.organisation, staff=request.state.viewer.account,
                                    department_id=case.department_id, category=case.category)
         details = await case_details(session, case, url=media_store(request).url)
+        suggestions = await _suggestions(session, desk, request.state.viewer.account, case)
 
     def name(account_id: int | None) -> str:
         account = accounts.get(account_id) if account_id else None
@@ -129,7 +130,19 @@ async def _page(
         assignees=[(str(a.id), f"@{a.acct}" + (f" ({dept(m.department_id) or ''})" if m.department_id else ""))
                    for m, a in staff],
         departments=[(str(d.id), d.name) for d in all_departments], me=str(desk.member.account_id),
-        org=desk.organisation, canned=[(str(c.id), c.title) for c in canned])
+        org=desk.organisation, canned=[(str(c.id), c.title) for c in canned], suggestions=suggestions)
+
+
+async def _suggestions(session: Any, desk: Membership, staff: Account, case: Case) -> list[Any]:
+    """Past answers and canned answers to start from (desk.suggestions), for whoever may answer."""
+    if desk.member.role not in HANDLE or case.status not in ALLOWED_FROM["answer"]:
+        return []
+    from madang.desk.suggestions.suggesting import suggest_answers
+
+    try:
+        return await suggest_answers(session, organisation=desk.organisation, staff=staff, case_id=case.id)
+    except Forbidden:
+        return []  # another department's case: its page shows no answer form either
 
 
 @router.get("/desk/cases/{number}")
@@ -145,6 +158,21 @@ async def case_page(request: Request, number: str) -> Response:
             except NotFound:
                 raise WebProblem(404, N_("찾을 수 없습니다.")) from None
         return await _page(request, desk, _number(number), values={"text": canned.text})
+    suggestion = request.query_params.get("suggestion")
+    if suggestion:
+        # A suggested answer's button fills the answer box the same way (desk.suggestions).
+        from madang.desk.suggestions.suggesting import suggested_text
+
+        async with ctx(request).db.read() as session:
+            case = await _case(session, desk, _number(number))
+            try:
+                text = await suggested_text(session, organisation=desk.organisation, staff=viewer.account,
+                                            case_id=case.id, source=suggestion[:50])
+            except NotFound:
+                raise WebProblem(404, N_("찾을 수 없습니다.")) from None
+            except Forbidden as exc:
+                raise WebProblem(403, say(exc)) from None
+        return await _page(request, desk, _number(number), values={"text": text})
     return await _page(request, desk, _number(number))
 
 

@@ -32,6 +32,7 @@ CHANNEL_LABELS = {"mention": N_("멘션"), "direct": N_("개인 메시지"), "we
 EVENT_LABELS = {"opened": N_("접수"), "assign": N_("배정"), "start": N_("처리 시작"), "ask_citizen": N_("보완 요청"),
                 "citizen_replied": N_("보완 접수"), "answer": N_("답변"), "close": N_("종결"), "transfer": N_("이관"),
                 "merge": N_("병합"), "extend": N_("기한 연장"), "rate": N_("만족도 평가")}
+EVENT_LABELS["auto_reply"] = N_("자동 답변")  # issue 17: a frequently asked category's first reply
 
 
 

@@ -2,7 +2,7 @@
 (fan-out at a capital's scale, issue 16, decision 0068).
 
 Revision ID: 0051
-Revises: 0049
+Revises: 0050
 Create Date: 2026-12-07 18:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0051'
-down_revision = '0049'
+down_revision = '0050'
 branch_labels = None
 depends_on = None
 

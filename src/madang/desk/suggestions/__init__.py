@@ -1,0 +1,1 @@
+"""Answers suggested at the desk from the organisation's own past public answers and canned answers (BM25 over lemmas of masked texts), frequently asked categories and their automatic first replies (issue 17, decision 0064)."""
