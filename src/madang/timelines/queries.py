@@ -17,6 +17,7 @@ from madang.lists import exclusive_member_ids_query
 from madang.media import has_media
 from madang.models import Account, Follow, HomeFeedEntry, Status, StatusTag, Tag
 from madang.statuses.policies import not_blocked, visible_to
+from madang.statuses.tag_families import family_keys
 from madang.text import normalize_tag
 
 
@@ -105,9 +106,9 @@ def _keys(names: list[str]) -> list[str]:
     return [normalize_tag(n.lstrip("#＃")) for n in names if n.lstrip("#＃")]
 
 
-def _tagged(names: list[str]) -> Select:
-    """Ids of statuses carrying any of ``names``, matched by key (`#Anyang` is `#anyang`)."""
-    return select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id).where(Tag.key.in_(_keys(names)))
+def _tagged(keys: list[str]) -> Select:
+    """Ids of statuses carrying any of ``keys`` (`#Anyang` is `#anyang`)."""
+    return select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id).where(Tag.key.in_(keys))
 
 
 async def list_tag_timeline(
@@ -118,17 +119,20 @@ async def list_tag_timeline(
 
     Each tag's page is read from its (tag, status) index in order, with the post's own
     conditions checked per row, and the pages are merged: a page of a tag on 300,000 posts
-    costs a few index steps, where filtering every public post first and sorting cost ~0.9 s."""
-    tag_ids = list(await session.scalars(select(Tag.id).where(Tag.key.in_(_keys(tag_names)))))
+    costs a few index steps, where filtering every public post first and sorting cost ~0.9 s.
+
+    A tag stands for its whole family (decision 0063): `#안양` reads `#anyang` too, and so do
+    ``all_names`` (one of the family) and ``none_names`` (none of it)."""
+    tag_ids = list(await session.scalars(select(Tag.id).where(
+        Tag.key.in_(await family_keys(session, _keys(tag_names))))))
     if not tag_ids:
         return []
     post = [Status.id == StatusTag.status_id, Status.visibility == "public", visible_to(viewer_id),
             not_blocked(viewer_id), Status.reblog_of_id.is_(None), moderated_out(viewer_id)]
-    for name in all_names or []:
-        if name.lstrip("#＃"):
-            post.append(Status.id.in_(_tagged([name])))
-    if none_names:
-        post.append(Status.id.not_in(_tagged(none_names)))
+    for key in _keys(all_names or []):
+        post.append(Status.id.in_(_tagged(await family_keys(session, [key]))))
+    if none_names and _keys(none_names):
+        post.append(Status.id.not_in(_tagged(await family_keys(session, _keys(none_names)))))
     if local:
         post.append(Status.local.is_(True))
     if only_media:

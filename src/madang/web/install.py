@@ -68,7 +68,8 @@ LAZY_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("/admin",), ("admin_reports", "admin_accounts", "admin_registrations", "admin_settings", "admin_audit",
                    "admin_domain_blocks", "admin_domain_allows", "admin_domain_import")),
     (("/office",), ("office_publish", "office_announcements", "office_links", "office_blog", "office_records",
-                    "office_analytics", "office_health", "office_home", "office_monitor")),
+                    "office_analytics", "office_health", "office_home", "office_monitor",
+                    "office_tag_families")),
 ]
 
 
