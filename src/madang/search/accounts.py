@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.policies import blocked_account_ids
 from madang.models import Account, Follow
-from madang.search.autocomplete import in_tiers, like_prefix, pattern_clause, starts_with, text_starts_with
+from madang.search.autocomplete import (
+    like_prefix, pattern_clause, ranked_ids, rows_by_ids, starts_with, text_starts_with,
+)
 from madang.text.hangul_keys import name_key, patterns
 
 __all__ = ["like_prefix", "search_accounts"]
@@ -20,14 +22,16 @@ async def search_accounts(
     following: bool = False,
 ) -> list[Account]:
     """Within a tier the most followed first, then the shorter name (closer to what was typed).
-    Lower-cased on both databases (SQLite's LIKE
-    ignores ASCII case, PostgreSQL's does not). Accounts blocked either way are left out;
-    ``following`` keeps only those the viewer follows."""
+    Lower-cased on both databases (SQLite's LIKE ignores ASCII case, PostgreSQL's does not).
+    Accounts blocked either way are left out; ``following`` keeps only those the viewer follows."""
     query = query.strip().removeprefix("@")
     username = query.partition("@")[0].lower()
     if not username or limit < 1:
         return []
-    base: list = [Account.suspended_at.is_(None)]
+    offset = max(0, offset)
+    # coalesce(): no index term, so SQLite's planner (no ANALYZE) takes each tier's own index
+    # rather than ix_accounts_suspended_at, which holds nearly every account under NULL.
+    base: list = [func.coalesce(Account.suspended_at, None).is_(None)]
     if viewer_id is not None:
         blocked = await blocked_account_ids(session, viewer_id)
         if blocked:
@@ -35,24 +39,26 @@ async def search_accounts(
         if following:
             base.append(Account.id.in_(select(Follow.target_account_id).where(Follow.account_id == viewer_id)))
     typed = name_key(query)
-    found_by = patterns(query)
+    want = offset + limit
 
-    def ask(*where) -> object:  # type: ignore[no-untyped-def]
-        async def tier(want: int) -> list[Account]:
-            stmt: Select = select(Account).where(*base, *where)
-            stmt = stmt.order_by(Account.followers_count.desc(), func.length(Account.name_key), Account.id).limit(want)
-            return list(await session.scalars(stmt))
-        return tier
+    def tier(*where) -> Select:  # type: ignore[no-untyped-def]
+        followers, length = -Account.followers_count, func.length(Account.name_key)
+        return (select(Account.id.label("id"), followers.label("followers"), length.label("length"))
+                .where(*base, *where).order_by(followers, length, Account.id).limit(want))
 
-    tiers = [ask(or_(Account.acct_key == username, Account.name_key == typed) if typed else
-                 Account.acct_key == username),
-             ask(text_starts_with(session, Account.acct_key, username))]
+    tiers = [tier(or_(Account.acct_key == username, Account.name_key == typed) if typed else
+                  Account.acct_key == username),
+             tier(text_starts_with(session, Account.acct_key, username))]
     if typed:
-        tiers.append(ask(starts_with(Account.name_key, typed)))
-    chosung = pattern_clause(found_by, Account.name_key, Account.name_initials)
+        tiers.append(tier(starts_with(Account.name_key, typed)))
+    chosung = pattern_clause(patterns(query), Account.name_key, Account.name_initials)
     if chosung is not None:
-        tiers.append(ask(chosung))
-    # Any part of the display name: the one tier that reads every account (asked last, and only
-    # when the others left the page short).
-    tiers.append(ask(func.lower(Account.display_name).like("%" + like_prefix(query.lower()), escape="\\")))
-    return await in_tiers(tiers, key=lambda a: a.id, limit=limit, offset=max(0, offset))  # type: ignore[arg-type]
+        tiers.append(tier(chosung))
+    ids = await ranked_ids(session, tiers, limit=want, offset=0)
+    # Any part of the display name: the one tier that reads every account, asked only when the
+    # others left the page short, and not for lone initials, which no display name holds.
+    if len(ids) < want and not any(0x3131 <= ord(c) <= 0x318E for c in query):
+        inner = func.lower(Account.display_name).like("%" + like_prefix(query.lower()), escape="\\")
+        more = tier(inner, Account.id.not_in(ids)) if ids else tier(inner)
+        ids += await ranked_ids(session, [more], limit=want - len(ids), offset=0)
+    return await rows_by_ids(session, Account, ids[offset:want])

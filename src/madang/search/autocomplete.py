@@ -2,20 +2,18 @@
 then 초성 and partly typed syllables (`ㅇㅇ`, `안야`, `안ㅇㅅ` find 안양시청).
 
 Each tier is its own small query on an index (a prefix is a range: `key >= p AND key < p+1`),
-asked only while the earlier tiers have not filled the page, so a query costs a few index
-steps however many accounts or tags there are."""
+limited to the page; the tiers run as one statement, so a query costs a few index steps however
+many accounts or tags there are, and one round trip."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.text.hangul_keys import Pattern, range_end
-
-T = TypeVar("T")
 
 
 def like_prefix(text: str) -> str:
@@ -61,18 +59,28 @@ def pattern_clause(patterns: Sequence[Pattern], name: Any, initials: Any) -> Col
     return or_(*clauses) if len(clauses) > 1 else clauses[0]
 
 
-async def in_tiers(tiers: Sequence[Callable[[int], Awaitable[Sequence[T]]]], *, key: Callable[[T], Any],
-                   limit: int, offset: int) -> list[T]:
-    """Each tier asked (for ``offset + limit`` rows: later tiers repeat earlier ones' rows) only
-    while the page is not full, first tiers first, a row found twice kept at its first place."""
-    want = offset + limit
-    found: list[T] = []
-    seen: set[Any] = set()
-    for tier in tiers:
-        if len(found) >= want:
-            break
-        for row in await tier(want):
-            if key(row) not in seen:
-                seen.add(key(row))
-                found.append(row)
-    return found[offset:want]
+async def ranked_ids(session: AsyncSession, tiers: Sequence[Select], *, limit: int, offset: int) -> list[int]:
+    """The ids of a page over ``tiers`` (each ``SELECT id, <sort keys> … ORDER BY … LIMIT
+    offset+limit`` on its own index), first tiers first, an id kept at its first place: one
+    statement (UNION ALL of the tiers, each a subquery so that its LIMIT holds on SQLite too)."""
+    if not tiers:
+        return []
+    parts = []
+    for rank, tier in enumerate(tiers):
+        inner = tier.subquery()
+        parts.append(select(inner.c.id, literal(rank).label("tier"), *[c for c in inner.c if c.key != "id"]))
+    merged = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    sort = [merged.c.tier, *[c for c in merged.c if c.key not in ("id", "tier")]]
+    ids: list[int] = []
+    for (row_id,) in (await session.execute(select(merged.c.id).order_by(*sort, merged.c.id))).all():
+        if row_id not in ids:
+            ids.append(row_id)
+    return ids[offset:offset + limit] if len(ids) >= offset + limit else ids[offset:]
+
+
+async def rows_by_ids(session: AsyncSession, model: Any, ids: list[int]) -> list[Any]:
+    """The rows of ``ids``, in that order (one statement)."""
+    if not ids:
+        return []
+    found = {row.id: row for row in await session.scalars(select(model).where(model.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]

@@ -3,37 +3,33 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.models import Tag
-from madang.search.autocomplete import in_tiers, like_prefix, pattern_clause, text_starts_with
+from madang.search.autocomplete import like_prefix, pattern_clause, ranked_ids, rows_by_ids, text_starts_with
 from madang.text import is_valid_tag, normalize_tag
 from madang.text.hangul_keys import patterns
 
 __all__ = ["like_prefix", "search_tags"]
 
 
-def _typed(query: str) -> str:
-    return query.strip().lstrip("#＃")
-
-
 async def search_tags(session: AsyncSession, *, query: str, limit: int = 20, offset: int = 0) -> list[Tag]:
-    name = _typed(query)
+    name = query.strip().lstrip("#＃")
     # A lone initial consonant (`ㅇㅇ`) is no valid tag, but is what a Korean keyboard types first.
     found_by = patterns(name) if name else []
     if not name or limit < 1 or not (is_valid_tag(name) or found_by):
         return []
     key = normalize_tag(name)
+    want = max(0, offset) + limit
 
-    def ask(where) -> object:  # type: ignore[no-untyped-def]
-        async def tier(want: int) -> list[Tag]:
-            stmt = select(Tag).where(where).order_by(func.length(Tag.key), Tag.key).limit(want)
-            return list(await session.scalars(stmt))
-        return tier
+    def tier(where) -> Select:  # type: ignore[no-untyped-def]
+        length = func.length(Tag.key)
+        return (select(Tag.id.label("id"), length.label("length"), Tag.key.label("key"))
+                .where(where).order_by(length, Tag.key).limit(want))
 
-    tiers = [ask(Tag.key == key), ask(text_starts_with(session, Tag.key, key))]
+    tiers = [tier(Tag.key == key), tier(text_starts_with(session, Tag.key, key))]
     chosung = pattern_clause(found_by, Tag.key, Tag.initials)
     if chosung is not None:
-        tiers.append(ask(chosung))
-    return await in_tiers(tiers, key=lambda t: t.id, limit=limit, offset=max(0, offset))  # type: ignore[arg-type]
+        tiers.append(tier(chosung))
+    return await rows_by_ids(session, Tag, await ranked_ids(session, tiers, limit=limit, offset=max(0, offset)))
