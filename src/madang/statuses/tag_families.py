@@ -27,8 +27,8 @@ async def family_keys(session: AsyncSession, keys: Iterable[str]) -> list[str]:
     families = (select(member.family_id).join(known, known.id == member.tag_id)
                 .where(known.key.in_(keys)).scalar_subquery())
     related = await session.scalars(select(Tag.key).join(kin, kin.tag_id == Tag.id)
-                                    .where(kin.family_id.in_(families)).order_by(Tag.key))
-    return list(dict.fromkeys([*keys, *related]))
+                                    .where(kin.family_id.in_(families)))
+    return list(dict.fromkeys([*keys, *sorted(related)]))
 
 
 async def family_tags(session: AsyncSession, tag_id: int) -> list[Tag]:
