@@ -57,8 +57,9 @@ async def search_accounts(
     ids = await ranked_ids(session, tiers, limit=want, offset=0)
     # Any part of the display name: the one tier that reads every account, asked only when the
     # others left the page short, and not for lone initials, which no display name holds.
-    if len(ids) < want and not any(0x3131 <= ord(c) <= 0x318E for c in query):
-        inner = func.lower(Account.display_name).like("%" + like_prefix(query.lower()), escape="\\")
+    # On the stored name key (case-folded, no spaces: no lower() per row, and `양시` finds 안양 시청).
+    if typed and len(ids) < want and not any(0x3131 <= ord(c) <= 0x318E for c in query):
+        inner = Account.name_key.like("%" + like_prefix(typed), escape="\\")
         more = tier(inner, Account.id.not_in(ids)) if ids else tier(inner)
         ids += await ranked_ids(session, [more], limit=want - len(ids), offset=0)
     return await rows_by_ids(session, Account, ids[offset:want])
