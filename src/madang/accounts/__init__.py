@@ -1,5 +1,6 @@
 """Accounts and users: sign-up, login, profiles, follows, blocks, mutes and relationships."""
 
+from madang.accounts import name_keys as _name_keys  # noqa: F401  (display-name keys kept on every flush)
 from madang.accounts.blocks import block_account, list_blocks, unblock_account
 from madang.accounts.follow_requests import (
     authorize_follow_request,

@@ -78,3 +78,5 @@ from madang.models.announcements import Announcement, AnnouncementDismissal, Ann
 __all__ += ["Announcement", "AnnouncementDismissal", "AnnouncementReaction"]
 from madang.models.imports import BulkImport, BulkImportRow  # noqa: E402
 __all__ += ["BulkImport", "BulkImportRow"]
+from madang.models.tag_families import TagFamily, TagFamilyEvent, TagFamilyMember  # noqa: E402
+__all__ += ["TagFamily", "TagFamilyEvent", "TagFamilyMember"]

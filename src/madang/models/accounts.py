@@ -8,6 +8,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integ
 from sqlalchemy.orm import Mapped, mapped_column
 
 from madang.models.base import Base, SnowflakePK
+from madang.models.name_keys import NAME_KEY
 
 
 class AccountNames:
@@ -34,6 +35,9 @@ class Account(AccountNames, SnowflakePK, Base):
         Index("ix_accounts_domain", "domain"),
         # An inbox POST's signer is found by its key id (when not in the process's copy).
         Index("ix_accounts_public_key_id", "public_key_id"),
+        # Autocomplete (decision 0062): prefix ranges on the display name and its 초성.
+        Index("ix_accounts_name_key", "name_key"),
+        Index("ix_accounts_name_initials", "name_initials"),
     )
 
     # Local usernames are at most 30 characters (accounts.registration); remote ones up to 100.
@@ -43,6 +47,10 @@ class Account(AccountNames, SnowflakePK, Base):
     # lower("username") or lower("username@domain"): unique case-insensitively.
     acct_key: Mapped[str] = mapped_column(String(400), unique=True)
     display_name: Mapped[str] = mapped_column(String(100), default="")
+    # The display name as autocomplete compares it, and its 초성 (text.hangul_keys; kept by
+    # accounts.name_keys whenever the display name is written).
+    name_key: Mapped[str] = mapped_column(NAME_KEY, default="", server_default="")
+    name_initials: Mapped[str] = mapped_column(NAME_KEY, default="", server_default="")
     note: Mapped[str] = mapped_column(Text, default="")
     note_html: Mapped[str] = mapped_column(Text, default="")
     fields: Mapped[list] = mapped_column(JSON, default=list)

@@ -9,6 +9,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from madang.models.base import Base, SnowflakePK
+from madang.models.name_keys import NAME_KEY, initials_default
 
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 
@@ -93,6 +94,9 @@ class Tag(SnowflakePK, Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)  # NFKC + lower case
     name: Mapped[str] = mapped_column(String(200))  # as first written
     created_at: Mapped[datetime]
+    # The key's 초성 (`안양시청` → `ㅇㅇㅅㅊ`), for autocomplete (decision 0062): filled from
+    # ``key`` by Core inserts, passed by the prebuilt one (statuses.composing).
+    initials: Mapped[str] = mapped_column(NAME_KEY, default=initials_default, server_default="", index=True)
 
 
 class StatusTag(Base):

@@ -20,6 +20,7 @@ from madang.monitor.assignments import ASSIGNED
 from madang.monitor.marks import HANDLED
 from madang.monitor.matching import reasons
 from madang.monitor.watches import WATCHES_CHANGED, Rules, load_rules
+from madang.statuses.tag_families import FAMILIES_CHANGED
 
 log = logging.getLogger(__name__)
 MAX_PENDING = 500
@@ -114,6 +115,8 @@ class MonitorHub:
                 watcher.deliver("assigned", payload)
         elif kind == WATCHES_CHANGED:
             self._rules.pop(int(event["organisation_id"]), None)
+        elif kind == FAMILIES_CHANGED:  # a watched tag's family grew or shrank (decision 0063)
+            self._rules.clear()
 
     async def _status(self, status_id: int) -> None:
         from madang.streaming.facts import load_status_facts

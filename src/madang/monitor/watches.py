@@ -14,6 +14,7 @@ from madang.desk.organisations import HANDLE, require_role
 from madang.events import publish
 from madang.models import Account
 from madang.models.monitor import WATCH_KINDS, MonitorWatch
+from madang.statuses.tag_families import family_keys
 from madang.text.tags import is_valid_tag, normalize_tag
 
 MAX_WATCHES = 50
@@ -39,7 +40,9 @@ class Rules:
 async def load_rules(session: AsyncSession, organisation_id: int) -> Rules:
     rows = (await session.execute(select(MonitorWatch.kind, MonitorWatch.value).where(
         MonitorWatch.organisation_id == organisation_id))).all()
-    return Rules(organisation_id, frozenset(v for k, v in rows if k == "hashtag"),
+    # A watched tag watches its whole family (decision 0063): `#안양` also catches `#anyang`.
+    tags = await family_keys(session, sorted(v for k, v in rows if k == "hashtag"))
+    return Rules(organisation_id, frozenset(tags),
                  tuple(sorted(v for k, v in rows if k == "keyword")))
 
 

@@ -27,6 +27,7 @@ from madang.text import (
     render_html,
 )
 from madang.text.lemmas import index_terms
+from madang.text.hangul_keys import initials_of_key
 
 LANGUAGE_MAX = 10
 
@@ -114,7 +115,8 @@ async def upsert_tags(session: AsyncSession, hashtags: tuple[HashtagToken, ...])
     missing = [key for key in first if key not in found]
     if missing:
         now = utcnow()
-        await _INSERT_TAGS.run(session, [{"id": new_id(), "key": key, "name": first[key], "created_at": now}
+        await _INSERT_TAGS.run(session, [{"id": new_id(), "key": key, "name": first[key], "created_at": now,
+                                          "initials": initials_of_key(key)}
                                          for key in missing])
         fresh = {r.key: TagRef(r.id, r.key, r.name) for r in await _TAGS_BY_KEY.all(session, {"keys": missing})}
         found.update(fresh)

@@ -18,6 +18,7 @@ from madang.lists import exclusive_member_ids_query
 from madang.media import has_media
 from madang.models import Account, Follow, HomeFeedEntry, ReadTimeAuthor, Status, StatusTag, Tag
 from madang.statuses.policies import not_blocked, visible_to
+from madang.statuses.tag_families import family_keys
 from madang.text import normalize_tag
 
 
@@ -192,9 +193,9 @@ def _keys(names: list[str]) -> list[str]:
     return [normalize_tag(n.lstrip("#＃")) for n in names if n.lstrip("#＃")]
 
 
-def _tagged(names: list[str]) -> Select:
-    """Ids of statuses carrying any of ``names``, matched by key (`#Anyang` is `#anyang`)."""
-    return select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id).where(Tag.key.in_(_keys(names)))
+def _tagged(keys: list[str]) -> Select:
+    """Ids of statuses carrying any of ``keys`` (`#Anyang` is `#anyang`)."""
+    return select(StatusTag.status_id).join(Tag, Tag.id == StatusTag.tag_id).where(Tag.key.in_(keys))
 
 
 # Tag ids by key, and a page's statuses by id: both asked on every tag page.
@@ -239,17 +240,21 @@ async def list_tag_timeline(
 
     Each tag's page is read from its (tag, status) index in order, with the post's own
     conditions checked per row, and the pages are merged: a page of a tag on 300,000 posts
-    costs a few index steps, where filtering every public post first and sorting cost ~0.9 s."""
-    tag_ids = [row.id for row in await _TAG_IDS.all(session, {"keys": sorted(set(_keys(tag_names)))})]
+    costs a few index steps, where filtering every public post first and sorting cost ~0.9 s.
+
+    A tag stands for its whole family (decision 0063): `#안양` reads `#anyang` too, and so do
+    ``all_names`` (one of the family) and ``none_names`` (none of it)."""
+    keys = await family_keys(session, _keys(tag_names))
+    tag_ids = [row.id for row in await _TAG_IDS.all(session, {"keys": sorted(set(keys))})] if keys else []
     if not tag_ids:
         return []
     all_keys = _keys(all_names or [])
-    none_keys = _keys(none_names or [])
+    none_keys = await family_keys(session, _keys(none_names or [])) if _keys(none_names or []) else []
     stmt = _tag_page_statement(viewer_id is not None, local, only_media, len(all_keys), bool(none_keys),
                                cursor_shape(page))
-    params: dict = {f"all{i}": [key] for i, key in enumerate(all_keys)}
+    params: dict = {f"all{i}": await family_keys(session, [key]) for i, key in enumerate(all_keys)}
     if none_keys:
-        params["none"] = none_keys
+        params["none"] = list(none_keys)
     if viewer_id is not None:
         params.update(viewer=viewer_id, now=utcnow())
     found: set[int] = set()

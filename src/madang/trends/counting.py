@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.core.ids import lowest_id_at
 from madang.models import Account, Status, StatusTag, TagDayUse
 from madang.statuses.policies import PUBLIC_ISH
+from madang.statuses.tag_families import lead_tag_ids
 from madang.trends.days import HISTORY_DAYS, day_bounds, recent_days
 from madang.trends.reading import RunQuery
 
@@ -46,14 +47,18 @@ def counted_statuses(start: datetime, end: datetime, status: Any = Status) -> li
 
 
 def day_count_query(day: date, time_zone: str) -> Select:
-    """(tag_id, posts, distinct accounts) of one day."""
+    """(tag_id, posts, distinct accounts) of one day. A family of tags (decision 0063) counts as
+    one, under its lead tag: a post with `#안양` and `#anyang` is one use, by one account."""
     start, end = day_bounds(day, time_zone)
+    leads = lead_tag_ids().subquery()
+    counted_as = func.coalesce(leads.c.lead_tag_id, StatusTag.tag_id)
     return (
-        select(StatusTag.tag_id, func.count(), func.count(distinct(Status.account_id)))
+        select(counted_as, func.count(distinct(StatusTag.status_id)), func.count(distinct(Status.account_id)))
         .join(Status, Status.id == StatusTag.status_id)
+        .outerjoin(leads, leads.c.tag_id == StatusTag.tag_id)
         .where(StatusTag.status_id >= lowest_id_at(start), StatusTag.status_id < lowest_id_at(end),
                *counted_statuses(start, end))
-        .group_by(StatusTag.tag_id)
+        .group_by(counted_as)
     )
 
 

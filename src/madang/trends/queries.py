@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from madang.accounts.policies import hidden_account_ids_query, not_on_blocked_domain
 from madang.models import Status, Tag, TrendingStatus, TrendingTag
 from madang.statuses.policies import visible_to
+from madang.statuses.tag_families import leads_of
 from madang.trends.counting import uses_by_tag
 from madang.trends.days import HISTORY_DAYS, day_value, recent_days
 
@@ -24,12 +25,14 @@ class HistoryDay:
 
 async def tag_histories(session: AsyncSession, tag_ids: list[int], *, now: datetime,
                         time_zone: str) -> dict[int, list[HistoryDay]]:
-    """Seven days per tag, today first; days without use are zeros."""
-    stored = await uses_by_tag(session, tag_ids)
+    """Seven days per tag, today first; days without use are zeros. A tag in a family has the
+    family's history (counted under its lead tag, decision 0063)."""
+    leads = await leads_of(session, tag_ids)
+    stored = await uses_by_tag(session, list({leads.get(t, t) for t in tag_ids}))
     days = recent_days(now, time_zone, HISTORY_DAYS)
     out = {}
     for tag_id in tag_ids:
-        counts = stored.get(tag_id, {})
+        counts = stored.get(leads.get(tag_id, tag_id), {})
         out[tag_id] = [HistoryDay(day_value(d, time_zone), counts[d].uses if d in counts else 0,
                                   counts[d].accounts if d in counts else 0) for d in days]
     return out

@@ -22,6 +22,7 @@ from madang.web.routes import authorize_interaction  # issue 14
 from madang.web.routes import settings_domain_blocks  # issue 14: servers a citizen blocked
 from madang.web.routes import settings_filters  # issue 15: a citizen's filters
 from madang.web.routes import announcements  # issue 15: instance announcements
+from madang.web.routes import compose_suggest  # issue 17: the composer's @ and # suggestions
 from madang.web.routes import security_keys  # issue 15: WebAuthn second factor
 from madang.web.routes import app_shell  # issue 15: manifest, service worker, offline page, browser push
 from madang.web.routes import scheduled_posts  # issue 15: a citizen's scheduled posts
@@ -58,6 +59,7 @@ ROUTERS += [explore.router, settings_relations.router, imports.router]  # issue 
 ROUTERS += [follow_requests.router, polls.router, conversations.router]
 ROUTERS.insert(ROUTERS.index(status_actions.router), status_edits.router)
 ROUTERS += [lists.router, followed_tags.router]  # issue 15
+ROUTERS += [compose_suggest.router]  # issue 17
 
 # The staff's pages, loaded at their first request (web.lazy_routes: idle memory). Each group's
 # paths all start with its prefix and no other page's do; order within a group is kept.
@@ -68,7 +70,8 @@ LAZY_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("/admin",), ("admin_reports", "admin_accounts", "admin_registrations", "admin_settings", "admin_audit",
                    "admin_domain_blocks", "admin_domain_allows", "admin_domain_import")),
     (("/office",), ("office_publish", "office_announcements", "office_links", "office_blog", "office_records",
-                    "office_analytics", "office_health", "office_home", "office_monitor")),
+                    "office_analytics", "office_health", "office_home", "office_monitor",
+                    "office_tag_families")),
 ]
 
 

@@ -44,6 +44,7 @@ from typer.testing import CliRunner, Result
 from madang.cli import app
 from madang.db.migrate import alembic_config, upgrade
 from madang.text.personal_data import mask_personal_data
+from madang.text.hangul_keys import initials_of_key, name_key
 from tests.ops.upgrades.synthetic_rows import RowMaker, Snapshot, reflect
 
 # Statements compiled once for the whole pass (each step has an engine of its own).
@@ -56,6 +57,10 @@ FILLS: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
         lambda row: mask_personal_data(row["description"]) if row["description"] is not None else "",
     ("open311_requests", "address_public"):
         lambda row: mask_personal_data(row["address_string"]) if row["address_string"] is not None else None,
+    # 0048: autocomplete keys (decision 0062), back-filled from the display name and the tag key.
+    ("accounts", "name_key"): lambda row: name_key(row["display_name"] or "")[:400],
+    ("accounts", "name_initials"): lambda row: initials_of_key(name_key(row["display_name"] or "")[:400]),
+    ("tags", "initials"): lambda row: initials_of_key(row["key"] or ""),
 }
 
 

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from madang.accounts.followed_tags import find_tag_named, followed_tag_ids
+from madang.statuses.tag_families import family_tags
 from madang.text import is_valid_tag, normalize
 from madang.timelines.queries import list_tag_timeline
 from madang.web.i18n import N_
@@ -35,8 +36,15 @@ async def tag_page(request: Request, name: str) -> Response:
         rows = await list_tag_timeline(session, tag_names=[tag], viewer_id=viewer_id, page=page)
         cards = await status_cards(session, rows, viewer_id, context="public")
         following = await _following(session, viewer_id, tag)
+        family = await _family(session, tag)
     older = str(rows[-1].id) if len(rows) >= page.limit else None
-    return render(request, "web/tag.html", tag=tag, statuses=cards, older=older, following=following)
+    return render(request, "web/tag.html", tag=tag, statuses=cards, older=older, following=following, family=family)
+
+
+async def _family(session, tag: str) -> list:  # type: ignore[no-untyped-def]
+    """The other tags of this tag's family (decision 0063), named on the page."""
+    row = await find_tag_named(session, tag)
+    return [] if row is None else [t for t in await family_tags(session, row.id) if t.id != row.id]
 
 
 async def _following(session, viewer_id: int | None, tag: str) -> bool:  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """Search by lemma: where the index's rebuild stands (issue 17, decision 0061).
 
 Revision ID: 0049
-Revises: 0047
+Revises: 0048
 Create Date: 2026-12-07 18:30:00
 
 New posts are indexed under their lemmas from this version on; the posts already there get
@@ -21,7 +21,7 @@ from alembic import op
 import madang.models.base
 
 revision = '0049'
-down_revision = '0047'
+down_revision = '0048'
 branch_labels = None
 depends_on = None
 
