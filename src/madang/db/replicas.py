@@ -51,6 +51,7 @@ POLL_SECONDS = 0.2
 CONNECT_SECONDS = 1.0
 REDIS_SECONDS = 0.5
 REDIS_PREFIX = "madang:replica:wrote:"
+ASYNC_COMMIT_MARGIN = 1.0  # seconds a writer keeps reading the primary beyond the poll that saw its write
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -146,7 +147,10 @@ class ReplicaRouter:
         wrote = self._written.get(account_id)
         if wrote is None and self._redis_url is not None:
             wrote = await self._shared_write_time(account_id)
-        return wrote is None or wrote < self.caught_up_to
+        # The margin: with synchronous_commit=off a commit returns before its WAL is written, so a
+        # poll just after it can read a write position that does not hold it yet; the WAL writer
+        # writes it within 3 x wal_writer_delay (0.6 s by default).
+        return wrote is None or wrote + ASYNC_COMMIT_MARGIN < self.caught_up_to
 
     async def _shared_write_time(self, account_id: int) -> float | None:
         if time.monotonic() < self._redis_trouble_until:

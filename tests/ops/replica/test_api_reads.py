@@ -45,9 +45,10 @@ def test_others_read_the_standby_and_the_writer_reads_what_it_wrote(served: str,
     # The reader sees it once the standby has it (and the server knows the standby is caught up).
     eventually(lambda: first in ids(httpx.get(f"{served}/api/v1/timelines/public", headers=r)))
     # Whatever the requests so far wrote (the reader's first use of its token too) is on the standby,
-    # and the server's poller (every 0.2 s) has seen it there: only then is replay paused.
+    # and the server's poller (every 0.2 s, a writer's own reads 1 s more) has seen it there: only
+    # then is replay paused.
     standby.caught_up()
-    time.sleep(1.0)
+    time.sleep(2.0)
     standby.pause_replay()
     word = "마당복제" + secrets.token_hex(3)
     fresh = httpx.post(f"{served}/api/v1/statuses", headers=w,
