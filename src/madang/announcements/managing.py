@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.accounts.profiles import render_note_html
@@ -16,9 +16,8 @@ from madang.announcements.reading import forget_active
 from madang.core.clock import utcnow
 from madang.core.errors import Forbidden, Invalid, NotFound
 from madang.models import Account, Announcement, AnnouncementDismissal, AnnouncementReaction
-from madang.models.desk import StaffMember
 from madang.moderation.audit import record_action
-from madang.moderation.permissions import is_admin
+from madang.moderation.permissions import is_admin_or_office_admin
 from madang.text.normalizing import normalize
 
 TEXT_MAX = 1000
@@ -26,14 +25,7 @@ NOT_MANAGER = "공지는 서버 관리자나 민원 총괄만 쓸 수 있습니�
 
 
 async def may_manage(session: AsyncSession, account: Account) -> bool:
-    """An instance admin, or a desk office_admin of some organisation (read from the database:
-    a role taken away stops at once)."""
-    if account.suspended_at is not None:
-        return False
-    if await is_admin(session, account.id):
-        return True
-    return bool(await session.scalar(select(exists().where(
-        StaffMember.account_id == account.id, StaffMember.role == "office_admin"))))
+    return await is_admin_or_office_admin(session, account)
 
 
 async def require_manager(session: AsyncSession, account: Account) -> None:

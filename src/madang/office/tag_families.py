@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from madang.core.clock import utcnow
@@ -17,8 +17,7 @@ from madang.core.ids import new_id
 from madang.db.dialect import insert_ignore
 from madang.events import publish
 from madang.models import Account, Tag, TagFamily, TagFamilyEvent, TagFamilyMember
-from madang.models.desk import StaffMember
-from madang.moderation.permissions import is_admin
+from madang.moderation.permissions import is_admin_or_office_admin
 from madang.statuses.tag_families import FAMILIES_CHANGED
 from madang.text import is_valid_tag, normalize_tag
 
@@ -28,13 +27,7 @@ JOINED, REMOVED = "joined", "removed"
 
 
 async def may_edit(session: AsyncSession, account: Account) -> bool:
-    """Read from the database on every call: a role taken away stops at once."""
-    if account.suspended_at is not None:
-        return False
-    if await is_admin(session, account.id):
-        return True
-    return bool(await session.scalar(select(exists().where(
-        StaffMember.account_id == account.id, StaffMember.role == "office_admin"))))
+    return await is_admin_or_office_admin(session, account)
 
 
 async def require_editor(session: AsyncSession, account: Account) -> None:
