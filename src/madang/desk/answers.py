@@ -46,13 +46,7 @@ async def answer_case(
 ) -> Case:
     case, _ = await load_for(session, organisation=organisation, case_id=case_id, staff=staff, action="answer")
     text = required_text(text, "답변", "text")
-    masked = await public_text(session, organisation_id=organisation.id, text=text, department_id=case.department_id)
-    citizen = await session.get(Account, case.citizen_id) if case.citizen_id else None
-    source = await session.get(Status, case.source_status_id) if case.source_status_id else None
-    if source is not None and source.deleted_at is not None:
-        source = None
-    posted, how = await _deliver(session, site=site, organisation=organisation, case=case, citizen=citizen,
-                                 source=source, text=text, masked=masked)
+    posted, how, masked, citizen = await _send(session, site=site, organisation=organisation, case=case, text=text)
     before = (case.status, case.department_id, case.assignee_id)
     case.answer_private = text
     case.answer_public = masked
@@ -77,6 +71,15 @@ async def deliver_answer_text(
     """``text`` sent where the case's question came from, as ``answer_case`` sends an answer (masked
     in public), without moving the case: the automatic first reply (desk.suggestions). Returns the
     post, how it went, and whether anything was sent (False: no way to reach the citizen)."""
+    posted, how, _, _ = await _send(session, site=site, organisation=organisation, case=case, text=text)
+    return posted, how, posted is not None or how == "이메일"
+
+
+async def _send(
+    session: AsyncSession, *, site: Site, organisation: Account, case: Case, text: str,
+) -> tuple[Status | None, str, str, Account | None]:
+    """``text`` masked for the public and delivered where the question came from: (the post, how,
+    the masked text, the citizen)."""
     masked = await public_text(session, organisation_id=organisation.id, text=text, department_id=case.department_id)
     citizen = await session.get(Account, case.citizen_id) if case.citizen_id else None
     source = await session.get(Status, case.source_status_id) if case.source_status_id else None
@@ -84,7 +87,7 @@ async def deliver_answer_text(
         source = None
     posted, how = await _deliver(session, site=site, organisation=organisation, case=case, citizen=citizen,
                                  source=source, text=text, masked=masked)
-    return posted, how, posted is not None or how == "이메일"
+    return posted, how, masked, citizen
 
 
 async def _deliver(
