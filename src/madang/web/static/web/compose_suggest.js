@@ -3,7 +3,7 @@
  * While the word before the caret starts with @ or #, the server is asked
  * (/compose/suggest?q=…, the same autocomplete as the API: 초성 `@ㅇㅇ`, a syllable still being
  * composed `#안야`) and its options are shown under the text box. Arrow keys move, Enter or Tab
- * picks, Escape closes; a click picks too. The text box is an ARIA combobox. Without JavaScript
+ * picks, Escape closes; a click picks too. The text box controls an ARIA listbox. Without JavaScript
  * the composer is the plain form it always was.
  */
 (function () {
@@ -20,7 +20,8 @@
     list.setAttribute("role", "listbox");
     list.hidden = true;
     box.insertAdjacentElement("afterend", list);
-    box.setAttribute("role", "combobox");
+    // No role="combobox": ARIA's combobox is one line; the post box stays a multi-line textbox
+    // (screen readers announce it so, and find it by its label), with the listbox it controls.
     box.setAttribute("aria-autocomplete", "list");
     box.setAttribute("aria-controls", list.id);
     box.setAttribute("aria-expanded", "false");
