@@ -20,17 +20,17 @@
     list.setAttribute("role", "listbox");
     list.hidden = true;
     box.insertAdjacentElement("afterend", list);
-    // No role="combobox": ARIA's combobox is one line; the post box stays a multi-line textbox
-    // (screen readers announce it so, and find it by its label), with the listbox it controls.
+    // No role="combobox" (and so no aria-expanded, which a textbox may not carry): ARIA's combobox
+    // is one line; the post box stays a multi-line textbox found by its label, controlling the
+    // listbox (shown or hidden) and pointing at the active option.
     box.setAttribute("aria-autocomplete", "list");
     box.setAttribute("aria-controls", list.id);
-    box.setAttribute("aria-expanded", "false");
     var timer = null, asked = "", active = -1, word = null;
 
     function options() { return list.querySelectorAll("[role=option]"); }
     function close() {
       list.hidden = true; list.innerHTML = ""; active = -1; word = null;
-      box.setAttribute("aria-expanded", "false"); box.removeAttribute("aria-activedescendant");
+      box.removeAttribute("aria-activedescendant");
     }
     function mark(index) {
       var all = options();
@@ -68,7 +68,6 @@
           if (!options().length) { close(); return; }
           word = current;
           list.hidden = false;
-          box.setAttribute("aria-expanded", "true");
           mark(0);
         })
         .catch(close);
