@@ -16,6 +16,7 @@ time; PostgreSQL, pgbouncer and Redis are throwaway servers (tests/support), nev
 
 from __future__ import annotations
 
+import contextlib
 import argparse
 import asyncio
 import json
@@ -139,14 +140,11 @@ def _answering(base: str, proc: subprocess.Popen, log_path: Path, workers: int) 
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"madang serve exited: {log_path.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/health", timeout=2) as r:
-                if r.status == 200:
-                    while workers > 1 and time.monotonic() < deadline and len(server.tree(proc.pid)) < workers + 1:
-                        time.sleep(0.2)  # every uvicorn worker up, not just the first
-                    return
-        except OSError:
-            pass
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{base}/health", timeout=2) as r:  # not up yet
+            if r.status == 200:
+                while workers > 1 and time.monotonic() < deadline and len(server.tree(proc.pid)) < workers + 1:
+                    time.sleep(0.2)  # every uvicorn worker up, not just the first
+                return
         time.sleep(0.2)
     raise RuntimeError("madang serve did not answer /health in 90 s")
 

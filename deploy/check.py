@@ -27,6 +27,7 @@ reported as skipped (Makefile: system-deps installs nginx and caddy).
 
 from __future__ import annotations
 
+import contextlib
 import argparse
 import os
 import re
@@ -64,7 +65,7 @@ SYSTEM_STEPS = ("apt-get", "useradd", "groupadd", "chown")
 
 
 class CheckFailed(Exception):
-    pass
+    """An example that does not agree with madang, or a step that did not work."""
 
 
 # Reading the examples ------------------------------------------------------------------------
@@ -435,12 +436,9 @@ def serve_built(build: Build, log=print, timeout: float = 120) -> None:  # type:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + timeout
         while True:
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
+            with contextlib.suppress(OSError), urllib.request.urlopen(base + "/health", timeout=2) as answer:
+                if answer.status == 200:  # (an OSError: not up yet)
+                    break
             if process.poll() is not None or time.monotonic() > deadline:
                 raise CheckFailed("the image's CMD did not answer /health: " + out.read_text(errors="replace")[-3000:])
             time.sleep(0.2)

@@ -3,6 +3,7 @@ free loopback port. pgbouncer refuses to run as root: as root it runs as the ``p
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -75,11 +76,8 @@ def start(server: PgServer, *, pool_size: int = 10) -> PgBouncer:
     bouncer = PgBouncer(process, folder, port)
     deadline = time.monotonic() + 15
     while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return bouncer
-        except OSError:
-            pass
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):  # not up yet
+            return bouncer
         if process.poll() is not None or time.monotonic() > deadline:
             log = bouncer.log()
             bouncer.stop()

@@ -3,6 +3,7 @@ subprocess, as an operator's MinIO or Ceph would be a process of its own), one p
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import subprocess
@@ -69,11 +70,9 @@ def s3_server(tmp_root: Path) -> Iterator[S3Server]:
     try:
         deadline = time.monotonic() + 60
         while True:
-            try:
+            with contextlib.suppress(httpx.HTTPError):  # not up yet
                 httpx.get(endpoint + "/moto-api/", timeout=2)
                 break
-            except httpx.HTTPError:
-                pass
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("moto_server did not start: " + (tmp_root / "moto.log").read_text()[-2000:])
             time.sleep(0.1)

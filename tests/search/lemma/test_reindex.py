@@ -49,9 +49,11 @@ async def test_a_stopped_run_goes_on_from_its_checkpoint(db: Database) -> None:
     resumed = await search_reindex.start(db)
     assert resumed.last_id == ids[4]
     assert sorted(await _found(db, reader, "열리다")) == [i for i in ids[:5:2]]
-    while not (p := await search_reindex.step(db, batch=5)).finished:
-        pass
-    assert p.last_id == ids[-1]
+    for _ in range(100):  # 5 a batch: bounded well above what the posts need
+        p = await search_reindex.step(db, batch=5)
+        if p.finished:
+            break
+    assert p.finished and p.last_id == ids[-1]
     assert sorted(await _found(db, reader, "열리다")) == ids[::2]
     assert sorted(await _found(db, reader, "고장나다")) == ids[1::2]
     async with db.read() as s:
@@ -60,8 +62,11 @@ async def test_a_stopped_run_goes_on_from_its_checkpoint(db: Database) -> None:
     assert (await search_reindex.start(db)).finished  # nothing to do
     again = await search_reindex.start(db, restart=True)  # a restart redoes it harmlessly
     assert not again.finished
-    while not (await search_reindex.step(db, batch=100)).finished:
-        pass
+    for _ in range(100):
+        if (await search_reindex.step(db, batch=100)).finished:
+            break
+    else:
+        raise AssertionError("the restarted reindex did not finish")
     async with db.read() as s:
         assert set(await s.execute(select(StatusSearchTerm.term, StatusSearchTerm.status_id))) == rows
 
